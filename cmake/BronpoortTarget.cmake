@@ -1,0 +1,23 @@
+# Shared compile settings for every Bronpoort target.
+function(bronpoort_target_settings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
+                                           -Wno-missing-field-initializers)
+  if(BRONPOORT_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  # Boost.Asio and Beast are compiled once (src/server/asio_impl.cpp) instead of in every file.
+  target_compile_definitions(${target} PUBLIC BOOST_ASIO_SEPARATE_COMPILATION
+                                              BOOST_BEAST_SEPARATE_COMPILATION
+                                              BOOST_ASIO_NO_DEPRECATED)
+endfunction()
+
+# bronpoort_stage_library(NAME SOURCES ... DEPS ...): one pipeline stage as a static library with
+# the public headers under include/.
+function(bronpoort_stage_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/include
+                                     PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+  bronpoort_target_settings(${name})
+endfunction()

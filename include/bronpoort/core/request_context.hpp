@@ -1,0 +1,58 @@
+#pragma once
+// The one object a request carries through every stage. Each stage reads what earlier stages
+// filled in and adds its own part; a stage that refuses sets `problem` and stops the chain.
+
+#include <bronpoort/core/access_decision.hpp>
+#include <bronpoort/core/data_query.hpp>
+#include <bronpoort/core/http_message.hpp>
+#include <bronpoort/core/identity.hpp>
+#include <bronpoort/core/problem.hpp>
+#include <bronpoort/core/route.hpp>
+#include <bronpoort/core/trace_context.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bronpoort {
+
+// A person or other data subject whose data is in the response. `id` is the raw identifier (e.g. a
+// BSN): it is pseudonymised before it is written anywhere and never goes to application logs.
+struct DataSubject {
+  std::string type;  // e.g. "BSN"
+  std::string id;
+};
+
+// What the fetch stage got from the source.
+struct SourceResult {
+  bool fetched = false;
+  nlohmann::json body;               // Detail: one record object; List/Search: array of records
+  std::optional<long long> total;    // total matches, when asked for and known
+  bool has_next = false;             // another page follows
+  std::chrono::microseconds latency{0};
+};
+
+struct RequestContext {
+  HttpRequest request;
+  HttpResponse response;
+  TraceContext trace;
+  Identity identity;
+  RouteMatch route;
+  std::string purpose_id;  // Processing-Purpose header, for data routes
+  DataQuery query;
+  AccessDecision decision;
+  SourceResult result;
+  std::vector<DataSubject> data_subjects;
+  std::optional<Problem> problem;  // set by the stage that refused or failed
+
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::chrono::system_clock::time_point started_wall = std::chrono::system_clock::now();
+
+  void fail(Problem p) { problem = std::move(p); }
+  bool refused() const { return problem.has_value(); }
+};
+
+}  // namespace bronpoort

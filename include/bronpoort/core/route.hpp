@@ -1,0 +1,31 @@
+#pragma once
+// Where a request goes: a data resource of a registered source, or one of the gateway's own
+// endpoints (catalog, purposes, access requests, processing log, operations).
+
+#include <bronpoort/core/data_query.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace bronpoort {
+
+class Endpoint;
+
+enum class RouteKind { None, Data, Endpoint };
+enum class AuthRequirement { None, Optional, Required };
+
+struct RouteMatch {
+  RouteKind kind = RouteKind::None;
+  std::string name;  // route template for metrics and logs, e.g. "/v1/datasets/{dataset}/{resource}"
+  std::map<std::string, std::string> params;  // path parameters
+  AuthRequirement auth = AuthRequirement::Required;
+  // For Data routes.
+  std::string dataset;
+  std::string resource;
+  DataOperation operation = DataOperation::List;
+  // For Endpoint routes; owned by the pipeline, which outlives the request.
+  const Endpoint* endpoint = nullptr;
+};
+
+}  // namespace bronpoort

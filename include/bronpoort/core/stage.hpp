@@ -1,0 +1,50 @@
+#pragma once
+// The interface every pipeline stage implements. A stage either lets the request continue or stops
+// it; to refuse it sets ctx.problem and returns Flow::Stop. Stages are immutable once built (they
+// are rebuilt on config reload), so one instance serves all requests concurrently.
+
+#include <bronpoort/core/request_context.hpp>
+
+#include <functional>
+
+namespace bronpoort {
+
+enum class Flow { Continue, Stop };
+
+// Called exactly once when a stage is done, from whichever thread finished the work.
+using Resume = std::function<void(Flow)>;
+
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  virtual const char* name() const = 0;
+  // Runs the stage and calls `resume` exactly once, now or later. `ctx` stays alive until then.
+  virtual void run(RequestContext& ctx, Resume resume) const = 0;
+  // Whether this stage also runs for a request an earlier stage refused. The processing log does:
+  // refusals are recorded too.
+  virtual bool runs_after_refusal() const { return false; }
+};
+
+// A stage that finishes at once without waiting for I/O.
+class SyncStage : public Stage {
+ public:
+  void run(RequestContext& ctx, Resume resume) const final { resume(process(ctx)); }
+  virtual Flow process(RequestContext& ctx) const = 0;
+};
+
+// One of the gateway's own endpoints (catalog, purposes, grants, processing log, ...). It fills
+// ctx.response, or ctx.problem to refuse, and calls `done` exactly once.
+class Endpoint {
+ public:
+  virtual ~Endpoint() = default;
+  virtual void handle(RequestContext& ctx, Resume done) const = 0;
+};
+
+// Runs blocking work (database calls, fsync) off the I/O threads.
+class BlockingExecutor {
+ public:
+  virtual ~BlockingExecutor() = default;
+  virtual void post(std::function<void()> work) = 0;
+};
+
+}  // namespace bronpoort

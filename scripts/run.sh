@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Bronpoort's one entry point for set-up:
+#   ./scripts/run.sh build   install missing Debian packages, configure and build into build/
+#   ./scripts/run.sh demo    build, start the demo sources and the gateway, print example requests
+#   ./scripts/run.sh test    build and run every test (unit, integration, PostgreSQL, linters)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+BUILD_DIR=${BRONPOORT_BUILD_DIR:-$ROOT/build}
+JOBS=${BRONPOORT_JOBS:-2}
+
+# Debian packages the build, the tests and the demo need (bookworm names).
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git curl ca-certificates openssl procps
+  libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
+  libsqlite3-dev libpqxx-dev postgresql-15 postgresql-client-15 prometheus-cpp-dev
+  libgtest-dev libgmock-dev libbenchmark-dev json-schema-test-suite
+  wrk nginx-light nodejs npm
+)
+
+log() { printf '\033[1;34m[bronpoort]\033[0m %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >/dev/null
+  fi
+}
+
+build() {
+  install_packages
+  local generator=()
+  command -v ninja >/dev/null && generator=(-G Ninja)
+  if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+    cmake -S "$ROOT" -B "$BUILD_DIR" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DBRONPOORT_WERROR=ON >/dev/null
+  fi
+  log "building in $BUILD_DIR with $JOBS jobs"
+  cmake --build "$BUILD_DIR" -j "$JOBS"
+}
+
+case "${1:-}" in
+  build)
+    build
+    ;;
+  demo)
+    build
+    exec "$ROOT/scripts/demo.sh"
+    ;;
+  test)
+    build
+    exec "$ROOT/scripts/test.sh"
+    ;;
+  *)
+    echo "usage: $0 build|demo|test" >&2
+    exit 2
+    ;;
+esac

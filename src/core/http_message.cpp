@@ -1,0 +1,64 @@
+#include <bronpoort/core/http_message.hpp>
+
+namespace bronpoort {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::optional<std::string_view> HttpRequest::query_param(std::string_view key) const {
+  for (const auto& [k, v] : query) {
+    if (k == key) return std::string_view(v);
+  }
+  return std::nullopt;
+}
+
+bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
+  out.clear();
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return false;  // needs two hex digits after '%'
+      int hi = hex_value(in[i + 1]);
+      int lo = hex_value(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      char decoded = static_cast<char>(hi * 16 + lo);
+      if (decoded == '\0') return false;
+      out.push_back(decoded);
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return true;
+}
+
+bool parse_query(std::string_view raw, std::vector<std::pair<std::string, std::string>>& out) {
+  out.clear();
+  while (!raw.empty()) {
+    auto amp = raw.find('&');
+    std::string_view part = raw.substr(0, amp);
+    raw = amp == std::string_view::npos ? std::string_view{} : raw.substr(amp + 1);
+    if (part.empty()) continue;
+    auto eq = part.find('=');
+    std::string key;
+    std::string value;
+    if (!percent_decode(part.substr(0, eq), key, true)) return false;
+    if (eq != std::string_view::npos && !percent_decode(part.substr(eq + 1), value, true)) {
+      return false;
+    }
+    out.emplace_back(std::move(key), std::move(value));
+  }
+  return true;
+}
+
+}  // namespace bronpoort

@@ -1,0 +1,78 @@
+#include <bronpoort/core/trace_context.hpp>
+
+#include <openssl/rand.h>
+
+#include <array>
+#include <cstdint>
+
+namespace bronpoort {
+namespace {
+
+bool is_lower_hex(std::string_view s) {
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+bool all_zero(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
+
+std::string random_hex(std::size_t bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::array<unsigned char, 16> buf{};
+  std::string out;
+  // RAND_bytes only fails when the CSPRNG cannot be seeded; retrying keeps ids unpredictable.
+  // An all-zero id is invalid in Trace Context, so draw again in that (vanishingly rare) case.
+  do {
+    while (RAND_bytes(buf.data(), static_cast<int>(bytes)) != 1) {
+    }
+    out.clear();
+    for (std::size_t i = 0; i < bytes; ++i) {
+      out.push_back(kHex[buf[i] >> 4]);
+      out.push_back(kHex[buf[i] & 0x0f]);
+    }
+  } while (all_zero(out));
+  return out;
+}
+
+}  // namespace
+
+std::string TraceContext::traceparent() const { return "00-" + trace_id + "-" + span_id + "-" + flags; }
+
+std::string TraceContext::new_span_id() { return random_hex(8); }
+
+std::optional<ParsedTraceparent> parse_traceparent(std::string_view v) {
+  // version "-" trace-id "-" parent-id "-" flags; future versions may append "-..." fields.
+  if (v.size() < 55) return std::nullopt;
+  std::string_view version = v.substr(0, 2);
+  if (!is_lower_hex(version) || version == "ff") return std::nullopt;
+  if (version == "00" && v.size() != 55) return std::nullopt;
+  if (v.size() > 55 && v[55] != '-') return std::nullopt;
+  if (v[2] != '-' || v[35] != '-' || v[52] != '-') return std::nullopt;
+  std::string_view trace_id = v.substr(3, 32);
+  std::string_view parent_id = v.substr(36, 16);
+  std::string_view flags = v.substr(53, 2);
+  if (!is_lower_hex(trace_id) || !is_lower_hex(parent_id) || !is_lower_hex(flags)) {
+    return std::nullopt;
+  }
+  if (all_zero(trace_id) || all_zero(parent_id)) return std::nullopt;
+  return ParsedTraceparent{std::string(trace_id), std::string(parent_id), std::string(flags)};
+}
+
+TraceContext make_trace_context(std::optional<std::string_view> header) {
+  TraceContext t;
+  t.span_id = random_hex(8);
+  if (header) {
+    if (auto parsed = parse_traceparent(*header)) {
+      t.trace_id = std::move(parsed->trace_id);
+      t.parent_span_id = std::move(parsed->parent_id);
+      // Only the sampled bit is defined; keep it, clear the rest as the spec asks.
+      t.flags = (std::stoi(parsed->flags, nullptr, 16) & 0x01) ? "01" : "00";
+      return t;
+    }
+  }
+  t.trace_id = random_hex(16);
+  return t;
+}
+
+}  // namespace bronpoort

@@ -1,0 +1,53 @@
+#include <bronpoort/core/trace_context.hpp>
+
+#include <gtest/gtest.h>
+
+namespace bronpoort {
+namespace {
+
+constexpr const char* kValid = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+TEST(TraceContext, ContinuesValidTraceparentWithNewSpan) {
+  auto t = make_trace_context(std::string_view(kValid));
+  EXPECT_EQ(t.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(t.parent_span_id, "00f067aa0ba902b7");
+  EXPECT_EQ(t.span_id.size(), 16u);
+  EXPECT_NE(t.span_id, "00f067aa0ba902b7");
+  EXPECT_EQ(t.traceparent(), "00-4bf92f3577b34da6a3ce929d0e0e4736-" + t.span_id + "-01");
+}
+
+TEST(TraceContext, StartsNewTraceWhenAbsent) {
+  auto t = make_trace_context(std::nullopt);
+  EXPECT_EQ(t.trace_id.size(), 32u);
+  EXPECT_TRUE(t.parent_span_id.empty());
+  EXPECT_TRUE(parse_traceparent(t.traceparent()).has_value());
+  EXPECT_NE(make_trace_context(std::nullopt).trace_id, t.trace_id);
+}
+
+TEST(TraceContext, RejectsMalformedTraceparents) {
+  const char* bad[] = {
+      "",
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",            // no flags
+      "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",         // upper case
+      "00-00000000000000000000000000000000-00f067aa0ba902b7-01",         // zero trace id
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",         // zero parent
+      "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",         // forbidden version
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",   // v00 must be exact
+      "00_4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",         // separator
+      "00-4bf92f3577b34da6a3ce929d0e0e473g-00f067aa0ba902b7-01",         // non-hex
+  };
+  for (const char* v : bad) {
+    EXPECT_FALSE(parse_traceparent(v).has_value()) << v;
+    auto t = make_trace_context(std::string_view(v));
+    EXPECT_TRUE(t.parent_span_id.empty()) << v;  // a fresh trace, not the garbage
+  }
+}
+
+TEST(TraceContext, AcceptsFutureVersionWithExtraFields) {
+  auto p = parse_traceparent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-what");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->parent_id, "00f067aa0ba902b7");
+}
+
+}  // namespace
+}  // namespace bronpoort
