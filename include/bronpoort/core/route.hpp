@@ -29,3 +29,17 @@ struct RouteMatch {
 };
 
 }  // namespace bronpoort
+
+namespace bronpoort {
+
+// One of the gateway's own endpoints as a stage library offers it to the router, e.g.
+// {"POST", "/v1/access-requests/{id}/approve", AuthRequirement::Required, endpoint}.
+// Path templates are kebab-case segments and {name} parameters, matched whole-segment.
+struct EndpointRoute {
+  std::string method;
+  std::string path_template;
+  AuthRequirement auth = AuthRequirement::Required;
+  std::shared_ptr<const Endpoint> endpoint;
+};
+
+}  // namespace bronpoort
