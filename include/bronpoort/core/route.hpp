@@ -24,6 +24,10 @@ struct RouteMatch {
   std::string dataset;
   std::string resource;
   DataOperation operation = DataOperation::List;
+  std::string id_field;       // the resource's identifier field
+  std::string subject_field;  // field holding a data subject's identifier; empty if none
+  std::string subject_type;   // its type, e.g. "BSN"
+  std::string owner_organisation;  // OIN of the source holder that owns the dataset
   // For Endpoint routes; owned by the pipeline, which outlives the request.
   const Endpoint* endpoint = nullptr;
 };
