@@ -191,6 +191,10 @@ bool authority_ok(std::string_view s) {
   auto at = authority.rfind('@');
   auto host_port = at == std::string_view::npos ? authority : authority.substr(at + 1);
   auto colon = host_port.rfind(':');
+  // An IPv6 host must be bracketed; a bare one leaves colons in the host part.
+  if (colon != std::string_view::npos && host_port.substr(0, colon).find(':') != s.npos) {
+    return false;
+  }
   if (colon != std::string_view::npos) {
     for (char c : host_port.substr(colon + 1)) {
       if (!is_digit(c)) return false;

@@ -135,9 +135,10 @@ BRONPOORT_EVALUATE(MultipleOfKeyword) {
       ok = instance.get<std::int64_t>() % divisor.get<std::int64_t>() == 0;
     }
   } else {
-    long double q = instance.get<long double>() / divisor.get<long double>();
-    // Decimal divisors such as 0.01 are inexact in binary; allow rounding error in the quotient.
-    ok = std::isfinite(q) && std::fabs(q - std::round(q)) <= 1e-9L * std::max(1.0L, std::fabs(q));
+    // Double quotient as in ECMAScript validators (an overflowing quotient is "not a multiple");
+    // decimal divisors such as 0.01 are inexact in binary, so allow rounding error.
+    double q = instance.get<double>() / divisor.get<double>();
+    ok = std::isfinite(q) && std::fabs(q - std::round(q)) <= 1e-9 * std::max(1.0, std::fabs(q));
   }
   if (ok) return true;
   return ctx.fail(path, location_, [&] {

@@ -225,7 +225,9 @@ RegexOutcome EcmaRegex::search(std::string_view text, std::size_t max_steps) con
   cps.clear();
   for (std::size_t pos = 0; pos < text.size();) cps.push_back(decode_utf8(text, pos));
   ++nesting;
-  RegexVm vm(*this, cps, max_steps);
+  // Linear work is always allowed (a long but ordinary subject must not fail); the fixed budget
+  // on top bounds what pathological patterns can add.
+  RegexVm vm(*this, cps, max_steps + 32 * cps.size());
   RegexOutcome out = vm.run(start_, 0, true, 0);
   --nesting;
   return out;
