@@ -52,8 +52,14 @@ struct CharClass {
   std::vector<UnicodeProperty> properties;      // \p{...} inside the class
   std::vector<UnicodeProperty> not_properties;  // \P{...} inside the class
   bool negated = false;
+  std::uint64_t ascii[2] = {0, 0};  // answers for U+0000..U+007F, filled by finish()
 
-  bool contains(char32_t c) const;
+  void finish();  // precomputes the ASCII answers: the common case costs one bit test
+  bool contains(char32_t c) const {
+    if (c < 128) return (ascii[c >> 6] >> (c & 63)) & 1;
+    return contains_slow(c);
+  }
+  bool contains_slow(char32_t c) const;
 };
 
 enum class RegexOutcome { kMatch, kNoMatch, kStepLimit };
@@ -76,6 +82,13 @@ class EcmaRegex {
   std::vector<RegexInst> program_;
   std::vector<CharClass> classes_;
   std::uint32_t start_ = 0;
+  bool anchored_ = false;  // begins with ^: a match can only start at offset 0
+  bool has_lookaround_ = false;
+
+  // Bit-state backtracking (as in RE2): a depth-first search that visits each (instruction,
+  // position) pair at most once, so it is as linear as the Pike VM but much cheaper for the
+  // short strings records hold. Used when program x subject fits a small bitmap.
+  RegexOutcome backtrack(const std::vector<char32_t>& text, std::size_t max_steps) const;
 };
 
 // Decodes one UTF-8 code point at `pos`, advancing it; invalid bytes decode as U+FFFD.

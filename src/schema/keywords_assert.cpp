@@ -152,6 +152,8 @@ BRONPOORT_EVALUATE(SizeKeyword) {
   switch (target) {
     case Target::kString:
       if (!instance.is_string()) return true;
+      // Code points never outnumber bytes: a short-enough byte length settles maxLength.
+      if (is_max && instance.get_ref<const std::string&>().size() <= limit) return true;
       size = code_points(instance.get_ref<const std::string&>());
       unit = "characters";
       break;

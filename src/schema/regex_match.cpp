@@ -95,7 +95,14 @@ struct Scratch {
 
 }  // namespace
 
-bool CharClass::contains(char32_t c) const {
+void CharClass::finish() {
+  ascii[0] = ascii[1] = 0;
+  for (char32_t c = 0; c < 128; ++c) {
+    if (contains_slow(c)) ascii[c >> 6] |= std::uint64_t{1} << (c & 63);
+  }
+}
+
+bool CharClass::contains_slow(char32_t c) const {
   bool in = false;
   for (auto r : ranges) {
     if (c >= r.lo && c <= r.hi) {
@@ -217,6 +224,66 @@ class RegexVm {
   }
 };
 
+RegexOutcome EcmaRegex::backtrack(const std::vector<char32_t>& text, std::size_t max_steps) const {
+  static thread_local std::vector<std::uint64_t> visited;
+  static thread_local std::vector<std::pair<std::uint32_t, std::size_t>> stack;
+  const std::size_t n = text.size();
+  const std::size_t m = program_.size();
+  visited.assign(((n + 1) * m + 63) / 64, 0);
+  stack.clear();
+  std::size_t steps = 0;
+  auto word_at = [&](std::size_t pos) { return pos < n && is_word(text[pos]); };
+  for (std::size_t start = 0; start <= n; ++start) {
+    stack.emplace_back(start_, start);
+    while (!stack.empty()) {
+      auto [pc, pos] = stack.back();
+      stack.pop_back();
+      while (true) {
+        std::size_t bit = pos * m + pc;
+        if (visited[bit >> 6] & (std::uint64_t{1} << (bit & 63))) break;
+        visited[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+        if (++steps > max_steps) return RegexOutcome::kStepLimit;
+        const RegexInst& inst = program_[pc];
+        bool next = false;
+        switch (inst.op) {
+          case RegexOp::kMatch: return RegexOutcome::kMatch;
+          case RegexOp::kChar: next = pos < n && text[pos] == inst.c; break;
+          case RegexOp::kAny: next = pos < n && !is_line_terminator(text[pos]); break;
+          case RegexOp::kClass: next = pos < n && classes_[inst.x].contains(text[pos]); break;
+          case RegexOp::kSplit:
+            stack.emplace_back(inst.y, pos);
+            pc = inst.x;
+            continue;
+          case RegexOp::kJump:
+            pc = inst.x;
+            continue;
+          case RegexOp::kLineStart:
+            if (pos != 0) break;
+            ++pc;
+            continue;
+          case RegexOp::kLineEnd:
+            if (pos != n) break;
+            ++pc;
+            continue;
+          case RegexOp::kWordBoundary:
+          case RegexOp::kNotWordBoundary: {
+            bool boundary = (pos > 0 && word_at(pos - 1)) != word_at(pos);
+            if (boundary != (inst.op == RegexOp::kWordBoundary)) break;
+            ++pc;
+            continue;
+          }
+          default: break;  // lookaround programs never come here
+        }
+        if (!next) break;
+        ++pc;
+        ++pos;
+      }
+    }
+    if (anchored_) break;
+  }
+  return RegexOutcome::kNoMatch;
+}
+
 RegexOutcome EcmaRegex::search(std::string_view text, std::size_t max_steps) const {
   static thread_local std::deque<std::vector<char32_t>> buffers;
   static thread_local std::size_t nesting = 0;
@@ -224,11 +291,14 @@ RegexOutcome EcmaRegex::search(std::string_view text, std::size_t max_steps) con
   std::vector<char32_t>& cps = buffers[nesting];
   cps.clear();
   for (std::size_t pos = 0; pos < text.size();) cps.push_back(decode_utf8(text, pos));
+  if (!has_lookaround_ && (cps.size() + 1) * program_.size() <= 256 * 1024) {
+    return backtrack(cps, max_steps + 32 * cps.size());
+  }
   ++nesting;
   // Linear work is always allowed (a long but ordinary subject must not fail); the fixed budget
   // on top bounds what pathological patterns can add.
   RegexVm vm(*this, cps, max_steps + 32 * cps.size());
-  RegexOutcome out = vm.run(start_, 0, true, 0);
+  RegexOutcome out = vm.run(start_, 0, !anchored_, 0);
   --nesting;
   return out;
 }

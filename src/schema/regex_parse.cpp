@@ -531,6 +531,11 @@ std::unique_ptr<EcmaRegex> EcmaRegex::compile(std::string_view pattern, std::siz
   }
   re->program_.push_back({RegexOp::kMatch});
   re->start_ = 0;
+  re->anchored_ = re->program_[0].op == RegexOp::kLineStart;
+  for (auto& cls : re->classes_) cls.finish();
+  for (const auto& inst : re->program_) {
+    if (inst.op == RegexOp::kLookahead || inst.op == RegexOp::kNegLookahead) re->has_lookaround_ = true;
+  }
   return re;
 }
 
