@@ -11,4 +11,5 @@ if [ ! -d "$dir/node_modules/ajv" ] || [ ! -d "$dir/node_modules/ajv-formats" ];
 fi
 cp "$here/ajv_bench.js" "$dir/ajv_bench.js"
 ln -sfn "$here/data" "$dir/data"
-node "$dir/ajv_bench.js"
+# --single-threaded keeps V8 from doing work on helper threads, so CPU time is comparable.
+node --single-threaded "$dir/ajv_bench.js"
