@@ -12,7 +12,9 @@ std::string loc(const LocationInfo& info, std::string_view keyword) {
   return append_pointer(info.location, keyword);
 }
 
-std::string suffix(std::string_view keyword) { return "/" + escape_pointer_token(keyword); }
+std::string suffix(std::string_view keyword) {
+  return "/" + escape_pointer_token(keyword);
+}
 
 std::string suffix(std::string_view keyword, std::string_view member) {
   return suffix(keyword) + "/" + escape_pointer_token(member);
@@ -49,8 +51,10 @@ void CompilerState::add_applicators(Node& node, const json& schema, const Locati
   if (auto i = schema.find("if"); i != schema.end()) {
     auto kw = std::make_unique<IfKeyword>(loc(info, "if"));
     kw->if_schema = child(*i, info, suffix("if"), depth);
-    if (auto t = schema.find("then"); t != schema.end()) kw->then_schema = child(*t, info, suffix("then"), depth);
-    if (auto e = schema.find("else"); e != schema.end()) kw->else_schema = child(*e, info, suffix("else"), depth);
+    if (auto t = schema.find("then"); t != schema.end())
+      kw->then_schema = child(*t, info, suffix("then"), depth);
+    if (auto e = schema.find("else"); e != schema.end())
+      kw->else_schema = child(*e, info, suffix("else"), depth);
     out.push_back(std::move(kw));
   }
 
@@ -60,7 +64,8 @@ void CompilerState::add_applicators(Node& node, const json& schema, const Locati
     auto kw = std::make_unique<DependentSchemasKeyword>(loc(info, dep_name));
     for (auto it = d->begin(); it != d->end(); ++it) {
       if (it->is_array() && draft7) continue;  // handled as dependentRequired
-      kw->schemas.emplace_back(it.key(), child(it.value(), info, suffix(dep_name, it.key()), depth));
+      kw->schemas.emplace_back(it.key(),
+                               child(it.value(), info, suffix(dep_name, it.key()), depth));
     }
     if (!kw->schemas.empty()) out.push_back(std::move(kw));
   }
@@ -78,11 +83,14 @@ void CompilerState::add_applicators(Node& node, const json& schema, const Locati
     rest = schema.end();  // additionalItems without tuple items does nothing
   }
   if (prefix != schema.end() || rest != schema.end()) {
-    auto kw = std::make_unique<ItemsKeyword>(loc(info, prefix != schema.end() ? prefix_name : rest_name));
+    auto kw =
+        std::make_unique<ItemsKeyword>(loc(info, prefix != schema.end() ? prefix_name : rest_name));
     if (prefix != schema.end()) {
-      if (!prefix->is_array()) error(loc(info, prefix_name), std::string(prefix_name) + " must be an array");
+      if (!prefix->is_array())
+        error(loc(info, prefix_name), std::string(prefix_name) + " must be an array");
       for (std::size_t i = 0; prefix->is_array() && i < prefix->size(); ++i) {
-        kw->prefix.push_back(child((*prefix)[i], info, suffix(prefix_name, std::to_string(i)), depth));
+        kw->prefix.push_back(
+            child((*prefix)[i], info, suffix(prefix_name, std::to_string(i)), depth));
       }
     }
     if (rest != schema.end()) {
@@ -110,13 +118,14 @@ void CompilerState::add_applicators(Node& node, const json& schema, const Locati
   auto patterns = schema.find("patternProperties");
   auto additional = schema.find("additionalProperties");
   if (props != schema.end() || patterns != schema.end() || additional != schema.end()) {
-    const char* first = props != schema.end() ? "properties"
+    const char* first = props != schema.end()      ? "properties"
                         : patterns != schema.end() ? "patternProperties"
                                                    : "additionalProperties";
     auto kw = std::make_unique<MembersKeyword>(loc(info, first));
     if (props != schema.end() && props->is_object()) {
       for (auto it = props->begin(); it != props->end(); ++it) {
-        kw->properties.emplace_back(it.key(), child(it.value(), info, suffix("properties", it.key()), depth));
+        kw->properties.emplace_back(it.key(),
+                                    child(it.value(), info, suffix("properties", it.key()), depth));
       }
       std::sort(kw->properties.begin(), kw->properties.end(),
                 [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -130,8 +139,8 @@ void CompilerState::add_applicators(Node& node, const json& schema, const Locati
                 "invalid pattern: " + why);
           continue;
         }
-        kw->patterns.emplace_back(std::move(re),
-                                  child(it.value(), info, suffix("patternProperties", it.key()), depth));
+        kw->patterns.emplace_back(
+            std::move(re), child(it.value(), info, suffix("patternProperties", it.key()), depth));
       }
     }
     if (additional != schema.end()) {

@@ -95,7 +95,8 @@ const Node* CompilerState::child(const json& value, const LocationInfo& parent,
 void CompilerState::add_ref(Node& node, const std::string& reference, const LocationInfo& info,
                             const std::string& keyword, bool dynamic) {
   auto kw = std::make_unique<RefKeyword>(loc(info, keyword));
-  pending_refs_.push_back({kw.get(), resolve_uri(info.resource_uri, reference), kw->location(), dynamic});
+  pending_refs_.push_back(
+      {kw.get(), resolve_uri(info.resource_uri, reference), kw->location(), dynamic});
   node.keywords.push_back(std::move(kw));
 }
 
@@ -128,8 +129,9 @@ void CompilerState::compile_keywords(Node& node, const json& schema, const Locat
                          (options_.assert_formats && (info.vocabularies & kVocabFormatAnnotation));
   if (auto f = schema.find("format"); f != schema.end() && f->is_string() && format_on) {
     if (FormatChecker check = lookup_format(f->get<std::string>())) {
-      node.keywords.insert(node.keywords.begin(), std::make_unique<FormatKeyword>(
-                                                      loc(info, "format"), f->get<std::string>(), check));
+      node.keywords.insert(
+          node.keywords.begin(),
+          std::make_unique<FormatKeyword>(loc(info, "format"), f->get<std::string>(), check));
     }
   }
   if (!draft7 && (info.vocabularies & kVocabUnevaluated)) {
@@ -159,8 +161,10 @@ void CompilerState::add_assertions(Node& node, const json& schema, const Locatio
     out.push_back(std::make_unique<TypeKeyword>(loc(info, "type"), mask));
   }
   if (auto e = schema.find("enum"); e != schema.end()) {
-    if (!e->is_array()) error(loc(info, "enum"), "enum must be an array");
-    else out.push_back(std::make_unique<EnumKeyword>(loc(info, "enum"), *e, false));
+    if (!e->is_array())
+      error(loc(info, "enum"), "enum must be an array");
+    else
+      out.push_back(std::make_unique<EnumKeyword>(loc(info, "enum"), *e, false));
   }
   if (auto c = schema.find("const"); c != schema.end()) {
     out.push_back(std::make_unique<EnumKeyword>(loc(info, "const"), *c, true));
@@ -173,8 +177,10 @@ void CompilerState::add_assertions(Node& node, const json& schema, const Locatio
   for (const auto& [name, kind] : bounds) {
     auto it = schema.find(name);
     if (it == schema.end()) continue;
-    if (!it->is_number()) error(loc(info, name), std::string(name) + " must be a number");
-    else out.push_back(std::make_unique<NumberBoundKeyword>(loc(info, name), kind, *it));
+    if (!it->is_number())
+      error(loc(info, name), std::string(name) + " must be a number");
+    else
+      out.push_back(std::make_unique<NumberBoundKeyword>(loc(info, name), kind, *it));
   }
   if (auto m = schema.find("multipleOf"); m != schema.end()) {
     if (!m->is_number() || compare_numbers(*m, json(0)) <= 0) {
@@ -185,22 +191,28 @@ void CompilerState::add_assertions(Node& node, const json& schema, const Locatio
   }
   using T = SizeKeyword::Target;
   const std::tuple<const char*, T, bool> sizes[] = {
-      {"minLength", T::kString, false},    {"maxLength", T::kString, true},
-      {"minItems", T::kArray, false},      {"maxItems", T::kArray, true},
+      {"minLength", T::kString, false},     {"maxLength", T::kString, true},
+      {"minItems", T::kArray, false},       {"maxItems", T::kArray, true},
       {"minProperties", T::kObject, false}, {"maxProperties", T::kObject, true}};
   for (const auto& [name, target, is_max] : sizes) {
     auto it = schema.find(name);
     if (it == schema.end()) continue;
     std::uint64_t n;
-    if (!non_negative_integer(*it, n)) error(loc(info, name), std::string(name) + " must be a non-negative integer");
-    else out.push_back(std::make_unique<SizeKeyword>(loc(info, name), target, is_max, n));
+    if (!non_negative_integer(*it, n))
+      error(loc(info, name), std::string(name) + " must be a non-negative integer");
+    else
+      out.push_back(std::make_unique<SizeKeyword>(loc(info, name), target, is_max, n));
   }
   if (auto p = schema.find("pattern"); p != schema.end()) {
     std::string why;
-    auto re = p->is_string() ? EcmaRegex::compile(p->get<std::string>(), options_.max_regex_program, why)
-                             : nullptr;
-    if (!re) error(loc(info, "pattern"), p->is_string() ? "invalid pattern: " + why : "pattern must be a string");
-    else out.push_back(std::make_unique<PatternKeyword>(loc(info, "pattern"), std::move(re)));
+    auto re = p->is_string()
+                  ? EcmaRegex::compile(p->get<std::string>(), options_.max_regex_program, why)
+                  : nullptr;
+    if (!re)
+      error(loc(info, "pattern"),
+            p->is_string() ? "invalid pattern: " + why : "pattern must be a string");
+    else
+      out.push_back(std::make_unique<PatternKeyword>(loc(info, "pattern"), std::move(re)));
   }
   if (auto u = schema.find("uniqueItems"); u != schema.end() && *u == true) {
     out.push_back(std::make_unique<UniqueItemsKeyword>(loc(info, "uniqueItems")));
@@ -224,8 +236,10 @@ void CompilerState::add_assertions(Node& node, const json& schema, const Locatio
       if (!it->is_array()) continue;
       std::vector<std::string> names;
       for (const auto& n : *it) {
-        if (n.is_string()) names.push_back(n.get<std::string>());
-        else error(loc(info, dep_name), "dependency lists must hold strings");
+        if (n.is_string())
+          names.push_back(n.get<std::string>());
+        else
+          error(loc(info, dep_name), "dependency lists must hold strings");
       }
       kw->dependencies.emplace_back(it.key(), std::move(names));
     }

@@ -26,7 +26,8 @@ const json* CompilerState::locate(const std::string& uri, std::string& why) {
   std::size_t pos = 1;
   while (true) {
     std::size_t next = decoded.find('/', pos);
-    std::string token = decoded.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+    std::string token =
+        decoded.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
     std::string unescaped;
     for (std::size_t i = 0; i < token.size(); ++i) {
       if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
@@ -46,7 +47,8 @@ const json* CompilerState::locate(const std::string& uri, std::string& why) {
         digits = digits && c >= '0' && c <= '9';
         if (digits) index = index * 10 + static_cast<std::size_t>(c - '0');
       }
-      if (!digits || index >= target->size()) return why = "pointer '" + decoded + "' not found", nullptr;
+      if (!digits || index >= target->size())
+        return why = "pointer '" + decoded + "' not found", nullptr;
       target = &(*target)[index];
     } else {
       return why = "pointer '" + decoded + "' not found", nullptr;

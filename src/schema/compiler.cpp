@@ -14,7 +14,9 @@ std::string ValidationError::to_string() const {
          keyword_location + ")";
 }
 
-std::string CompileError::to_string() const { return schema_location + ": " + reason; }
+std::string CompileError::to_string() const {
+  return schema_location + ": " + reason;
+}
 
 CompileResult CompileResult::success(std::shared_ptr<const CompiledSchema> schema) {
   CompileResult r;
@@ -35,9 +37,8 @@ CompileResult Compiler::compile(const nlohmann::json& schema, const std::string&
   static std::atomic<unsigned> anonymous{0};
   auto program = std::make_shared<detail::SchemaProgram>();
   program->options = options_;
-  program->base_uri = base_uri.empty()
-                          ? "urn:bronpoort:schema:" + std::to_string(++anonymous)
-                          : detail::split_fragment_base(base_uri);
+  program->base_uri = base_uri.empty() ? "urn:bronpoort:schema:" + std::to_string(++anonymous)
+                                       : detail::split_fragment_base(base_uri);
   detail::CompilerState state(registry_, *program);
   try {
     auto document = std::make_shared<const nlohmann::json>(schema);
@@ -61,9 +62,12 @@ CompiledSchema::CompiledSchema(std::shared_ptr<const detail::SchemaProgram> prog
 
 CompiledSchema::~CompiledSchema() = default;
 
-const std::string& CompiledSchema::base_uri() const { return program_->base_uri; }
+const std::string& CompiledSchema::base_uri() const {
+  return program_->base_uri;
+}
 
-ValidationResult CompiledSchema::validate(const nlohmann::json& instance, ValidationMode mode) const {
+ValidationResult CompiledSchema::validate(const nlohmann::json& instance,
+                                          ValidationMode mode) const {
   ValidationResult result;
   detail::EvalContext ctx(*program_, &result.errors, mode == ValidationMode::kFirstError);
   bool ok = detail::evaluate_node(*program_->root, ctx, instance, nullptr, nullptr, nullptr);

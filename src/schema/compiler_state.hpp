@@ -59,7 +59,7 @@ class CompilerState {
   std::unordered_map<std::string, const json*> resources_;  // resource URI -> root schema
   std::unordered_map<std::string, const json*> anchors_;    // "URI#name" -> schema
   std::unordered_map<std::string, std::vector<std::pair<std::string, const json*>>>
-      dynamic_anchors_;                                     // resource URI -> (name, schema)
+      dynamic_anchors_;  // resource URI -> (name, schema)
   std::unordered_map<const json*, LocationInfo> info_;
   std::unordered_map<const json*, Node*> nodes_;
   std::unordered_map<std::string, Resource*> resource_objects_;
@@ -88,7 +88,8 @@ class CompilerState {
 
   // compile_node.cpp
   Resource* resource_for(const std::string& uri);
-  void compile_keywords(Node& node, const json& schema, const LocationInfo& info, std::size_t depth);
+  void compile_keywords(Node& node, const json& schema, const LocationInfo& info,
+                        std::size_t depth);
   void add_assertions(Node& node, const json& schema, const LocationInfo& info);
   void add_applicators(Node& node, const json& schema, const LocationInfo& info, std::size_t depth);
   const Node* child(const json& value, const LocationInfo& parent, const std::string& suffix,

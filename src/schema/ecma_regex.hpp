@@ -19,16 +19,16 @@
 namespace bronpoort::schema::detail {
 
 enum class RegexOp : std::uint8_t {
-  kChar,        // one code point == c
-  kClass,       // code point in classes[arg]
-  kAny,         // any code point except line terminators
-  kSplit,       // fork to x and y (x preferred; irrelevant for a yes/no answer)
-  kJump,        // continue at x
-  kLineStart,   // ^ (no multiline flag: start of input)
-  kLineEnd,     // $ (end of input)
+  kChar,       // one code point == c
+  kClass,      // code point in classes[arg]
+  kAny,        // any code point except line terminators
+  kSplit,      // fork to x and y (x preferred; irrelevant for a yes/no answer)
+  kJump,       // continue at x
+  kLineStart,  // ^ (no multiline flag: start of input)
+  kLineEnd,    // $ (end of input)
   kWordBoundary,
   kNotWordBoundary,
-  kLookahead,   // sub-program at x must match here; continue at y
+  kLookahead,  // sub-program at x must match here; continue at y
   kNegLookahead,
   kMatch,
 };
@@ -45,7 +45,14 @@ struct CharRange {
   char32_t hi;
 };
 
-enum class UnicodeProperty : std::uint8_t { kLetter, kUppercase, kLowercase, kDigit, kSpace, kPunct };
+enum class UnicodeProperty : std::uint8_t {
+  kLetter,
+  kUppercase,
+  kLowercase,
+  kDigit,
+  kSpace,
+  kPunct
+};
 
 struct CharClass {
   std::vector<CharRange> ranges;
@@ -76,7 +83,6 @@ class EcmaRegex {
   const std::string& source() const { return source_; }
 
  private:
-  friend class RegexParser;
   friend class RegexVm;
   std::string source_;
   std::vector<RegexInst> program_;

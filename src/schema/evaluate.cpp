@@ -31,11 +31,13 @@ void Annotations::merge(const Annotations& other) {
 }
 
 bool Annotations::property_evaluated(const json* value) const {
-  return all_properties || std::find(properties.begin(), properties.end(), value) != properties.end();
+  return all_properties ||
+         std::find(properties.begin(), properties.end(), value) != properties.end();
 }
 
 bool Annotations::item_evaluated(std::size_t i) const {
-  return all_items || i < items || std::find(contained.begin(), contained.end(), i) != contained.end();
+  return all_items || i < items ||
+         std::find(contained.begin(), contained.end(), i) != contained.end();
 }
 
 EvalContext::EvalContext(const SchemaProgram& p, std::vector<ValidationError>* e, bool first)
@@ -99,8 +101,8 @@ bool evaluate_node(const Node& node, EvalContext& ctx, const json& instance, con
   return ok;
 }
 
-bool evaluate_silently(const Node& node, EvalContext& ctx, const json& instance,
-                       const Path* path, const Scope* scope, Annotations* ann) {
+bool evaluate_silently(const Node& node, EvalContext& ctx, const json& instance, const Path* path,
+                       const Scope* scope, Annotations* ann) {
   auto* saved = ctx.errors;
   ctx.errors = nullptr;
   bool ok = evaluate_node(node, ctx, instance, path, scope, ann);
@@ -154,18 +156,25 @@ bool json_equal(const json& a, const json& b, std::size_t max_depth, bool& too_d
 
 std::string type_name(const json& value) {
   switch (value.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "boolean";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "boolean";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "integer";
+    case json::value_t::number_unsigned:
+      return "integer";
     case json::value_t::number_float: {
       double d = value.get<double>();
       return std::isfinite(d) && std::floor(d) == d ? "integer" : "number";
     }
-    case json::value_t::string: return "string";
-    case json::value_t::array: return "array";
-    case json::value_t::object: return "object";
-    default: return "unsupported";
+    case json::value_t::string:
+      return "string";
+    case json::value_t::array:
+      return "array";
+    case json::value_t::object:
+      return "object";
+    default:
+      return "unsupported";
   }
 }
 

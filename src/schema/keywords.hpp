@@ -14,7 +14,7 @@
 
 namespace bronpoort::schema::detail {
 
-#define BRONPOORT_KEYWORD_EVALUATE                                                     \
+#define BRONPOORT_KEYWORD_EVALUATE                                                            \
   bool evaluate(EvalContext& ctx, const json& instance, const Path* path, const Scope* scope, \
                 Annotations* ann) const override
 
@@ -54,7 +54,8 @@ struct NumberBoundKeyword : Keyword {
 };
 
 struct MultipleOfKeyword : Keyword {
-  MultipleOfKeyword(std::string loc, json divisor) : Keyword(std::move(loc)), divisor(std::move(divisor)) {}
+  MultipleOfKeyword(std::string loc, json divisor)
+      : Keyword(std::move(loc)), divisor(std::move(divisor)) {}
   json divisor;
   BRONPOORT_KEYWORD_EVALUATE;
 };

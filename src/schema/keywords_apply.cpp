@@ -7,9 +7,9 @@
 
 namespace bronpoort::schema::detail {
 
-#define BRONPOORT_EVALUATE(K)                                                                   \
-  bool K::evaluate([[maybe_unused]] EvalContext& ctx, [[maybe_unused]] const json& instance,    \
-                   [[maybe_unused]] const Path* path, [[maybe_unused]] const Scope* scope,      \
+#define BRONPOORT_EVALUATE(K)                                                                \
+  bool K::evaluate([[maybe_unused]] EvalContext& ctx, [[maybe_unused]] const json& instance, \
+                   [[maybe_unused]] const Path* path, [[maybe_unused]] const Scope* scope,   \
                    [[maybe_unused]] Annotations* ann) const
 
 BRONPOORT_EVALUATE(SchemaListKeyword) {
@@ -58,7 +58,8 @@ BRONPOORT_EVALUATE(NotKeyword) {
 
 BRONPOORT_EVALUATE(IfKeyword) {
   Annotations condition;
-  bool holds = evaluate_silently(*if_schema, ctx, instance, path, scope, ann ? &condition : nullptr);
+  bool holds =
+      evaluate_silently(*if_schema, ctx, instance, path, scope, ann ? &condition : nullptr);
   if (ctx.aborted) return false;
   if (holds && ann) ann->merge(condition);
   const Node* branch = holds ? then_schema : else_schema;
@@ -139,8 +140,8 @@ BRONPOORT_EVALUATE(ContainsKeyword) {
   if (matches >= min && matches <= max) return true;
   return ctx.fail(path, location_, [&] {
     if (matches < min) {
-      return "array must contain at least " + std::to_string(min) +
-             " matching item(s), found " + std::to_string(matches);
+      return "array must contain at least " + std::to_string(min) + " matching item(s), found " +
+             std::to_string(matches);
     }
     return "array may contain at most " + std::to_string(max) + " matching item(s), found " +
            std::to_string(matches);
@@ -167,7 +168,8 @@ BRONPOORT_EVALUATE(MembersKeyword) {
       if (!member_ok && !ctx.keep_going()) break;
       RegexOutcome found = regex->search(key, regex_steps);
       if (found == RegexOutcome::kStepLimit) {
-        return ctx.abort(&child, location_, "pattern /" + regex->source() + "/ exceeded its step limit");
+        return ctx.abort(&child, location_,
+                         "pattern /" + regex->source() + "/ exceeded its step limit");
       }
       if (found == RegexOutcome::kNoMatch) continue;
       matched = true;
@@ -218,10 +220,12 @@ BRONPOORT_EVALUATE(UnevaluatedKeyword) {
       if (ann && ann->item_evaluated(i)) continue;
       Path child{path, nullptr, i};
       bool item_ok = schema->boolean && !*schema->boolean
-                         ? ctx.fail(&child, location_, [&] {
-                             return "item " + std::to_string(i) + " is not evaluated by any "
-                                    "subschema and unevaluatedItems is false";
-                           })
+                         ? ctx.fail(&child, location_,
+                                    [&] {
+                                      return "item " + std::to_string(i) +
+                                             " is not evaluated by any "
+                                             "subschema and unevaluatedItems is false";
+                                    })
                          : evaluate_node(*schema, ctx, instance[i], &child, scope, nullptr);
       if (!item_ok) {
         ok = false;
@@ -235,10 +239,12 @@ BRONPOORT_EVALUATE(UnevaluatedKeyword) {
     if (ann && ann->property_evaluated(&it.value())) continue;
     Path child{path, &it.key(), 0};
     bool member_ok = schema->boolean && !*schema->boolean
-                         ? ctx.fail(&child, location_, [&] {
-                             return "property '" + it.key() + "' is not allowed "
-                                    "(unevaluatedProperties)";
-                           })
+                         ? ctx.fail(&child, location_,
+                                    [&] {
+                                      return "property '" + it.key() +
+                                             "' is not allowed "
+                                             "(unevaluatedProperties)";
+                                    })
                          : evaluate_node(*schema, ctx, it.value(), &child, scope, nullptr);
     if (!member_ok) {
       ok = false;

@@ -8,32 +8,40 @@
 
 namespace bronpoort::schema::detail {
 
-#define BRONPOORT_EVALUATE(K)                                                                   \
-  bool K::evaluate([[maybe_unused]] EvalContext& ctx, [[maybe_unused]] const json& instance,    \
-                   [[maybe_unused]] const Path* path, [[maybe_unused]] const Scope* scope,      \
+#define BRONPOORT_EVALUATE(K)                                                                \
+  bool K::evaluate([[maybe_unused]] EvalContext& ctx, [[maybe_unused]] const json& instance, \
+                   [[maybe_unused]] const Path* path, [[maybe_unused]] const Scope* scope,   \
                    [[maybe_unused]] Annotations* ann) const
 
 namespace {
 
 std::uint8_t type_bits(const json& v) {
   switch (v.type()) {
-    case json::value_t::null: return kTypeNull;
-    case json::value_t::boolean: return kTypeBoolean;
-    case json::value_t::object: return kTypeObject;
-    case json::value_t::array: return kTypeArray;
-    case json::value_t::string: return kTypeString;
+    case json::value_t::null:
+      return kTypeNull;
+    case json::value_t::boolean:
+      return kTypeBoolean;
+    case json::value_t::object:
+      return kTypeObject;
+    case json::value_t::array:
+      return kTypeArray;
+    case json::value_t::string:
+      return kTypeString;
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return kTypeNumber | kTypeInteger;
+    case json::value_t::number_unsigned:
+      return kTypeNumber | kTypeInteger;
     case json::value_t::number_float: {
       double d = v.get<double>();
       return std::isfinite(d) && std::floor(d) == d ? (kTypeNumber | kTypeInteger) : kTypeNumber;
     }
-    default: return 0;
+    default:
+      return 0;
   }
 }
 
 std::string mask_names(std::uint8_t mask) {
-  static const char* kNames[] = {"null", "boolean", "object", "array", "number", "string", "integer"};
+  static const char* kNames[] = {"null",   "boolean", "object", "array",
+                                 "number", "string",  "integer"};
   std::string out;
   for (int i = 0; i < 7; ++i) {
     if (mask & (1 << i)) out += (out.empty() ? "" : " or ") + std::string(kNames[i]);
@@ -61,7 +69,8 @@ std::size_t value_hash(const json& v, std::size_t depth) {
     case json::value_t::number_unsigned:
     case json::value_t::number_float:
       return std::hash<long double>{}(v.get<long double>());
-    case json::value_t::string: return std::hash<std::string>{}(v.get_ref<const std::string&>());
+    case json::value_t::string:
+      return std::hash<std::string>{}(v.get_ref<const std::string&>());
     case json::value_t::array: {
       std::size_t h = 0x9e37;
       for (const auto& e : v) h = h * 31 + value_hash(e, depth - 1);
@@ -74,7 +83,8 @@ std::size_t value_hash(const json& v, std::size_t depth) {
       }
       return h;
     }
-    default: return static_cast<std::size_t>(v.type()) * 7 + (v.is_boolean() && v.get<bool>());
+    default:
+      return static_cast<std::size_t>(v.type()) * 7 + (v.is_boolean() && v.get<bool>());
   }
 }
 
@@ -82,9 +92,8 @@ std::size_t value_hash(const json& v, std::size_t depth) {
 
 BRONPOORT_EVALUATE(TypeKeyword) {
   if (type_bits(instance) & mask) return true;
-  return ctx.fail(path, location_, [&] {
-    return "expected " + mask_names(mask) + ", got " + type_name(instance);
-  });
+  return ctx.fail(path, location_,
+                  [&] { return "expected " + mask_names(mask) + ", got " + type_name(instance); });
 }
 
 BRONPOORT_EVALUATE(EnumKeyword) {
@@ -110,10 +119,18 @@ BRONPOORT_EVALUATE(NumberBoundKeyword) {
   bool ok = false;
   const char* relation = "";
   switch (kind) {
-    case Kind::kMinimum: ok = c >= 0, relation = ">="; break;
-    case Kind::kMaximum: ok = c <= 0, relation = "<="; break;
-    case Kind::kExclusiveMinimum: ok = c > 0, relation = ">"; break;
-    case Kind::kExclusiveMaximum: ok = c < 0, relation = "<"; break;
+    case Kind::kMinimum:
+      ok = c >= 0, relation = ">=";
+      break;
+    case Kind::kMaximum:
+      ok = c <= 0, relation = "<=";
+      break;
+    case Kind::kExclusiveMinimum:
+      ok = c > 0, relation = ">";
+      break;
+    case Kind::kExclusiveMaximum:
+      ok = c < 0, relation = "<";
+      break;
   }
   if (ok) return true;
   return ctx.fail(path, location_, [&] {
@@ -177,23 +194,24 @@ BRONPOORT_EVALUATE(SizeKeyword) {
 
 BRONPOORT_EVALUATE(PatternKeyword) {
   if (!instance.is_string()) return true;
-  switch (regex->search(instance.get_ref<const std::string&>(),
-                        ctx.program.options.max_regex_steps)) {
-    case RegexOutcome::kMatch: return true;
+  switch (
+      regex->search(instance.get_ref<const std::string&>(), ctx.program.options.max_regex_steps)) {
+    case RegexOutcome::kMatch:
+      return true;
     case RegexOutcome::kStepLimit:
-      return ctx.abort(path, location_, "pattern /" + regex->source() + "/ exceeded its step limit");
-    case RegexOutcome::kNoMatch: break;
+      return ctx.abort(path, location_,
+                       "pattern /" + regex->source() + "/ exceeded its step limit");
+    case RegexOutcome::kNoMatch:
+      break;
   }
-  return ctx.fail(path, location_, [&] {
-    return "string does not match pattern /" + regex->source() + "/";
-  });
+  return ctx.fail(path, location_,
+                  [&] { return "string does not match pattern /" + regex->source() + "/"; });
 }
 
 BRONPOORT_EVALUATE(FormatKeyword) {
   if (!instance.is_string() || check(instance.get_ref<const std::string&>())) return true;
-  return ctx.fail(path, location_, [&] {
-    return "string " + short_value(instance) + " is not a valid " + name;
-  });
+  return ctx.fail(path, location_,
+                  [&] { return "string " + short_value(instance) + " is not a valid " + name; });
 }
 
 BRONPOORT_EVALUATE(UniqueItemsKeyword) {
@@ -240,9 +258,10 @@ BRONPOORT_EVALUATE(RequiredKeyword) {
 BRONPOORT_EVALUATE(DependentRequiredKeyword) {
   if (!instance.is_object()) return true;
   bool ok = true;
-  for (const auto& [trigger, names] : dependencies) {
+  for (const auto& dependency : dependencies) {
+    const std::string& trigger = dependency.first;  // named, not bound: lambdas capture it
     if (instance.find(trigger) == instance.end()) continue;
-    for (const auto& name : names) {
+    for (const auto& name : dependency.second) {
       if (instance.find(name) != instance.end()) continue;
       ok = ctx.fail(path, location_, [&] {
         return "property '" + name + "' is required when '" + trigger + "' is present";

@@ -111,8 +111,8 @@ bool evaluate_node(const Node& node, EvalContext& ctx, const json& instance, con
                    const Scope* scope, Annotations* ann);
 
 // Evaluates without reporting (anyOf branches, not, if); restores the error sink afterwards.
-bool evaluate_silently(const Node& node, EvalContext& ctx, const json& instance,
-                       const Path* path, const Scope* scope, Annotations* ann);
+bool evaluate_silently(const Node& node, EvalContext& ctx, const json& instance, const Path* path,
+                       const Scope* scope, Annotations* ann);
 
 struct SchemaProgram {
   CompileOptions options;

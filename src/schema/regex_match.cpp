@@ -51,17 +51,25 @@ bool has_property(UnicodeProperty p, char32_t c) {
   auto w = static_cast<wint_t>(c);
   if (!loc) return c < 0x80 && has_property(p, c);  // unreachable on glibc >= 2.35
   switch (p) {
-    case UnicodeProperty::kLetter: return iswalpha_l(w, loc) && !(c >= '0' && c <= '9');
-    case UnicodeProperty::kUppercase: return iswupper_l(w, loc);
-    case UnicodeProperty::kLowercase: return iswlower_l(w, loc);
-    case UnicodeProperty::kDigit: return iswdigit_l(w, loc);
-    case UnicodeProperty::kSpace: return iswspace_l(w, loc) || c == 0xA0 || c == 0xFEFF;
-    case UnicodeProperty::kPunct: return iswpunct_l(w, loc);
+    case UnicodeProperty::kLetter:
+      return iswalpha_l(w, loc) && !(c >= '0' && c <= '9');
+    case UnicodeProperty::kUppercase:
+      return iswupper_l(w, loc);
+    case UnicodeProperty::kLowercase:
+      return iswlower_l(w, loc);
+    case UnicodeProperty::kDigit:
+      return iswdigit_l(w, loc);
+    case UnicodeProperty::kSpace:
+      return iswspace_l(w, loc) || c == 0xA0 || c == 0xFEFF;
+    case UnicodeProperty::kPunct:
+      return iswpunct_l(w, loc);
   }
   return false;
 }
 
-bool is_line_terminator(char32_t c) { return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029; }
+bool is_line_terminator(char32_t c) {
+  return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029;
+}
 
 bool is_word(char32_t c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -186,8 +194,12 @@ class RegexVm {
       }
       const RegexInst& inst = re_.program_[pc];
       switch (inst.op) {
-        case RegexOp::kMatch: matched = true; break;
-        case RegexOp::kJump: stack.push_back(inst.x); break;
+        case RegexOp::kMatch:
+          matched = true;
+          break;
+        case RegexOp::kJump:
+          stack.push_back(inst.x);
+          break;
         case RegexOp::kSplit:
           stack.push_back(inst.y);
           stack.push_back(inst.x);
@@ -216,7 +228,8 @@ class RegexVm {
           }
           break;
         }
-        default: break;  // consuming instruction: stays in the list for the next step
+        default:
+          break;  // consuming instruction: stays in the list for the next step
       }
     }
     stack.resize(base);
@@ -246,10 +259,17 @@ RegexOutcome EcmaRegex::backtrack(const std::vector<char32_t>& text, std::size_t
         const RegexInst& inst = program_[pc];
         bool next = false;
         switch (inst.op) {
-          case RegexOp::kMatch: return RegexOutcome::kMatch;
-          case RegexOp::kChar: next = pos < n && text[pos] == inst.c; break;
-          case RegexOp::kAny: next = pos < n && !is_line_terminator(text[pos]); break;
-          case RegexOp::kClass: next = pos < n && classes_[inst.x].contains(text[pos]); break;
+          case RegexOp::kMatch:
+            return RegexOutcome::kMatch;
+          case RegexOp::kChar:
+            next = pos < n && text[pos] == inst.c;
+            break;
+          case RegexOp::kAny:
+            next = pos < n && !is_line_terminator(text[pos]);
+            break;
+          case RegexOp::kClass:
+            next = pos < n && classes_[inst.x].contains(text[pos]);
+            break;
           case RegexOp::kSplit:
             stack.emplace_back(inst.y, pos);
             pc = inst.x;
@@ -272,7 +292,8 @@ RegexOutcome EcmaRegex::backtrack(const std::vector<char32_t>& text, std::size_t
             ++pc;
             continue;
           }
-          default: break;  // lookaround programs never come here
+          default:
+            break;  // lookaround programs never come here
         }
         if (!next) break;
         ++pc;

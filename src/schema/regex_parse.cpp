@@ -1,12 +1,13 @@
-// Parses an ECMA-262 pattern (u-flag syntax) into a syntax tree and compiles it to a Pike-VM
-// program. Parsing recursion is bounded by a nesting limit so "((((..." cannot exhaust the stack.
+// Parses an ECMA-262 pattern (u-flag syntax) into a syntax tree (regex_emit.cpp turns it into
+// a program). Parsing recursion is bounded by a nesting limit so "((((..." cannot exhaust the
+// stack.
 
 #include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "ecma_regex.hpp"
+#include "regex_tree.hpp"
 
 namespace bronpoort::schema::detail {
 namespace {
@@ -14,19 +15,6 @@ namespace {
 constexpr std::size_t kMaxNesting = 128;
 constexpr int kMaxRepeatBound = 1000;
 constexpr char32_t kMaxCodePoint = 0x10FFFF;
-
-struct RegexNode {
-  enum class Kind { kEmpty, kChar, kClass, kAny, kConcat, kAlt, kRepeat, kAssert, kLook };
-  Kind kind = Kind::kEmpty;
-  char32_t c = 0;
-  std::uint32_t cls = 0;
-  RegexOp assert_op = RegexOp::kLineStart;  // for kAssert, and kLook (kLookahead/kNegLookahead)
-  int min = 0;
-  int max = -1;  // -1: unbounded
-  std::vector<std::unique_ptr<RegexNode>> kids;
-};
-
-using NodePtr = std::unique_ptr<RegexNode>;
 
 NodePtr make(RegexNode::Kind kind) {
   auto n = std::make_unique<RegexNode>();
@@ -48,16 +36,15 @@ std::vector<CharRange> complement(std::vector<CharRange> ranges) {
 
 const std::vector<CharRange> kDigits = {{'0', '9'}};
 const std::vector<CharRange> kWord = {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
-const std::vector<CharRange> kSpaces = {{0x09, 0x0D},     {0x20, 0x20},     {0xA0, 0xA0},
-                                        {0x1680, 0x1680}, {0x2000, 0x200A}, {0x2028, 0x2029},
-                                        {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000},
-                                        {0xFEFF, 0xFEFF}};
+const std::vector<CharRange> kSpaces = {
+    {0x09, 0x0D},     {0x20, 0x20},     {0xA0, 0xA0},     {0x1680, 0x1680}, {0x2000, 0x200A},
+    {0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000}, {0xFEFF, 0xFEFF}};
 
 }  // namespace
 
 class RegexParser {
  public:
-  RegexParser(std::string_view pattern, EcmaRegex& out) : out_(out) {
+  RegexParser(std::string_view pattern, std::vector<CharClass>& classes) : classes_(classes) {
     std::size_t pos = 0;
     while (pos < pattern.size()) cps_.push_back(decode_utf8(pattern, pos));
   }
@@ -73,7 +60,7 @@ class RegexParser {
   }
 
  private:
-  EcmaRegex& out_;
+  std::vector<CharClass>& classes_;
   std::vector<char32_t> cps_;
   std::size_t pos_ = 0;
   std::string error_;
@@ -334,21 +321,37 @@ class RegexParser {
       return true;
     };
     switch (c) {
-      case 'd': return add(kDigits, false);
-      case 'D': return add(kDigits, true);
-      case 'w': return add(kWord, false);
-      case 'W': return add(kWord, true);
-      case 's': return add(kSpaces, false);
-      case 'S': return add(kSpaces, true);
+      case 'd':
+        return add(kDigits, false);
+      case 'D':
+        return add(kDigits, true);
+      case 'w':
+        return add(kWord, false);
+      case 'W':
+        return add(kWord, true);
+      case 's':
+        return add(kSpaces, false);
+      case 'S':
+        return add(kSpaces, true);
       case 'p':
       case 'P':
         single = false;
         return property(c == 'P', cls);
-      case 'n': cp = '\n'; return true;
-      case 'r': cp = '\r'; return true;
-      case 't': cp = '\t'; return true;
-      case 'f': cp = '\f'; return true;
-      case 'v': cp = '\v'; return true;
+      case 'n':
+        cp = '\n';
+        return true;
+      case 'r':
+        cp = '\r';
+        return true;
+      case 't':
+        cp = '\t';
+        return true;
+      case 'f':
+        cp = '\f';
+        return true;
+      case 'v':
+        cp = '\v';
+        return true;
       case 'b':
         cp = '\b';  // only reached inside a class
         return true;
@@ -394,8 +397,8 @@ class RegexParser {
 
   NodePtr class_node(CharClass cls) {
     auto n = make(RegexNode::Kind::kClass);
-    n->cls = static_cast<std::uint32_t>(out_.classes_.size());
-    out_.classes_.push_back(std::move(cls));
+    n->cls = static_cast<std::uint32_t>(classes_.size());
+    classes_.push_back(std::move(cls));
     return n;
   }
 
@@ -432,111 +435,9 @@ class RegexParser {
   }
 };
 
-class RegexEmitter {
- public:
-  RegexEmitter(std::vector<RegexInst>& program, std::size_t max) : program_(program), max_(max) {}
-
-  bool emit(const RegexNode& n) {
-    if (program_.size() > max_) return false;
-    using K = RegexNode::Kind;
-    switch (n.kind) {
-      case K::kEmpty:
-        return true;
-      case K::kChar:
-        return push({RegexOp::kChar, 0, 0, n.c});
-      case K::kClass:
-        return push({RegexOp::kClass, n.cls, 0, 0});
-      case K::kAny:
-        return push({RegexOp::kAny});
-      case K::kAssert:
-        return push({n.assert_op});
-      case K::kConcat:
-        for (const auto& k : n.kids) {
-          if (!emit(*k)) return false;
-        }
-        return true;
-      case K::kAlt:
-        return alternation(n, 0);
-      case K::kLook: {
-        std::size_t at = program_.size();
-        push({n.assert_op, static_cast<std::uint32_t>(at + 1)});
-        if (!emit(*n.kids[0]) || !push({RegexOp::kMatch})) return false;
-        program_[at].y = here();
-        return true;
-      }
-      case K::kRepeat:
-        return repeat(n);
-    }
-    return false;
-  }
-
- private:
-  std::vector<RegexInst>& program_;
-  std::size_t max_;
-
-  std::uint32_t here() const { return static_cast<std::uint32_t>(program_.size()); }
-  bool push(RegexInst inst) {
-    program_.push_back(inst);
-    return program_.size() <= max_;
-  }
-
-  bool alternation(const RegexNode& n, std::size_t i) {
-    if (i + 1 == n.kids.size()) return emit(*n.kids[i]);
-    std::size_t split = program_.size();
-    push({RegexOp::kSplit, here() + 1});
-    if (!emit(*n.kids[i])) return false;
-    std::size_t jump = program_.size();
-    push({RegexOp::kJump});
-    program_[split].y = here();
-    if (!alternation(n, i + 1)) return false;
-    program_[jump].x = here();
-    return true;
-  }
-
-  bool repeat(const RegexNode& n) {
-    const RegexNode& body = *n.kids[0];
-    for (int i = 0; i < n.min; ++i) {
-      if (!emit(body)) return false;
-    }
-    if (n.max == -1) {
-      std::uint32_t loop = here();
-      push({RegexOp::kSplit, loop + 1});
-      if (!emit(body)) return false;
-      push({RegexOp::kJump, loop});
-      program_[loop].y = here();
-      return program_.size() <= max_;
-    }
-    std::vector<std::size_t> splits;
-    for (int i = n.min; i < n.max; ++i) {
-      splits.push_back(program_.size());
-      push({RegexOp::kSplit, here() + 1});
-      if (!emit(body)) return false;
-    }
-    for (auto s : splits) program_[s].y = here();
-    return program_.size() <= max_;
-  }
-};
-
-std::unique_ptr<EcmaRegex> EcmaRegex::compile(std::string_view pattern, std::size_t max_program,
-                                              std::string& error) {
-  auto re = std::unique_ptr<EcmaRegex>(new EcmaRegex());
-  re->source_ = std::string(pattern);
-  RegexParser parser(pattern, *re);
-  NodePtr tree = parser.parse(error);
-  if (!tree) return nullptr;
-  RegexEmitter emitter(re->program_, max_program);
-  if (!emitter.emit(*tree) || re->program_.size() + 1 > max_program) {
-    error = "pattern compiles to more than " + std::to_string(max_program) + " instructions";
-    return nullptr;
-  }
-  re->program_.push_back({RegexOp::kMatch});
-  re->start_ = 0;
-  re->anchored_ = re->program_[0].op == RegexOp::kLineStart;
-  for (auto& cls : re->classes_) cls.finish();
-  for (const auto& inst : re->program_) {
-    if (inst.op == RegexOp::kLookahead || inst.op == RegexOp::kNegLookahead) re->has_lookaround_ = true;
-  }
-  return re;
+NodePtr parse_regex(std::string_view pattern, std::vector<CharClass>& classes, std::string& error) {
+  RegexParser parser(pattern, classes);
+  return parser.parse(error);
 }
 
 }  // namespace bronpoort::schema::detail

@@ -32,7 +32,8 @@ bool safe_relative_path(const std::string& rest) {
   std::size_t start = 0;
   while (start <= rest.size()) {
     std::size_t end = rest.find('/', start);
-    std::string segment = rest.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string segment =
+        rest.substr(start, end == std::string::npos ? std::string::npos : end - start);
     if (segment == ".." || segment == ".") return false;
     if (end == std::string::npos) break;
     start = end + 1;

@@ -11,12 +11,21 @@ namespace bronpoort::schema::detail {
 namespace {
 
 // Keywords whose value is a subschema, an array of them, or an object of them.
-constexpr std::string_view kSingle[] = {
-    "additionalItems", "additionalProperties", "contains", "propertyNames", "not", "if", "then",
-    "else", "unevaluatedItems", "unevaluatedProperties", "contentSchema", "items"};
+constexpr std::string_view kSingle[] = {"additionalItems",
+                                        "additionalProperties",
+                                        "contains",
+                                        "propertyNames",
+                                        "not",
+                                        "if",
+                                        "then",
+                                        "else",
+                                        "unevaluatedItems",
+                                        "unevaluatedProperties",
+                                        "contentSchema",
+                                        "items"};
 constexpr std::string_view kArrays[] = {"allOf", "anyOf", "oneOf", "prefixItems", "items"};
-constexpr std::string_view kMaps[] = {"$defs", "definitions", "properties", "patternProperties",
-                                      "dependentSchemas", "dependencies"};
+constexpr std::string_view kMaps[] = {
+    "$defs", "definitions", "properties", "patternProperties", "dependentSchemas", "dependencies"};
 
 std::string strip_empty_fragment(std::string uri) {
   if (!uri.empty() && uri.back() == '#') uri.pop_back();
@@ -47,8 +56,8 @@ bool CompilerState::ensure_document(const std::string& uri, std::string& why) {
   return true;
 }
 
-bool CompilerState::dialect_of(const std::string& schema_uri, LocationInfo& info,
-                               std::size_t depth, std::string& why) {
+bool CompilerState::dialect_of(const std::string& schema_uri, LocationInfo& info, std::size_t depth,
+                               std::string& why) {
   const std::string uri = strip_empty_fragment(split_fragment(schema_uri).first);
   if (uri == "http://json-schema.org/draft-07/schema" ||
       uri == "http://json-schema.org/draft-06/schema" ||
@@ -150,7 +159,8 @@ void CompilerState::walk(const json& value, LocationInfo info, const std::string
     auto it = value.find(kw);
     if (it == value.end() || !it->is_object()) continue;
     const std::string base = append_pointer(doc_pointer, kw);
-    for (auto m = it->begin(); m != it->end(); ++m) descend(m.value(), append_pointer(base, m.key()));
+    for (auto m = it->begin(); m != it->end(); ++m)
+      descend(m.value(), append_pointer(base, m.key()));
   }
 }
 

@@ -27,5 +27,7 @@ std::string append_pointer(const std::string& pointer, std::string_view token);
 
 namespace bronpoort::schema::detail {
 // The URI without its fragment (and without a trailing empty "#").
-inline std::string split_fragment_base(const std::string& uri) { return split_fragment(uri).first; }
+inline std::string split_fragment_base(const std::string& uri) {
+  return split_fragment(uri).first;
+}
 }  // namespace bronpoort::schema::detail

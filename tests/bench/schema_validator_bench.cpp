@@ -33,7 +33,8 @@ const Fixture& fixture() {
     if (!compiled) throw std::runtime_error(compiled.errors()[0].to_string());
     out.schema = compiled.schema();
     std::ifstream records_in(kData + "person-records.jsonl");
-    for (std::string line; std::getline(records_in, line);) out.records.push_back(json::parse(line));
+    for (std::string line; std::getline(records_in, line);)
+      out.records.push_back(json::parse(line));
     return out;
   }();
   return f;

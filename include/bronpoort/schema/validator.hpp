@@ -56,8 +56,8 @@ struct CompileOptions {
   // default; Bronpoort wants the checks, so this is on unless the caller opts out.
   bool assert_formats = true;
   // Bounds that keep hostile schemas and instances from exhausting the stack or the CPU.
-  std::size_t max_depth = 256;             // nested evaluation depth (instance + $ref chains)
-  std::size_t max_steps = 5'000'000;       // schema-node evaluations per validate() call
+  std::size_t max_depth = 256;              // nested evaluation depth (instance + $ref chains)
+  std::size_t max_steps = 5'000'000;        // schema-node evaluations per validate() call
   std::size_t max_regex_steps = 1'000'000;  // per pattern match
   std::size_t max_regex_program = 20'000;   // compiled pattern size (after {n,m} expansion)
 };

@@ -50,12 +50,12 @@ TEST(EcmaRegex, ClassesAndEscapes) {
 }
 
 TEST(EcmaRegex, EcmaMeaningOfShorthandClasses) {
-  EXPECT_FALSE(matches("^\\d$", "\xD9\xA1"));   // ARABIC-INDIC DIGIT ONE is not \d
-  EXPECT_FALSE(matches("^\\w$", "\xC3\xA9"));   // é is not \w
-  EXPECT_TRUE(matches("^\\s$", "\xC2\xA0"));    // NO-BREAK SPACE is \s
+  EXPECT_FALSE(matches("^\\d$", "\xD9\xA1"));     // ARABIC-INDIC DIGIT ONE is not \d
+  EXPECT_FALSE(matches("^\\w$", "\xC3\xA9"));     // é is not \w
+  EXPECT_TRUE(matches("^\\s$", "\xC2\xA0"));      // NO-BREAK SPACE is \s
   EXPECT_TRUE(matches("^\\s$", "\xEF\xBB\xBF"));  // BOM is \s
   EXPECT_FALSE(matches("^.$", "\n"));
-  EXPECT_FALSE(matches("^.$", "\xE2\x80\xA8"));  // LINE SEPARATOR
+  EXPECT_FALSE(matches("^.$", "\xE2\x80\xA8"));     // LINE SEPARATOR
   EXPECT_TRUE(matches("^.$", "\xF0\x9F\x98\x80"));  // one code point, not two UTF-16 units
 }
 
@@ -86,8 +86,8 @@ TEST(EcmaRegex, RefusesWhatEcmaWithUnicodeFlagRefuses) {
   EXPECT_FALSE(compiles("a{3,2}"));
   EXPECT_FALSE(compiles("{1}"));
   EXPECT_FALSE(compiles("\\"));
-  EXPECT_FALSE(compiles("(a)\\1"));       // backreferences: not supported, said so
-  EXPECT_FALSE(compiles("(?<=a)b"));      // lookbehind: not supported, said so
+  EXPECT_FALSE(compiles("(a)\\1"));   // backreferences: not supported, said so
+  EXPECT_FALSE(compiles("(?<=a)b"));  // lookbehind: not supported, said so
   EXPECT_FALSE(compiles("[\\d-z]"));
 }
 

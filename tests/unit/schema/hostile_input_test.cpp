@@ -43,7 +43,8 @@ TEST(SchemaHostile, DeepInstanceInEnumAndUniqueItemsDoesNotOverflow) {
 }
 
 TEST(SchemaHostile, ReferenceCycleWithoutProgressIsBounded) {
-  auto compiled = compile(json::parse(R"({"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}},
+  auto compiled =
+      compile(json::parse(R"({"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}},
                                           "$ref": "#/$defs/a"})"));
   ASSERT_TRUE(compiled);
   auto result = compiled.schema()->validate(json(1));
@@ -117,7 +118,8 @@ TEST(SchemaHostile, DeeplyNestedSchemaIsACompileError) {
 }
 
 TEST(SchemaHostile, HugeNumbersCompareWithoutOverflow) {
-  auto compiled = compile(json::parse(R"({"maximum": 1e308, "multipleOf": 1e-308, "type": "number"})"));
+  auto compiled =
+      compile(json::parse(R"({"maximum": 1e308, "multipleOf": 1e-308, "type": "number"})"));
   ASSERT_TRUE(compiled);
   EXPECT_FALSE(compiled.schema()->is_valid(json::parse("1.5e308")));
   auto big = compile(json::parse(R"({"multipleOf": 0.123456789})"));

@@ -75,7 +75,8 @@ std::vector<SuiteCase> load_cases_from(const fs::path& root, const std::string& 
   if (!fs::is_directory(dir)) return cases;
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().extension() == ".json")
+      files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
@@ -85,10 +86,16 @@ std::vector<SuiteCase> load_cases_from(const fs::path& root, const std::string& 
     std::string rel = fs::relative(file, root).string();
     for (const auto& group : groups) {
       for (const auto& test : group["tests"]) {
-        SuiteCase c{rel, group["description"], test["description"], group["schema"],
-                    test["data"], test["valid"].get<bool>(), ""};
+        SuiteCase c{rel,
+                    group["description"],
+                    test["description"],
+                    group["schema"],
+                    test["data"],
+                    test["valid"].get<bool>(),
+                    ""};
         c.name = std::to_string(cases.size()) + "_" + safe_name(rel.substr(0, rel.size() - 5)) +
-                 "_" + safe_name(c.group).substr(0, 40) + "_" + safe_name(c.description).substr(0, 40);
+                 "_" + safe_name(c.group).substr(0, 40) + "_" +
+                 safe_name(c.description).substr(0, 40);
         cases.push_back(std::move(c));
       }
     }
@@ -145,7 +152,9 @@ TEST_P(Draft7Suite, MatchesExpectedValidity) {
       << "\ndata: " << c.data.dump();
 }
 
-std::string case_name(const ::testing::TestParamInfo<SuiteCase>& info) { return info.param.name; }
+std::string case_name(const ::testing::TestParamInfo<SuiteCase>& info) {
+  return info.param.name;
+}
 
 INSTANTIATE_TEST_SUITE_P(Required, Draft7Suite, ::testing::ValuesIn(load_cases("draft7", "")),
                          case_name);

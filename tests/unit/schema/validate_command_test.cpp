@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 namespace bronpoort::schema {
@@ -30,7 +32,9 @@ class ValidateCommand : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+  }
 
   int run(std::vector<std::string> args, const std::string& input = "") {
     std::vector<char*> argv;
@@ -50,7 +54,8 @@ class ValidateCommand : public ::testing::Test {
 };
 
 TEST_F(ValidateCommand, AllValidExitsZeroWithOneLinePerInstance) {
-  EXPECT_EQ(run({"--schema", path("person.schema.json"), "--ref-dir", ref_dir(), path("good.json")}), 0)
+  EXPECT_EQ(
+      run({"--schema", path("person.schema.json"), "--ref-dir", ref_dir(), path("good.json")}), 0)
       << err_.str();
   EXPECT_EQ(out_.str(), "valid " + path("good.json") + "\n");
 }
@@ -74,10 +79,15 @@ TEST_F(ValidateCommand, InvalidInstanceExitsOneAndListsEveryError) {
 }
 
 TEST_F(ValidateCommand, JsonlReadsOneInstancePerLine) {
-  std::string input = R"({"name": "a"})" "\n\n" R"({"name": 1})" "\nnot json\n";
-  EXPECT_EQ(run({"--schema", path("person.schema.json"), "--ref-dir", ref_dir(), "--jsonl"}, input), 1);
+  std::string input = R"({"name": "a"})"
+                      "\n\n"
+                      R"({"name": 1})"
+                      "\nnot json\n";
+  EXPECT_EQ(run({"--schema", path("person.schema.json"), "--ref-dir", ref_dir(), "--jsonl"}, input),
+            1);
   EXPECT_EQ(out_.str().substr(0, 13), "valid line 1\n");
-  EXPECT_NE(out_.str().find("invalid line 3: /name: expected string"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("invalid line 3: /name: expected string"), std::string::npos)
+      << out_.str();
   EXPECT_NE(out_.str().find("invalid line 4: not valid JSON"), std::string::npos);
 }
 
@@ -94,7 +104,8 @@ TEST_F(ValidateCommand, UnusableSchemaExitsTwo) {
 TEST_F(ValidateCommand, UsageErrorsExitTwo) {
   EXPECT_EQ(run({}), 2);
   EXPECT_EQ(run({"--schema", path("person.schema.json")}), 2);
-  EXPECT_EQ(run({"--schema", path("person.schema.json"), "--ref-dir", "nonsense", path("good.json")}), 2);
+  EXPECT_EQ(
+      run({"--schema", path("person.schema.json"), "--ref-dir", "nonsense", path("good.json")}), 2);
   EXPECT_EQ(run({"--schema", path("person.schema.json"), "--bogus", path("good.json")}), 2);
 }
 

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -14,8 +16,9 @@ namespace {
 
 using nlohmann::json;
 
-std::shared_ptr<const CompiledSchema> compile_ok(const json& schema, const SchemaRegistry& registry = {},
-                                                 const std::string& base = "https://bronpoort.test/s.json") {
+std::shared_ptr<const CompiledSchema> compile_ok(
+    const json& schema, const SchemaRegistry& registry = {},
+    const std::string& base = "https://bronpoort.test/s.json") {
   Compiler compiler(registry);
   auto result = compiler.compile(schema, base);
   EXPECT_TRUE(result) << (result.errors().empty() ? "" : result.errors()[0].to_string());
@@ -36,7 +39,8 @@ TEST(SchemaErrors, ReportInstancePointerKeywordLocationAndReason) {
 }
 
 TEST(SchemaErrors, FirstErrorStopsAllErrorsCollects) {
-  auto schema = compile_ok(json::parse(R"({"required": ["a", "b"], "properties": {"c": {"minimum": 3}}})"));
+  auto schema =
+      compile_ok(json::parse(R"({"required": ["a", "b"], "properties": {"c": {"minimum": 3}}})"));
   json instance = {{"c", 1}};
   auto first = schema->validate(instance, ValidationMode::kFirstError);
   auto all = schema->validate(instance, ValidationMode::kAllErrors);
@@ -51,7 +55,8 @@ TEST(SchemaErrors, FirstErrorStopsAllErrorsCollects) {
 }
 
 TEST(SchemaErrors, AdditionalPropertyNamesTheProperty) {
-  auto schema = compile_ok(json::parse(R"({"properties": {"a": {}}, "additionalProperties": false})"));
+  auto schema =
+      compile_ok(json::parse(R"({"properties": {"a": {}}, "additionalProperties": false})"));
   auto result = schema->validate(json{{"a", 1}, {"bsn", 2}});
   ASSERT_EQ(result.errors.size(), 1u);
   EXPECT_EQ(result.errors[0].instance_location, "/bsn");
@@ -82,13 +87,17 @@ TEST(SchemaCompile, NeverFetchesUnknownRemoteReferences) {
 }
 
 TEST(SchemaRegistryTest, ResolvesAcrossFilesInMappedDirectory) {
-  auto dir = std::filesystem::temp_directory_path() / ("bronpoort-schema-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("bronpoort-schema-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir / "common");
-  std::ofstream(dir / "common" / "postcode.json") << R"({"type": "string", "pattern": "^[1-9][0-9]{3}[A-Z]{2}$"})";
-  std::ofstream(dir / "address.json") << R"({"properties": {"postcode": {"$ref": "common/postcode.json"}}})";
+  std::ofstream(dir / "common" / "postcode.json")
+      << R"({"type": "string", "pattern": "^[1-9][0-9]{3}[A-Z]{2}$"})";
+  std::ofstream(dir / "address.json")
+      << R"({"properties": {"postcode": {"$ref": "common/postcode.json"}}})";
   SchemaRegistry registry;
   registry.map_directory("https://bronpoort.test/schemas/", dir.string());
-  auto schema = compile_ok(json{{"$ref", "address.json"}}, registry, "https://bronpoort.test/schemas/root.json");
+  auto schema = compile_ok(json{{"$ref", "address.json"}}, registry,
+                           "https://bronpoort.test/schemas/root.json");
   ASSERT_TRUE(schema);
   EXPECT_TRUE(schema->is_valid(json{{"postcode", "1234AB"}}));
   EXPECT_FALSE(schema->is_valid(json{{"postcode", "0123AB"}}));
@@ -113,7 +122,8 @@ TEST(SchemaVocabularies, CustomMetaSchemaWithoutValidationVocabularyIgnoresAsser
                     "https://json-schema.org/draft/2020-12/vocab/applicator": true}
   })"));
   auto schema = compile_ok(json::parse(R"({"$schema": "https://bronpoort.test/meta/no-validation",
-      "type": "string", "properties": {"a": {"minimum": 5}}, "allOf": [false]})"), registry);
+      "type": "string", "properties": {"a": {"minimum": 5}}, "allOf": [false]})"),
+                           registry);
   ASSERT_TRUE(schema);
   // type/minimum belong to the validation vocabulary (off); allOf belongs to applicator (on).
   EXPECT_FALSE(schema->is_valid(json{{"a", 1}}));
@@ -143,8 +153,8 @@ TEST(SchemaVocabularies, UnknownOptionalVocabularyIsIgnored) {
                     "https://json-schema.org/draft/2020-12/vocab/validation": true,
                     "https://bronpoort.test/vocab/extra": false}
   })"));
-  auto schema = compile_ok(json{{"$schema", "https://bronpoort.test/meta/optional"}, {"type", "string"}},
-                           registry);
+  auto schema = compile_ok(
+      json{{"$schema", "https://bronpoort.test/meta/optional"}, {"type", "string"}}, registry);
   ASSERT_TRUE(schema);
   EXPECT_FALSE(schema->is_valid(json(1)));
 }
@@ -173,7 +183,8 @@ TEST(SchemaMetaSchemas, ValidatesSchemasAgainstTheBuiltInMetaSchemas) {
 TEST(SchemaDrafts, Draft7RefIgnoresSiblingKeywords) {
   SchemaRegistry registry;
   Compiler compiler(registry);
-  auto result = compiler.compile(json::parse(R"({"$schema": "http://json-schema.org/draft-07/schema#",
+  auto result =
+      compiler.compile(json::parse(R"({"$schema": "http://json-schema.org/draft-07/schema#",
       "definitions": {"s": {"type": "string"}}, "$ref": "#/definitions/s", "maxLength": 1})"));
   ASSERT_TRUE(result);
   EXPECT_TRUE(result.schema()->is_valid(json("long string")));
