@@ -101,7 +101,7 @@ IdentityResult identity_from_claims(const VerifiedToken& token,
                                     const std::optional<ClientCertificate>& certificate) {
   const json& claims = token.claims;
   Identity id;
-  id.issuer = token.issuer ? token.issuer->issuer : std::string{};
+  id.issuer = token.issuer;
 
   auto sub = claims.find("sub");
   if (sub == claims.end() || !sub->is_string() || sub->get_ref<const std::string&>().empty() ||

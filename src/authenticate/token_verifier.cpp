@@ -201,7 +201,8 @@ VerifyResult verify_token(std::string_view token, const IdentityConfig& config,
 
   if (auto e = check_time_claims(claims, now, config.leeway)) return std::move(*e);
   if (auto e = check_audience(claims, issuer->audience)) return std::move(*e);
-  return VerifiedToken{issuer, verification_key.algorithm, verification_key.kid, std::move(claims)};
+  return VerifiedToken{issuer->issuer, verification_key.algorithm, verification_key.kid,
+                       std::move(claims)};
 }
 
 }  // namespace bronpoort::authenticate

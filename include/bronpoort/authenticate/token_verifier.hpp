@@ -21,7 +21,7 @@ struct TokenError {
 };
 
 struct VerifiedToken {
-  const TrustedIssuer* issuer = nullptr;  // points into the config that verified it
+  std::string issuer;  // the trusted `iss`
   Algorithm algorithm = Algorithm::EdDSA;
   std::string kid;
   nlohmann::json claims;  // the payload object, signature and time claims checked
