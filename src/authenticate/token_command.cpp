@@ -1,6 +1,7 @@
 #include <bronpoort/authenticate/demo_token.hpp>
 
 #include <charconv>
+#include <iostream>
 #include <ostream>
 
 namespace bronpoort::authenticate {
@@ -69,6 +70,10 @@ int run_token_command(const std::vector<std::string>& args, std::ostream& out, s
   if (!issued.error.empty()) return usage(err, issued.error);
   out << issued.token << "\n";
   return 0;
+}
+
+int run_token_command(int argc, char** argv) {
+  return run_token_command(std::vector<std::string>(argv, argv + argc), std::cout, std::cerr);
 }
 
 }  // namespace bronpoort::authenticate

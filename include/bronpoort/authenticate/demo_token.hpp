@@ -34,5 +34,8 @@ IssuedToken issue_demo_token(const DemoIssuer& issuer, const DemoTokenRequest& r
 // [--bsn BSN] [--ttl SECONDS]`. `args` are the arguments after "token". Prints the token and a
 // newline to `out`; returns 0, or 2 for usage errors and 1 for config errors, explained on `err`.
 int run_token_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// The same for the CLI's dispatcher: argv holds the arguments after "token"; prints to
+// stdout/stderr.
+int run_token_command(int argc, char** argv);
 
 }  // namespace bronpoort::authenticate

@@ -1,6 +1,7 @@
 #include "unit/authenticate/token_forge.hpp"
 
 #include <bronpoort/authenticate/base64url.hpp>
+#include <bronpoort/authenticate/jwk_export.hpp>
 #include <bronpoort/authenticate/jws_signature.hpp>
 
 #include <gtest/gtest.h>
@@ -13,18 +14,6 @@
 #include <fstream>
 
 namespace bronpoort::authenticate::testing {
-namespace {
-
-std::string bn_param(EVP_PKEY* key, const char* name, int pad = 0) {
-  BIGNUM* bn = nullptr;
-  EXPECT_EQ(EVP_PKEY_get_bn_param(key, name, &bn), 1);
-  std::string out(pad > 0 ? static_cast<std::size_t>(pad) : BN_num_bytes(bn), '\0');
-  BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(out.size()));
-  BN_free(bn);
-  return out;
-}
-
-}  // namespace
 
 KeyHandle generate_key(const char* type, const char* param) {
   EVP_PKEY* key = nullptr;
@@ -42,27 +31,6 @@ const TestKeys& test_keys() {
   static const TestKeys keys{generate_key("RSA", "2048"), generate_key("EC", "P-256"),
                              generate_key("ED25519"), generate_key("ED25519")};
   return keys;
-}
-
-nlohmann::json public_jwk(EVP_PKEY* key, const std::string& kid) {
-  if (EVP_PKEY_is_a(key, "RSA")) {
-    return {{"kty", "RSA"},
-            {"kid", kid},
-            {"n", b64(bn_param(key, OSSL_PKEY_PARAM_RSA_N))},
-            {"e", b64(bn_param(key, OSSL_PKEY_PARAM_RSA_E))}};
-  }
-  if (EVP_PKEY_is_a(key, "EC")) {
-    return {{"kty", "EC"},
-            {"crv", "P-256"},
-            {"kid", kid},
-            {"x", b64(bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, 32))},
-            {"y", b64(bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, 32))}};
-  }
-  std::string raw(32, '\0');
-  std::size_t len = raw.size();
-  EXPECT_EQ(EVP_PKEY_get_raw_public_key(key, reinterpret_cast<unsigned char*>(raw.data()), &len),
-            1);
-  return {{"kty", "OKP"}, {"crv", "Ed25519"}, {"kid", kid}, {"x", b64(raw)}};
 }
 
 std::string public_pem(EVP_PKEY* key) {

@@ -3,6 +3,7 @@
 // writes JWKS files so the tests go through the real config loader.
 
 #include <bronpoort/authenticate/config.hpp>
+#include <bronpoort/authenticate/jwk_export.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -24,8 +25,6 @@ const TestKeys& test_keys();
 
 KeyHandle generate_key(const char* type, const char* param = nullptr);
 
-// The public JWK of `key` (RSA, EC P-256 or Ed25519).
-nlohmann::json public_jwk(EVP_PKEY* key, const std::string& kid);
 // SubjectPublicKeyInfo PEM of `key`: what an attacker feeds HS256 in an algorithm-confusion attack.
 std::string public_pem(EVP_PKEY* key);
 
