@@ -215,7 +215,7 @@ LoadResult load_config(const json& section, const std::filesystem::path& base_di
   ConfigErrors errors;
   Reporter report{config_file, errors};
   if (!section.is_object()) {
-    report.add(section_pointer, "must be an object with at least \"issuers\"");
+    report.add(section_pointer, "must be an object with \"issuers\"");
     return errors;
   }
   report.only_known(section, section_pointer,
@@ -229,9 +229,11 @@ LoadResult load_config(const json& section, const std::filesystem::path& base_di
     config->max_token_bytes = static_cast<std::size_t>(*v);
   }
   auto issuers = section.find("issuers");
-  if (issuers == section.end() || !issuers->is_array() || issuers->empty()) {
-    report.add(section_pointer + "/issuers", "is required: a non-empty array of trusted issuers");
-  } else {
+  // Without issuers no token verifies: the gateway then serves only routes that need none. That
+  // fails closed, and it lets a config without an identity section start.
+  if (issuers != section.end() && !issuers->is_array()) {
+    report.add(section_pointer + "/issuers", "must be an array of trusted issuers");
+  } else if (issuers != section.end()) {
     std::set<std::string, std::less<>> seen;
     for (std::size_t i = 0; i < issuers->size(); ++i) {
       const std::string pointer = section_pointer + "/issuers/" + std::to_string(i);
@@ -260,11 +262,11 @@ LoadResult load_config_file(const std::filesystem::path& gateway_config) {
   text << in.rdbuf();
   auto parsed = parse_strict_json(text.str(), 64);
   if (!parsed.ok()) return ConfigErrors{{file, "", parsed.error}};
-  auto section = parsed.value.is_object() ? parsed.value.find("identity") : parsed.value.end();
-  if (section == parsed.value.end()) {
-    return ConfigErrors{{file, "/identity", "is required for tokens"}};
-  }
-  return load_config(*section, gateway_config.parent_path(), file, "/identity");
+  if (!parsed.value.is_object()) return ConfigErrors{{file, "", "must be a JSON object"}};
+  auto section = parsed.value.find("identity");
+  const nlohmann::json empty = nlohmann::json::object();
+  return load_config(section == parsed.value.end() ? empty : *section, gateway_config.parent_path(),
+                     file, "/identity");
 }
 
 }  // namespace bronpoort::authenticate

@@ -70,6 +70,7 @@ using LoadResult = std::variant<std::shared_ptr<const IdentityConfig>, ConfigErr
 // Parses the `identity` section. Paths (JWKS files, the demo key) are relative to `base_dir`, the
 // gateway config's directory. Errors name `config_file` with a JSON pointer under
 // `section_pointer`, or the JWKS/key file with a pointer into it. Unknown members are errors.
+// An empty section (no `issuers`) is valid and trusts no issuer: every token is refused.
 LoadResult load_config(const nlohmann::json& section, const std::filesystem::path& base_dir,
                        const std::string& config_file = "gateway.json",
                        const std::string& section_pointer = "/identity");

@@ -75,6 +75,16 @@ TEST(IdentityConfig, UnknownMembersAndBadValuesAreErrorsWithPointers) {
   for (const auto& e : errors) EXPECT_EQ(e.file, "gateway.json");
 }
 
+TEST(IdentityConfig, EmptySectionTrustsNoIssuer) {
+  TestConfigDir dir;
+  auto config = dir.load(json::object());
+  ASSERT_TRUE(config);
+  EXPECT_TRUE(config->issuers.empty());
+  EXPECT_EQ(config->find_issuer(kIssuer), nullptr);
+  EXPECT_TRUE(has_error(errors_of(load_config(json{{"issuers", "x"}}, dir.path())),
+                        "/identity/issuers", "array"));
+}
+
 TEST(IdentityConfig, MissingJwksFileNamesTheFile) {
   TestConfigDir dir;
   auto section = dir.identity_section();

@@ -34,6 +34,8 @@ class AuthenticateStageTest : public ::testing::Test {
                         std::optional<ClientCertificate> certificate = std::nullopt) const {
     return run("Bearer " + token, std::move(certificate));
   }
+
+ public:
   static nlohmann::json header(const char* alg, const char* kid) {
     return {{"alg", alg}, {"typ", "JWT"}, {"kid", kid}};
   }

@@ -117,6 +117,16 @@ TEST_F(AuthenticateStageTest, RefusesUnknownIssuer) {
   EXPECT_REFUSED(bearer(ed_token(claims)), codes::kIssuerUnknown);
 }
 
+TEST(AuthenticateStageWithoutIssuers, RefusesEveryToken) {
+  TestConfigDir dir;
+  auto stage = make_stage(dir.load(json::object()), [] { return test_now(); });
+  RequestContext ctx;
+  ctx.request.headers.add("Authorization",
+                          "Bearer " + AuthenticateStageTest::ed_token(good_claims()));
+  stage->run(ctx, [](Flow) {});
+  EXPECT_REFUSED(ctx, codes::kIssuerUnknown);
+}
+
 TEST_F(AuthenticateStageTest, RefusesTamperedPayload) {
   const std::string token = ed_token(good_claims());
   auto claims = good_claims();
