@@ -6,6 +6,9 @@
 #include <bronpoort/authenticate/identity_claims.hpp>
 #include <bronpoort/authenticate/problem_codes.hpp>
 
+#include <atomic>
+#include <thread>
+
 namespace bronpoort::authenticate::testing {
 namespace {
 
@@ -164,6 +167,48 @@ TEST(IdentityClaims, ValidatesOinAndBsn) {
   EXPECT_FALSE(is_valid_bsn("123456789"));
   EXPECT_FALSE(is_valid_bsn("000000000"));
   EXPECT_FALSE(is_valid_bsn("12345678"));
+}
+
+}  // namespace
+}  // namespace bronpoort::authenticate::testing
+
+namespace bronpoort::authenticate::testing {
+namespace {
+
+// One immutable stage serves all I/O threads at once; the shared EVP_PKEY objects are only read.
+TEST_F(AuthenticateStageTest, VerifiesConcurrentlyFromManyThreads) {
+  const std::vector<std::string> tokens = {
+      ed_token(good_claims()),
+      make_token(header("ES256", "ec-1"), good_claims(), Algorithm::ES256, test_keys().ec.get()),
+      make_token(header("RS256", "rsa-1"), good_claims(), Algorithm::RS256, test_keys().rsa.get())};
+  std::atomic<int> accepted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        if (!bearer(tokens[static_cast<std::size_t>(t + i) % tokens.size()]).refused()) ++accepted;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(accepted.load(), 200);
+}
+
+TEST(TimeClaims, ExpiryIsExclusiveWithoutLeeway) {
+  TestConfigDir dir;
+  auto section = dir.identity_section();
+  section["leewaySeconds"] = 0;
+  auto stage = make_stage(dir.load(section), [] { return test_now(); });
+  auto run_with_exp = [&](long long exp) {
+    auto claims = good_claims();
+    claims["exp"] = exp;
+    RequestContext ctx;
+    ctx.request.headers.add("Authorization", "Bearer " + AuthenticateStageTest::ed_token(claims));
+    stage->run(ctx, [](Flow) {});
+    return ctx;
+  };
+  EXPECT_REFUSED(run_with_exp(test_now_seconds()), codes::kExpired);
+  EXPECT_FALSE(run_with_exp(test_now_seconds() + 1).refused());
 }
 
 }  // namespace

@@ -122,6 +122,14 @@ TEST(IdentityConfig, RefusesUnsafeJwksEntries) {
   EXPECT_TRUE(has_error(errors, "/keys/5/kid", "twice")) << dump_errors(errors);
 }
 
+TEST(IdentityConfig, JwksWithoutKeyForAnyAllowedAlgorithmIsAnError) {
+  TestConfigDir dir;
+  auto section = dir.identity_section();
+  section["issuers"][1]["algorithms"] = json::array({"RS256"});  // ed-only.jwks.json: Ed25519
+  auto errors = errors_of(load_config(section, dir.path()));
+  EXPECT_TRUE(has_error(errors, "/identity/issuers/1/jwks", "no key")) << dump_errors(errors);
+}
+
 TEST(IdentityConfig, RefusesJwksWithDuplicateMembers) {
   TestConfigDir dir;
   dir.write("keys/idp.jwks.json", R"({"keys": [], "keys": [{"kty": "OKP"}]})");
