@@ -30,14 +30,17 @@ void Annotations::merge(const Annotations& other) {
   contained.insert(contained.end(), other.contained.begin(), other.contained.end());
 }
 
+void Annotations::prepare_lookup() {
+  std::sort(properties.begin(), properties.end());
+  std::sort(contained.begin(), contained.end());
+}
+
 bool Annotations::property_evaluated(const json* value) const {
-  return all_properties ||
-         std::find(properties.begin(), properties.end(), value) != properties.end();
+  return all_properties || std::binary_search(properties.begin(), properties.end(), value);
 }
 
 bool Annotations::item_evaluated(std::size_t i) const {
-  return all_items || i < items ||
-         std::find(contained.begin(), contained.end(), i) != contained.end();
+  return all_items || i < items || std::binary_search(contained.begin(), contained.end(), i);
 }
 
 EvalContext::EvalContext(const SchemaProgram& p, std::vector<ValidationError>* e, bool first)

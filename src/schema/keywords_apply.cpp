@@ -213,6 +213,7 @@ BRONPOORT_EVALUATE(PropertyNamesKeyword) {
 
 BRONPOORT_EVALUATE(UnevaluatedKeyword) {
   if (items ? !instance.is_array() : !instance.is_object()) return true;
+  if (ann) ann->prepare_lookup();
   bool ok = true;
   // `ann` is this schema object's own annotation set: the node collects when it holds us.
   if (items) {

@@ -50,6 +50,8 @@ struct Annotations {
   std::vector<std::size_t> contained;  // items `contains` matched
 
   void merge(const Annotations& other);
+  // Sorts the recorded sets so the lookups below are O(log n); call before looking up.
+  void prepare_lookup();
   bool property_evaluated(const json* value) const;
   bool item_evaluated(std::size_t i) const;
 };

@@ -141,5 +141,20 @@ TEST(SchemaHostile, LargeUniqueItemsArrayIsFast) {
   EXPECT_LT(seconds, 5.0);
 }
 
+TEST(SchemaHostile, ManyPropertiesUnderUnevaluatedPropertiesStayFast) {
+  auto compiled = compile(json::parse(
+      R"({"patternProperties": {"^p": true}, "anyOf": [{"properties": {"q": {}}}, true],
+          "unevaluatedProperties": false})"));
+  ASSERT_TRUE(compiled);
+  json instance = json::object();
+  for (int i = 0; i < 100000; ++i) instance["p" + std::to_string(i)] = i;
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(compiled.schema()->is_valid(instance));
+  instance["zz"] = 1;
+  EXPECT_FALSE(compiled.schema()->is_valid(instance));
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 5.0);
+}
+
 }  // namespace
 }  // namespace bronpoort::schema
