@@ -15,7 +15,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git curl ca-certificates openssl procps
   libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libsqlite3-dev libpqxx-dev postgresql-15 postgresql-client-15 prometheus-cpp-dev
-  libgtest-dev libgmock-dev libbenchmark-dev json-schema-test-suite clang libclang-rt-14-dev
+  libgtest-dev libgmock-dev libbenchmark-dev json-schema-test-suite
   wrk nginx-light
 )
 # Tools that may already come from outside Debian (the machine image ships its own Node.js, whose

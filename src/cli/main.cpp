@@ -4,6 +4,7 @@
 
 #include <bronpoort/authenticate/demo_token.hpp>
 #include <bronpoort/core/api_version.hpp>
+#include <bronpoort/schema/validate_command.hpp>
 
 #include <cstdio>
 #include <cstring>
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   if (cmd == "serve") return bronpoort::cli::serve_command(sub_argc, sub_argv);
   if (cmd == "check-config") return bronpoort::cli::check_config_command(sub_argc, sub_argv);
   if (cmd == "token") return bronpoort::authenticate::run_token_command(sub_argc, sub_argv);
+  if (cmd == "validate") return bronpoort::schema::run_validate_command(sub_argc, sub_argv);
   if (cmd == "version" || cmd == "--version") {
     std::printf("bronpoort API %s\n", bronpoort::kApiVersion);
     return 0;
