@@ -85,7 +85,7 @@ void load_store(const nlohmann::json& j, const std::filesystem::path& base, cons
 std::variant<ProcessingLogConfig, ConfigErrors> load_config(const nlohmann::json& section,
                                                             const nlohmann::json& store_section,
                                                             const std::filesystem::path& base_dir,
-                                                            const std::string& file) {
+                                                            const std::string& file, KeyUse use) {
   ConfigErrors errors;
   ProcessingLogConfig config;
   load_store(store_section, base_dir, file, config.store, errors);
@@ -113,11 +113,14 @@ std::variant<ProcessingLogConfig, ConfigErrors> load_config(const nlohmann::json
       std::chrono::milliseconds(r.number("checkpointEverySeconds", 60, 1, 86400) * 1000);
   config.max_page_size = static_cast<int>(r.number("maxPageSize", 500, 1, 10000));
 
-  config.pseudonym_key_id = r.text("pseudonymKeyId", "", true);
+  config.pseudonym_key_id = r.text("pseudonymKeyId", "", use == KeyUse::Write);
   std::string key_env = r.text("pseudonymKeyEnv", "BRONPOORT_PSEUDONYM_KEY");
   std::string key_file = r.text("pseudonymKeyFile", "");
-  if (const char* v = std::getenv(key_env.c_str()); v && *v) {
-    config.pseudonym_key = v;
+  const char* env_key = std::getenv(key_env.c_str());
+  if (use == KeyUse::VerifyOnly) {
+    // Verification never pseudonymises; the key stays where it is.
+  } else if (env_key && *env_key) {
+    config.pseudonym_key = env_key;
   } else if (!key_file.empty()) {
     std::ifstream in(resolve(base_dir, key_file), std::ios::binary);
     std::stringstream ss;
@@ -137,7 +140,7 @@ std::variant<ProcessingLogConfig, ConfigErrors> load_config(const nlohmann::json
             "the pseudonym key must be at least 32 bytes");
   }
 
-  if (std::string path = r.text("checkpointKeyFile", ""); !path.empty()) {
+  if (std::string path = r.text("checkpointKeyFile", ""); !path.empty() && use == KeyUse::Write) {
     std::string error;
     auto signer = CheckpointSigner::from_pem_file(resolve(base_dir, path),
                                                   r.text("checkpointKeyId", "default"), error);

@@ -39,10 +39,15 @@ struct ProcessingLogConfig {
   int max_page_size = 500;
 };
 
+// Whether the secrets for writing are needed: `verify-log` run by an auditor only needs the store
+// and the checkpoint public key, not the pseudonym key or the signing key.
+enum class KeyUse { Write, VerifyOnly };
+
 // `file` names gateway.json in errors; relative paths resolve against `base_dir`.
 std::variant<ProcessingLogConfig, ConfigErrors> load_config(const nlohmann::json& section,
                                                             const nlohmann::json& store_section,
                                                             const std::filesystem::path& base_dir,
-                                                            const std::string& file = "gateway.json");
+                                                            const std::string& file = "gateway.json",
+                                                            KeyUse use = KeyUse::Write);
 
 }  // namespace bronpoort::processing_log

@@ -21,6 +21,7 @@ class SqliteDatabase final : public TestDatabase {
   SqliteDatabase() : path_(temp_path("log") / "log.db") {}
   ~SqliteDatabase() override { std::filesystem::remove_all(path_.parent_path()); }
   std::string kind() const override { return "sqlite"; }
+  std::string location() const override { return path_.string(); }
   std::unique_ptr<LogStore> open() override { return open_sqlite_store(path_.string()); }
   void exec_privileged(const std::string& sql) override {
     sqlite3* db = nullptr;
@@ -61,6 +62,7 @@ class PostgresDatabase final : public TestDatabase {
     }
   }
   std::string kind() const override { return "postgres"; }
+  std::string location() const override { return dsn(); }
   std::string dsn() const { return dsn_with(base_, name_); }
   const std::string& name() const { return name_; }
   std::unique_ptr<LogStore> open() override { return open_postgres_store(dsn()); }

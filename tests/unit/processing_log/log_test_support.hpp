@@ -22,6 +22,8 @@ class TestDatabase {
   virtual ~TestDatabase() = default;
   virtual std::string kind() const = 0;
   virtual std::unique_ptr<LogStore> open() = 0;
+  // The connection string of the database (PostgreSQL) or the file path (SQLite).
+  virtual std::string location() const = 0;
   // Runs SQL with full rights on the same database, as an attacker with superuser access would.
   virtual void exec_privileged(const std::string& sql) = 0;
   // Same, with the append-only triggers switched off first.
