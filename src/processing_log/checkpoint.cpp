@@ -13,8 +13,8 @@ namespace {
 
 std::string base64(const unsigned char* data, std::size_t size) {
   std::string out(4 * ((size + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
-                          static_cast<int>(size));
+  int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
   out.resize(static_cast<std::size_t>(n));
   return out;
 }
@@ -41,7 +41,9 @@ bool read_file(const std::filesystem::path& path, std::string& out) {
   return true;
 }
 
-EVP_PKEY* as_key(void* p) { return static_cast<EVP_PKEY*>(p); }
+EVP_PKEY* as_key(void* p) {
+  return static_cast<EVP_PKEY*>(p);
+}
 
 }  // namespace
 
@@ -50,8 +52,9 @@ std::string Checkpoint::signed_message() const {
          head_hash + "\n" + std::to_string(signed_at_us) + "\n" + key_id;
 }
 
-std::unique_ptr<CheckpointSigner> CheckpointSigner::from_pem_file(
-    const std::filesystem::path& path, std::string key_id, std::string& error) {
+std::unique_ptr<CheckpointSigner> CheckpointSigner::from_pem_file(const std::filesystem::path& path,
+                                                                  std::string key_id,
+                                                                  std::string& error) {
   std::string pem;
   if (!read_file(path, pem)) {
     error = "cannot read checkpoint key file " + path.string();
@@ -68,7 +71,9 @@ std::unique_ptr<CheckpointSigner> CheckpointSigner::from_pem_file(
   return std::unique_ptr<CheckpointSigner>(new CheckpointSigner(key, std::move(key_id)));
 }
 
-CheckpointSigner::~CheckpointSigner() { EVP_PKEY_free(as_key(key_)); }
+CheckpointSigner::~CheckpointSigner() {
+  EVP_PKEY_free(as_key(key_));
+}
 
 void CheckpointSigner::sign(Checkpoint& checkpoint) const {
   checkpoint.key_id = key_id_;
@@ -76,9 +81,10 @@ void CheckpointSigner::sign(Checkpoint& checkpoint) const {
   unsigned char sig[64];
   std::size_t sig_len = sizeof sig;
   EVP_MD_CTX* md = EVP_MD_CTX_new();
-  bool ok = md && EVP_DigestSignInit(md, nullptr, nullptr, nullptr, as_key(key_)) == 1 &&
-            EVP_DigestSign(md, sig, &sig_len, reinterpret_cast<const unsigned char*>(message.data()),
-                           message.size()) == 1;
+  bool ok =
+      md && EVP_DigestSignInit(md, nullptr, nullptr, nullptr, as_key(key_)) == 1 &&
+      EVP_DigestSign(md, sig, &sig_len, reinterpret_cast<const unsigned char*>(message.data()),
+                     message.size()) == 1;
   EVP_MD_CTX_free(md);
   checkpoint.signature = ok ? base64(sig, sig_len) : std::string();
 }
@@ -118,17 +124,19 @@ std::unique_ptr<CheckpointVerifier> CheckpointVerifier::from_pem_file(
   return v;
 }
 
-CheckpointVerifier::~CheckpointVerifier() { EVP_PKEY_free(as_key(key_)); }
+CheckpointVerifier::~CheckpointVerifier() {
+  EVP_PKEY_free(as_key(key_));
+}
 
 bool CheckpointVerifier::verify(const Checkpoint& checkpoint) const {
   std::vector<unsigned char> sig;
   if (!unbase64(checkpoint.signature, sig) || sig.size() != 64) return false;
   std::string message = checkpoint.signed_message();
   EVP_MD_CTX* md = EVP_MD_CTX_new();
-  bool ok = md && EVP_DigestVerifyInit(md, nullptr, nullptr, nullptr, as_key(key_)) == 1 &&
-            EVP_DigestVerify(md, sig.data(), sig.size(),
-                             reinterpret_cast<const unsigned char*>(message.data()),
-                             message.size()) == 1;
+  bool ok =
+      md && EVP_DigestVerifyInit(md, nullptr, nullptr, nullptr, as_key(key_)) == 1 &&
+      EVP_DigestVerify(md, sig.data(), sig.size(),
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
   EVP_MD_CTX_free(md);
   return ok;
 }

@@ -10,7 +10,8 @@ namespace {
 
 class SectionReader {
  public:
-  SectionReader(const nlohmann::json& j, std::string pointer, std::string file, ConfigErrors& errors)
+  SectionReader(const nlohmann::json& j, std::string pointer, std::string file,
+                ConfigErrors& errors)
       : j_(j), pointer_(std::move(pointer)), file_(std::move(file)), errors_(errors) {}
 
   bool is_object() {
@@ -132,8 +133,8 @@ std::variant<ProcessingLogConfig, ConfigErrors> load_config(const nlohmann::json
     }
     if (!in) r.error("pseudonymKeyFile", "cannot read " + resolve(base_dir, key_file).string());
   } else {
-    r.error("pseudonymKeyEnv", "environment variable " + key_env +
-                                   " is not set and no pseudonymKeyFile is given");
+    r.error("pseudonymKeyEnv",
+            "environment variable " + key_env + " is not set and no pseudonymKeyFile is given");
   }
   if (!config.pseudonym_key.empty() && config.pseudonym_key.size() < 32) {
     r.error(key_file.empty() ? "pseudonymKeyEnv" : "pseudonymKeyFile",

@@ -292,18 +292,21 @@ std::future<AppendResult> GroupCommitWriter::append(std::vector<LogRecord> recor
                                                     std::chrono::milliseconds timeout) {
   auto promise = std::make_shared<std::promise<AppendResult>>();
   auto future = promise->get_future();
-  append(std::move(records), timeout,
-         [promise](const AppendResult& r) { promise->set_value(r); });
+  append(std::move(records), timeout, [promise](const AppendResult& r) { promise->set_value(r); });
   return future;
 }
 
-bool GroupCommitWriter::healthy() const { return impl_->healthy.load(); }
+bool GroupCommitWriter::healthy() const {
+  return impl_->healthy.load();
+}
 
 WriterStats GroupCommitWriter::stats() const {
   std::lock_guard lock(impl_->stats_mutex);
   return impl_->stats;
 }
 
-const std::string& GroupCommitWriter::chain_id() const { return impl_->options.chain_id; }
+const std::string& GroupCommitWriter::chain_id() const {
+  return impl_->options.chain_id;
+}
 
 }  // namespace bronpoort::processing_log

@@ -9,9 +9,9 @@
 namespace bronpoort::processing_log {
 namespace {
 
-const std::set<std::string> kKnown = {"from",   "to",       "dataset", "purpose",
-                                      "organisation", "traceId", "status",  "decision",
-                                      "kind",   "pageSize", "cursor"};
+const std::set<std::string> kKnown = {"from",         "to",       "dataset", "purpose",
+                                      "organisation", "traceId",  "status",  "decision",
+                                      "kind",         "pageSize", "cursor"};
 
 bool parse_int(const std::string& s, int& v) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -50,8 +50,9 @@ std::optional<LogRequest> parse_log_query(const HttpRequest& request, int max_pa
   std::vector<InvalidParam> invalid;
   for (const auto& [key, value] : request.query) {
     if (!kKnown.count(key)) {
-      invalid.push_back({key, "unknown parameter; use one of from, to, dataset, purpose, "
-                              "organisation, traceId, status, decision, kind, pageSize, cursor",
+      invalid.push_back({key,
+                         "unknown parameter; use one of from, to, dataset, purpose, "
+                         "organisation, traceId, status, decision, kind, pageSize, cursor",
                          "unknown-parameter"});
       continue;
     }
@@ -63,8 +64,8 @@ std::optional<LogRequest> parse_log_query(const HttpRequest& request, int max_pa
     if (key == "from" || key == "to") {
       std::int64_t us = 0;
       if (!parse_time_us(value, us)) {
-        invalid.push_back({key, "must be an RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z",
-                           "invalid-date-time"});
+        invalid.push_back(
+            {key, "must be an RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z", "invalid-date-time"});
       } else {
         (key == "from" ? f.from_us : f.to_us) = us;
       }
@@ -97,14 +98,14 @@ std::optional<LogRequest> parse_log_query(const HttpRequest& request, int max_pa
       f.kind = value == "audit" ? RecordKind::Audit : RecordKind::Processing;
     } else if (key == "pageSize") {
       if (!parse_int(value, out.page_size) || out.page_size < 1 || out.page_size > max_page_size) {
-        invalid.push_back({key, "must be from 1 to " + std::to_string(max_page_size),
-                           "invalid-page-size"});
+        invalid.push_back(
+            {key, "must be from 1 to " + std::to_string(max_page_size), "invalid-page-size"});
       }
     } else if (key == "cursor") {
       out.cursor = LogCursor::decode(value);
       if (!out.cursor) {
-        invalid.push_back({key, "not a cursor this API returned; start again without it",
-                           "invalid-cursor"});
+        invalid.push_back(
+            {key, "not a cursor this API returned; start again without it", "invalid-cursor"});
       }
     }
   }

@@ -17,7 +17,9 @@ namespace {
 
 using Connection = std::unique_ptr<pqxx::connection>;
 
-std::string dollar(std::size_t n) { return "$" + std::to_string(n); }
+std::string dollar(std::size_t n) {
+  return "$" + std::to_string(n);
+}
 
 std::vector<std::string> as_texts(const std::vector<sql::Value>& values) {
   std::vector<std::string> out;
@@ -220,8 +222,8 @@ class PostgresStore final : public LogStore {
     // Sessions run as the INSERT+SELECT-only role when the login may assume it, so even a
     // privileged DSN cannot alter the log through the gateway.
     pqxx::nontransaction tx(*conn);
-    auto r = tx.exec_params("SELECT pg_has_role(current_user, $1, 'MEMBER')",
-                            postgres::kWriterRole);
+    auto r =
+        tx.exec_params("SELECT pg_has_role(current_user, $1, 'MEMBER')", postgres::kWriterRole);
     if (r[0][0].as<bool>()) tx.exec(std::string("SET ROLE ") + postgres::kWriterRole);
     return conn;
   }
@@ -237,8 +239,8 @@ class PostgresStore final : public LogStore {
       txn.exec(
           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
           "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
-      int current = txn.exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0][0]
-                        .as<int>();
+      int current =
+          txn.exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0][0].as<int>();
       int version = 0;
       for (const char* migration : postgres::migrations()) {
         ++version;

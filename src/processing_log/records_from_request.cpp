@@ -50,8 +50,8 @@ LogRecord base_record(const RequestContext& ctx) {
 }
 
 std::string operation_name(const RequestContext& ctx) {
-  std::string what = ctx.route.dataset.empty() ? ctx.route.name
-                                               : ctx.route.dataset + "/" + ctx.route.resource;
+  std::string what =
+      ctx.route.dataset.empty() ? ctx.route.name : ctx.route.dataset + "/" + ctx.route.resource;
   switch (ctx.route.operation) {
     case DataOperation::Detail:
       return "read " + what;
@@ -98,7 +98,8 @@ std::vector<LogRecord> records_for_request(const RequestContext& ctx, const Pseu
   audit.event = "request";
   audit.span_id = ctx.trace.span_id;
   audit.parent_span_id = ctx.trace.parent_span_id;
-  audit.name = ctx.request.method + " " + (ctx.route.name.empty() ? ctx.request.path : ctx.route.name);
+  audit.name =
+      ctx.request.method + " " + (ctx.route.name.empty() ? ctx.request.path : ctx.route.name);
   if (ctx.decision.allowed && !ctx.refused()) audit.fields_released = ctx.decision.fields_granted;
   audit.fields_withheld = ctx.decision.fields_withheld;
   audit.record_count = record_count(ctx);

@@ -1,7 +1,7 @@
 #pragma once
 // The log tables' shape shared by the SQLite and PostgreSQL stores: column order, conversion of a
-// record to and from column values, and the WHERE clause of the auditor filters. Keeping this in one
-// place is what lets one conformance suite cover both stores.
+// record to and from column values, and the WHERE clause of the auditor filters. Keeping this in
+// one place is what lets one conformance suite cover both stores.
 
 #include <bronpoort/processing_log/log_store.hpp>
 

@@ -131,7 +131,9 @@ class Statement {
   int next_ = 0;
 };
 
-std::string question(std::size_t n) { return "?" + std::to_string(n); }
+std::string question(std::size_t n) {
+  return "?" + std::to_string(n);
+}
 
 LogRecord read_record(Statement& st) {
   std::vector<std::string> texts;
@@ -171,8 +173,12 @@ class SqliteStore final : public LogStore {
                          "key_id, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
         for (const auto& c : checkpoints) {
           insert.bind({});
-          insert.arg(c.chain_id).arg(c.seq).arg(c.head_hash).arg(c.signed_at_us).arg(c.key_id).arg(
-              c.signature);
+          insert.arg(c.chain_id)
+              .arg(c.seq)
+              .arg(c.head_hash)
+              .arg(c.signed_at_us)
+              .arg(c.key_id)
+              .arg(c.signature);
           insert.step();
         }
       }
@@ -189,8 +195,9 @@ class SqliteStore final : public LogStore {
 
   std::optional<ChainHead> chain_head(const std::string& chain_id) override {
     std::lock_guard lock(read_mutex_);
-    Statement st(reader_,
-                 "SELECT seq, hash FROM processing_log WHERE chain_id = ?1 ORDER BY seq DESC LIMIT 1");
+    Statement st(
+        reader_,
+        "SELECT seq, hash FROM processing_log WHERE chain_id = ?1 ORDER BY seq DESC LIMIT 1");
     st.arg(chain_id);
     if (!st.step()) return std::nullopt;
     ChainHead head{st.integer(0), st.text(1), 0};
@@ -222,7 +229,7 @@ class SqliteStore final : public LogStore {
   std::vector<std::string> chain_ids() override {
     std::lock_guard lock(read_mutex_);
     Statement st(reader_, "SELECT DISTINCT chain_id FROM processing_log ORDER BY chain_id");
-        std::vector<std::string> out;
+    std::vector<std::string> out;
     while (st.step()) out.push_back(st.text(0));
     return out;
   }
@@ -256,7 +263,7 @@ class SqliteStore final : public LogStore {
     try {
       std::lock_guard lock(read_mutex_);
       Statement st(reader_, "SELECT 1 FROM schema_migrations LIMIT 1");
-            st.step();
+      st.step();
       return true;
     } catch (const StoreError&) {
       return false;
@@ -272,7 +279,7 @@ class SqliteStore final : public LogStore {
     writer_.exec("BEGIN IMMEDIATE");
     try {
       Statement st(writer_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-            st.step();
+      st.step();
       std::int64_t current = st.integer(0);
       std::int64_t version = 0;
       for (const char* migration : kMigrations) {

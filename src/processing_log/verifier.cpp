@@ -74,7 +74,8 @@ ChainReport verify_chain(LogStore& store, const std::string& chain_id,
   report.head_seq = expected - 1;
   if (chain.ok && !signed_heads.empty() && signed_heads.rbegin()->first > report.head_seq) {
     broken(chain, report.head_seq + 1, "truncated",
-           "records after " + std::to_string(report.head_seq) + " are missing; a checkpoint signed seq " +
+           "records after " + std::to_string(report.head_seq) +
+               " are missing; a checkpoint signed seq " +
                std::to_string(signed_heads.rbegin()->first));
   }
   // A broken record is reported before a bad checkpoint further on; whichever seq is lower wins.

@@ -44,8 +44,8 @@ int run_verify_log_command(int argc, char** argv) {
   }
   auto base_dir = std::filesystem::path(config_path).parent_path();
   auto loaded = load_config(gateway.value("processingLog", nlohmann::json::object()),
-                            gateway.value("store", nlohmann::json::object()), base_dir,
-                            config_path, KeyUse::VerifyOnly);
+                            gateway.value("store", nlohmann::json::object()), base_dir, config_path,
+                            KeyUse::VerifyOnly);
   if (auto* errors = std::get_if<ConfigErrors>(&loaded)) {
     for (const auto& e : *errors) std::cerr << e.to_string() << "\n";
     return 2;
@@ -57,14 +57,13 @@ int run_verify_log_command(int argc, char** argv) {
   try {
     auto store = open_store(config.store);
     std::int64_t last_reported = 0;
-    auto report = verify_log(*store, config.verifier.get(),
-                             [&](const std::string& chain, std::int64_t done) {
-                               if (done - last_reported >= 10000 || done < last_reported) {
-                                 std::cerr << "verify-log: " << chain << ": " << done
-                                           << " records checked\n";
-                                 last_reported = done;
-                               }
-                             });
+    auto report =
+        verify_log(*store, config.verifier.get(), [&](const std::string& chain, std::int64_t done) {
+          if (done - last_reported >= 10000 || done < last_reported) {
+            std::cerr << "verify-log: " << chain << ": " << done << " records checked\n";
+            last_reported = done;
+          }
+        });
     if (json) {
       std::cout << report.to_json().dump(2) << "\n";
     } else {
@@ -74,8 +73,8 @@ int run_verify_log_command(int argc, char** argv) {
           std::cout << "chain " << c.chain_id << ": OK (" << c.records << " records, "
                     << c.checkpoints << " signed checkpoints verified)\n";
         } else {
-          std::cout << "chain " << c.chain_id << ": BROKEN at seq " << *c.first_broken_seq
-                    << " (" << c.problem << "): " << c.detail << "\n";
+          std::cout << "chain " << c.chain_id << ": BROKEN at seq " << *c.first_broken_seq << " ("
+                    << c.problem << "): " << c.detail << "\n";
         }
       }
     }

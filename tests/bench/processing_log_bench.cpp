@@ -11,12 +11,12 @@
 #include <benchmark/benchmark.h>
 #include <pqxx/pqxx>
 
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <sstream>
 #include <thread>
-#include <unistd.h>
 
 namespace bp = bronpoort::processing_log;
 

@@ -44,10 +44,9 @@ struct ProcessingLogConfig {
 enum class KeyUse { Write, VerifyOnly };
 
 // `file` names gateway.json in errors; relative paths resolve against `base_dir`.
-std::variant<ProcessingLogConfig, ConfigErrors> load_config(const nlohmann::json& section,
-                                                            const nlohmann::json& store_section,
-                                                            const std::filesystem::path& base_dir,
-                                                            const std::string& file = "gateway.json",
-                                                            KeyUse use = KeyUse::Write);
+std::variant<ProcessingLogConfig, ConfigErrors> load_config(
+    const nlohmann::json& section, const nlohmann::json& store_section,
+    const std::filesystem::path& base_dir, const std::string& file = "gateway.json",
+    KeyUse use = KeyUse::Write);
 
 }  // namespace bronpoort::processing_log

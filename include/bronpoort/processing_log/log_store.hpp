@@ -78,8 +78,8 @@ class LogStore {
   virtual std::vector<std::string> chain_ids() = 0;
 
   // A chain's records in the order stored by seq, from `from_seq` on, at most `limit`.
-  virtual std::vector<LogRecord> chain_records(const std::string& chain_id,
-                                               std::int64_t from_seq, int limit) = 0;
+  virtual std::vector<LogRecord> chain_records(const std::string& chain_id, std::int64_t from_seq,
+                                               int limit) = 0;
 
   // Checkpoints of one chain (or all chains when empty), oldest first.
   virtual std::vector<Checkpoint> checkpoints(const std::string& chain_id) = 0;

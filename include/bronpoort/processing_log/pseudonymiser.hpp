@@ -9,7 +9,8 @@ namespace bronpoort::processing_log {
 
 class Pseudonymiser {
  public:
-  Pseudonymiser(std::string key, std::string key_id) : key_(std::move(key)), key_id_(std::move(key_id)) {}
+  Pseudonymiser(std::string key, std::string key_id)
+      : key_(std::move(key)), key_id_(std::move(key_id)) {}
   std::string pseudonym(const std::string& type, const std::string& id) const;
   const std::string& key_id() const { return key_id_; }
 

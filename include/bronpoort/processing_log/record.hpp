@@ -22,8 +22,8 @@ struct LogRecord {
   // Position in the writer's hash chain; filled in by the writer, in commit order.
   std::string chain_id;
   std::int64_t seq = 0;
-  std::string prev_hash;  // 64 hex digits; all zeros for the first record of a chain
-  std::string hash;       // SHA-256(prev_hash bytes || canonical_bytes()) as hex
+  std::string prev_hash;          // 64 hex digits; all zeros for the first record of a chain
+  std::string hash;               // SHA-256(prev_hash bytes || canonical_bytes()) as hex
   std::int64_t logged_at_us = 0;  // wall time the writer took the record, microseconds since epoch
 
   // The span (W3C Trace Context ids, as hex).

@@ -20,11 +20,11 @@ namespace bronpoort::processing_log {
 struct ChainReport {
   std::string chain_id;
   bool ok = true;
-  std::int64_t records = 0;         // records checked
+  std::int64_t records = 0;  // records checked
   std::int64_t head_seq = 0;
-  std::int64_t checkpoints = 0;     // checkpoints whose signature and hash matched
+  std::int64_t checkpoints = 0;  // checkpoints whose signature and hash matched
   std::optional<std::int64_t> first_broken_seq;
-  std::string problem;              // "hash-mismatch", "gap", "chain-broken", "truncated", ...
+  std::string problem;  // "hash-mismatch", "gap", "chain-broken", "truncated", ...
   std::string detail;
 };
 

@@ -46,7 +46,8 @@ TEST(GroupCommitWriter, ConcurrentWritersProduceOneValidChain) {
     std::vector<std::thread> threads;
     for (int t = 0; t < 8; ++t) {
       threads.emplace_back([&] {
-        for (int i = 0; i < 25; ++i) ASSERT_TRUE(writer.append({sample_record()}, 10s).get().durable);
+        for (int i = 0; i < 25; ++i)
+          ASSERT_TRUE(writer.append({sample_record()}, 10s).get().durable);
       });
     }
     for (auto& t : threads) t.join();

@@ -10,8 +10,8 @@
 #include <algorithm>
 #include <future>
 #include <map>
-#include <sstream>
 #include <set>
+#include <sstream>
 
 namespace bronpoort::processing_log {
 namespace {
@@ -161,8 +161,9 @@ TEST_F(LogEndpoints, AuditorSeesEverythingNewestFirstAndPages) {
     for (const auto& r : page.body["records"]) {
       seen.insert(r["chainId"].get<std::string>() + std::to_string(r["seq"].get<int>()));
     }
-    target = page.body["_links"].contains("next") ? page.body["_links"]["next"]["href"].get<std::string>()
-                                                  : "";
+    target = page.body["_links"].contains("next")
+                 ? page.body["_links"]["next"]["href"].get<std::string>()
+                 : "";
     ++pages;
   }
   EXPECT_EQ(seen.size(), 5u);
@@ -207,9 +208,9 @@ TEST_F(LogEndpoints, OrganisationSeesOnlyItsOwnRequests) {
 }
 
 TEST_F(LogEndpoints, BadParametersAreNamed) {
-  auto a = call("GET",
-                "/v1/processing-log?from=yesterday&status=abc&colour=red&cursor=!!&pageSize=1000",
-                who({"auditor"}));
+  auto a =
+      call("GET", "/v1/processing-log?from=yesterday&status=abc&colour=red&cursor=!!&pageSize=1000",
+           who({"auditor"}));
   ASSERT_EQ(a.flow, Flow::Stop);
   EXPECT_EQ(a.ctx.problem->status, 400);
   std::set<std::string> names;
@@ -275,8 +276,8 @@ TEST_F(LogEndpoints, CitizenSeesOnlyRecordsAboutThemself) {
   EXPECT_EQ(mine.body["records"][0]["purpose"], "benefit-check");
   EXPECT_EQ(mine.body["records"][0]["legalBasis"], "Participatiewet art. 64");
   // Query filters cannot widen the view to someone else.
-  auto sneaky = call("GET", "/v1/my-processing-log?dataset=vehicles",
-                     who({"data-subject"}, "", kCitizenBsn));
+  auto sneaky =
+      call("GET", "/v1/my-processing-log?dataset=vehicles", who({"data-subject"}, "", kCitizenBsn));
   EXPECT_TRUE(sneaky.body["records"].empty());
   auto no_bsn = call("GET", "/v1/my-processing-log", who({"data-subject"}));
   EXPECT_EQ(no_bsn.ctx.problem->status, 403);
@@ -289,8 +290,8 @@ TEST_F(LogEndpoints, CheckpointsAndVerifyForAuditors) {
   ASSERT_EQ(cps.flow, Flow::Continue);
   ASSERT_FALSE(cps.body["checkpoints"].empty());
   const auto& cp = cps.body["checkpoints"][0];
-  Checkpoint copy{cp["chainId"], cp["seq"], cp["headHash"], cp["signedAtMicros"], cp["keyId"],
-                  cp["signature"]};
+  Checkpoint copy{cp["chainId"],        cp["seq"],   cp["headHash"],
+                  cp["signedAtMicros"], cp["keyId"], cp["signature"]};
   EXPECT_TRUE(log_->verifier()->verify(copy));  // a witness can check its copy
   auto ok = call("GET", "/v1/processing-log/verify", who({"auditor"}));
   EXPECT_EQ(ok.body["ok"], true) << ok.body.dump();

@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <set>
 #include <future>
+#include <set>
 #include <sstream>
 
 namespace bronpoort::processing_log {
@@ -89,7 +89,9 @@ class LogStage : public ::testing::Test {
   std::shared_ptr<const Stage> stage_;
 };
 
-TEST_F(LogStage, RunsForRefusedRequests) { EXPECT_TRUE(stage_->runs_after_refusal()); }
+TEST_F(LogStage, RunsForRefusedRequests) {
+  EXPECT_TRUE(stage_->runs_after_refusal());
+}
 
 TEST_F(LogStage, AllowedRequestGetsOneProcessingRecordPerSubjectAndAnAuditRecord) {
   auto ctx = data_request();
@@ -236,8 +238,12 @@ TEST(LogStageFailure, AuditEventsFromOtherStagesAreChained) {
   auto ctx = data_request();
   std::promise<AppendResult> done;
   log->append_audit_event(ctx,
-                          {"grant-revoked", "benefit-check", "persons", "00000009876543210000",
-                           {"name"}, {{"grantId", "g-42"}}},
+                          {"grant-revoked",
+                           "benefit-check",
+                           "persons",
+                           "00000009876543210000",
+                           {"name"},
+                           {{"grantId", "g-42"}}},
                           [&](const AppendResult& r) { done.set_value(r); });
   EXPECT_TRUE(done.get_future().get().durable);
   EXPECT_EQ(store->record_count(), 1u);

@@ -1,11 +1,11 @@
 #include "log_test_support.hpp"
 
-#include <pqxx/pqxx>
 #include <sqlite3.h>
+#include <pqxx/pqxx>
 
+#include <unistd.h>
 #include <sstream>
 #include <thread>
-#include <unistd.h>
 
 namespace bronpoort::processing_log::testing {
 namespace {
@@ -48,7 +48,8 @@ class SqliteDatabase final : public TestDatabase {
 
 class PostgresDatabase final : public TestDatabase {
  public:
-  explicit PostgresDatabase(std::string base) : base_(std::move(base)), name_(unique_name("bplog")) {
+  explicit PostgresDatabase(std::string base)
+      : base_(std::move(base)), name_(unique_name("bplog")) {
     pqxx::connection c(base_);
     pqxx::nontransaction tx(c);
     tx.exec("CREATE DATABASE " + name_);
@@ -115,7 +116,8 @@ std::unique_ptr<TestDatabase> make_test_database(const std::string& kind) {
   if (kind == "sqlite") return std::make_unique<SqliteDatabase>();
   std::string dsn = test_pg_dsn();
   if (dsn.empty()) {
-    if (pg_required()) ADD_FAILURE() << "BRONPOORT_REQUIRE_PG is set but BRONPOORT_TEST_PG_DSN is not";
+    if (pg_required())
+      ADD_FAILURE() << "BRONPOORT_REQUIRE_PG is set but BRONPOORT_TEST_PG_DSN is not";
     return nullptr;
   }
   return std::make_unique<PostgresDatabase>(dsn);

@@ -37,10 +37,12 @@ std::unique_ptr<TestDatabase> make_test_database(const std::string& kind);
 std::string test_pg_dsn();
 bool pg_required();
 // `dsn` with its dbname (and optionally user) replaced.
-std::string dsn_with(const std::string& dsn, const std::string& dbname, const std::string& user = {});
+std::string dsn_with(const std::string& dsn, const std::string& dbname,
+                     const std::string& user = {});
 
 // A processing record with recognisable content; chain fields are left to the writer.
-LogRecord sample_record(const std::string& dataset = "persons", const std::string& org = "00000001");
+LogRecord sample_record(const std::string& dataset = "persons",
+                        const std::string& org = "00000001");
 
 // Links `n` sample records into a chain (seq 1..n) for tests that bypass the writer.
 std::vector<LogRecord> linked_records(const std::string& chain_id, int n,
@@ -54,11 +56,13 @@ class FakeStore : public LogStore {
   std::optional<ChainHead> chain_head(const std::string& chain_id) override;
   LogPage query(const LogFilter&, const std::optional<LogCursor>&, int) override { return {}; }
   std::vector<std::string> chain_ids() override { return {}; }
-  std::vector<LogRecord> chain_records(const std::string&, std::int64_t, int) override { return {}; }
+  std::vector<LogRecord> chain_records(const std::string&, std::int64_t, int) override {
+    return {};
+  }
   std::vector<Checkpoint> checkpoints(const std::string&) override;
   bool ping() override { return !failing; }
 
-  void hang();     // the next appends block until release()
+  void hang();  // the next appends block until release()
   void release();
   std::size_t record_count();
   std::size_t append_calls();

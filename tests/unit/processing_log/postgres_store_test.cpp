@@ -9,8 +9,8 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
-#include <thread>
 #include <unistd.h>
+#include <thread>
 
 namespace bronpoort::processing_log {
 namespace {
@@ -33,7 +33,8 @@ TEST_F(PostgresStore, GatewayRoleMayOnlyInsertAndSelect) {
   std::string role = "bplog_gw_" + std::to_string(::getpid());
   db_->exec_privileged("DROP ROLE IF EXISTS " + role);
   db_->exec_privileged("CREATE ROLE " + role + " LOGIN IN ROLE bronpoort_log_writer");
-  std::string dsn = testing::dsn_with(db_->location(), pqxx::connection(db_->location()).dbname(), role);
+  std::string dsn =
+      testing::dsn_with(db_->location(), pqxx::connection(db_->location()).dbname(), role);
   {
     // The gateway runs with the restricted login; migrations need the owner's DSN.
     auto store = open_postgres_store(dsn, db_->location());

@@ -1,4 +1,5 @@
-// One conformance suite, run against every store: what the writer, verifier and auditor API rely on.
+// One conformance suite, run against every store: what the writer, verifier and auditor API rely
+// on.
 
 #include "log_test_support.hpp"
 
@@ -86,7 +87,9 @@ TEST_P(StoreConformance, FiltersSelectOnlyMatchingRecords) {
   add(other, 3000);
   store_->append(records, {});
 
-  auto count = [&](const LogFilter& f) { return store_->query(f, std::nullopt, 100).records.size(); };
+  auto count = [&](const LogFilter& f) {
+    return store_->query(f, std::nullopt, 100).records.size();
+  };
   EXPECT_EQ(count({}), 3u);
   EXPECT_EQ(count({.from_us = 2000}), 2u);
   EXPECT_EQ(count({.to_us = 2000}), 1u);

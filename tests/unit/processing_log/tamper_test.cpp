@@ -21,11 +21,11 @@ class Tamper : public ::testing::TestWithParam<std::string> {
     db_ = testing::make_test_database(GetParam());
     if (!db_) GTEST_SKIP() << "no PostgreSQL test cluster";
     std::string error;
-    signer_ = CheckpointSigner::from_pem_file(demo_key("demo-log-checkpoint-ed25519.pem"), "demo",
-                                              error);
+    signer_ =
+        CheckpointSigner::from_pem_file(demo_key("demo-log-checkpoint-ed25519.pem"), "demo", error);
     ASSERT_TRUE(signer_) << error;
-    verifier_ = CheckpointVerifier::from_pem_file(demo_key("demo-log-checkpoint-ed25519.pub.pem"),
-                                                  error);
+    verifier_ =
+        CheckpointVerifier::from_pem_file(demo_key("demo-log-checkpoint-ed25519.pub.pem"), error);
     ASSERT_TRUE(verifier_) << error;
     store_ = db_->open();
     WriterOptions options;
