@@ -11,7 +11,8 @@ namespace {
 
 class LogStage final : public Stage {
  public:
-  explicit LogStage(std::shared_ptr<ProcessingLog> log) : log_(std::move(log)) {}
+  LogStage(std::shared_ptr<ProcessingLog> log, BlockingExecutor* continuation)
+      : log_(std::move(log)), continuation_(continuation) {}
   const char* name() const override { return "processing-log"; }
   bool runs_after_refusal() const override { return true; }
 
@@ -23,34 +24,45 @@ class LogStage final : public Stage {
     auto records = records_for_request(ctx, log_->pseudonymiser());
     log_->writer().append(
         std::move(records), log_->config().commit_timeout,
-        [&ctx, resume = std::move(resume)](const AppendResult& result) {
-          if (result.durable) {
-            resume(ctx.refused() ? Flow::Stop : Flow::Continue);
-            return;
+        [&ctx, resume = std::move(resume),
+         continuation = continuation_](const AppendResult& result) {
+          if (continuation) {
+            continuation->post([&ctx, resume, result] { finish(ctx, resume, result); });
+          } else {
+            finish(ctx, resume, result);
           }
-          spdlog::warn("processing log: records of trace {} not durable: {}", ctx.trace.trace_id,
-                       result.error);
-          if (!ctx.refused()) {
-            ctx.fail(make_problem(503, "log-unavailable",
-                                  "The processing log could not record this request, so no data "
-                                  "was released. Try again shortly."));
-            ctx.result = SourceResult{};
-            ctx.response.body.clear();
-            ctx.response.stream.reset();
-            ctx.response.headers.set("Retry-After", "2");
-          }
-          resume(Flow::Stop);
         });
   }
 
  private:
+  static void finish(RequestContext& ctx, const Resume& resume, const AppendResult& result) {
+    if (result.durable) {
+      resume(ctx.refused() ? Flow::Stop : Flow::Continue);
+      return;
+    }
+    spdlog::warn("processing log: records of trace {} not durable: {}", ctx.trace.trace_id,
+                 result.error);
+    if (!ctx.refused()) {
+      ctx.fail(make_problem(503, "log-unavailable",
+                            "The processing log could not record this request, so no data "
+                            "was released. Try again shortly."));
+      ctx.result = SourceResult{};
+      ctx.response.body.clear();
+      ctx.response.stream.reset();
+      ctx.response.headers.set("Retry-After", "2");
+    }
+    resume(Flow::Stop);
+  }
+
   std::shared_ptr<ProcessingLog> log_;
+  BlockingExecutor* continuation_;
 };
 
 }  // namespace
 
-std::shared_ptr<const Stage> make_log_stage(std::shared_ptr<ProcessingLog> log) {
-  return std::make_shared<LogStage>(std::move(log));
+std::shared_ptr<const Stage> make_log_stage(std::shared_ptr<ProcessingLog> log,
+                                            BlockingExecutor* continuation) {
+  return std::make_shared<LogStage>(std::move(log), continuation);
 }
 
 }  // namespace bronpoort::processing_log

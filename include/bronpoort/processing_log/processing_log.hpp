@@ -50,7 +50,11 @@ class ProcessingLog {
 
 // The pipeline's log stage: runs for refused requests too, and lets a response carrying data
 // continue only once its records are durable; otherwise it is replaced by 503 log-unavailable.
-std::shared_ptr<const Stage> make_log_stage(std::shared_ptr<ProcessingLog> log);
+// The pipeline resumes on `continuation` when given (pass the blocking pool), so that rendering the
+// response never holds up the writer thread and with it every other request's commit; without
+// one, it resumes on the writer's thread.
+std::shared_ptr<const Stage> make_log_stage(std::shared_ptr<ProcessingLog> log,
+                                            BlockingExecutor* continuation = nullptr);
 
 // The auditor and citizen endpoints. Database work runs on `executor`, which must outlive them.
 std::vector<EndpointRoute> make_log_endpoints(std::shared_ptr<ProcessingLog> log,

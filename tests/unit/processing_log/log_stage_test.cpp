@@ -11,6 +11,7 @@
 #include <future>
 #include <set>
 #include <sstream>
+#include <thread>
 
 namespace bronpoort::processing_log {
 namespace {
@@ -199,6 +200,25 @@ TEST_F(LogStage, ControlEndpointsAreNotLogged) {
   ctx.route.name = "/healthz";
   EXPECT_EQ(run_stage(*stage_, ctx), Flow::Continue);
   EXPECT_TRUE(all().empty());
+}
+
+TEST(LogStageContinuation, ResumesOnTheGivenExecutorNotTheWriterThread) {
+  class RecordingExecutor : public BlockingExecutor {
+   public:
+    void post(std::function<void()> work) override {
+      ++posted;
+      std::thread([work = std::move(work)] { work(); }).detach();
+    }
+    std::atomic<int> posted{0};
+  };
+  RecordingExecutor executor;
+  auto store = std::make_shared<testing::FakeStore>();
+  auto log = ProcessingLog::start(test_config(), store);
+  auto stage = make_log_stage(log, &executor);
+  auto ctx = data_request();
+  EXPECT_EQ(run_stage(*stage, ctx), Flow::Continue);
+  EXPECT_EQ(executor.posted.load(), 1);
+  EXPECT_EQ(store->record_count(), 3u);
 }
 
 TEST(LogStageFailure, FailingLogReplacesDataWith503) {
