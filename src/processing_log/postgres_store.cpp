@@ -31,9 +31,16 @@ std::vector<std::string> as_texts(const std::vector<sql::Value>& values) {
 }
 
 std::string with_timeout(const std::string& dsn) {
-  // A database host that does not answer must not hang the writer forever.
-  if (dsn.find("connect_timeout") != std::string::npos || dsn.rfind("postgres", 0) == 0) return dsn;
-  return dsn + " connect_timeout=5";
+  // A database host that stops answering must not hang the writer forever: bounded connects and
+  // TCP keepalives turn a silent network partition into an error within seconds. URIs and DSNs
+  // that set these themselves are left alone.
+  if (dsn.rfind("postgres", 0) == 0) return dsn;
+  std::string out = dsn;
+  if (out.find("connect_timeout") == std::string::npos) out += " connect_timeout=5";
+  if (out.find("keepalives") == std::string::npos) {
+    out += " keepalives=1 keepalives_idle=5 keepalives_interval=2 keepalives_count=3";
+  }
+  return out;
 }
 
 LogRecord read_record(const pqxx::row& row) {

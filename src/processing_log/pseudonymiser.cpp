@@ -3,12 +3,19 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <cctype>
+
 namespace bronpoort::processing_log {
 
 std::string Pseudonymiser::pseudonym(const std::string& type, const std::string& id) const {
   // The type is part of the input so that equal numbers of different kinds (a BSN and a KvK
   // number) never share a pseudonym.
-  std::string input = type + ":" + id;
+  // Types compare case-insensitively ("bsn" and "BSN" are one kind of identifier), so a citizen
+  // finds their records whichever spelling the source registration used.
+  std::string input;
+  for (char c : type)
+    input.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  input += ":" + id;
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),

@@ -1,5 +1,7 @@
 #include <bronpoort/processing_log/records_from_request.hpp>
 
+#include <cctype>
+
 namespace bronpoort::processing_log {
 namespace {
 
@@ -88,6 +90,9 @@ std::vector<LogRecord> records_for_request(const RequestContext& ctx, const Pseu
       LogRecord r = processing();
       r.data_subject_id = pseudo.pseudonym(subject.type, subject.id);
       r.data_subject_id_type = subject.type;
+      for (auto& c : r.data_subject_id_type) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      }
       r.pseudonym_key_id = pseudo.key_id();
       out.push_back(std::move(r));
     }

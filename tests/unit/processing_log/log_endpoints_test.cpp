@@ -55,6 +55,7 @@ class LogEndpoints : public ::testing::Test {
     write(request(kOtherOrg, "00000003333333330000", "vehicles", {{"BSN", kOtherBsn}}, true));
     write(request(kOtherOrg, kOwnerOrg, "persons", {}, false));
   }
+
   void TearDown() override {
     routes_.clear();
     log_.reset();
@@ -279,6 +280,10 @@ TEST_F(LogEndpoints, CitizenSeesOnlyRecordsAboutThemself) {
   auto sneaky =
       call("GET", "/v1/my-processing-log?dataset=vehicles", who({"data-subject"}, "", kCitizenBsn));
   EXPECT_TRUE(sneaky.body["records"].empty());
+  // A source registered with a lower-case subject type still counts as the same citizen.
+  write(request(kOtherOrg, kOwnerOrg, "persons", {{"bsn", kCitizenBsn}}, true));
+  auto both = call("GET", "/v1/my-processing-log", who({"data-subject"}, "", kCitizenBsn));
+  EXPECT_EQ(both.body["records"].size(), 2u);
   auto no_bsn = call("GET", "/v1/my-processing-log", who({"data-subject"}));
   EXPECT_EQ(no_bsn.ctx.problem->status, 403);
   auto not_citizen = call("GET", "/v1/my-processing-log", who({"auditor"}, "", kCitizenBsn));
