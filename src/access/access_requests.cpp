@@ -84,14 +84,14 @@ std::optional<AccessRequest> AccessService::find_precedent(const AccessRequest& 
 Result<AccessRequest> AccessService::file_request(const Identity& caller,
                                                   const NewAccessRequest& in,
                                                   const std::string& trace_id) {
-  if (!caller.authenticated || caller.organisation.empty()) {
-    return make_problem(401, "unauthenticated",
-                        "Filing an access request needs an organisation token.");
-  }
   if (is_citizen(caller)) {
     return make_problem(403, "citizen-cannot-request",
                         "Access requests are filed by data specialists of an organisation, not by "
                         "data subjects.");
+  }
+  if (!caller.authenticated || caller.organisation.empty()) {
+    return make_problem(401, "unauthenticated",
+                        "Filing an access request needs an organisation token.");
   }
   if (!caller.has_role(in.role)) {
     return make_problem(403, "role-not-held",
