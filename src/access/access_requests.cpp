@@ -254,7 +254,7 @@ Result<AccessRequest> AccessService::decide(const Identity& caller, const std::s
   r.decided_by = caller.subject;
   r.decision_reason = reason;
   if (!store_->decide_request(r, grant)) {
-    refresh();
+    refresh_locked();
     return make_problem(409, "access-request-not-pending",
                         "The request was decided meanwhile (by another gateway instance).");
   }
@@ -290,7 +290,7 @@ Result<Grant> AccessService::revoke(const Identity& caller, const std::string& i
   }
   auto t = now();
   if (!store_->revoke_grant(id, t, caller.subject)) {
-    refresh();
+    refresh_locked();
     return make_problem(409, "grant-already-revoked", "The grant was revoked meanwhile.");
   }
   found->revoked_at = t;

@@ -152,6 +152,15 @@ TEST(MinimiseStage, StripsASingleRecordAndOmitsHeaderWhenNothingWithheld) {
   EXPECT_FALSE(ctx.response.headers.find("Withheld-Fields"));
 }
 
+TEST(MinimiseStage, WithAFieldSelectionNamesOnlyRequestedFieldsWithheld) {
+  auto ctx = fetched({{"bsn", "1"}, {"givenName", "A"}, {"birthDate", "1980-01-01"}}, {"givenName"},
+                     {"birthDate"});
+  ctx.query.fields = {"givenName", "birthDate"};
+  EXPECT_EQ(minimise(ctx), Flow::Continue);
+  EXPECT_EQ(ctx.result.body, (nlohmann::json{{"givenName", "A"}}));
+  EXPECT_EQ(*ctx.response.headers.find("Withheld-Fields"), "birthDate");
+}
+
 TEST(MinimiseStage, FailsClosedWithoutAnAllowingDecision) {
   auto ctx = fetched({{"bsn", "1"}}, {"bsn"});
   ctx.decision.allowed = false;
