@@ -35,7 +35,8 @@ std::variant<StoreConfig, ConfigErrors> load_store_config(
   StoreConfig config;
   StrictObject s(section, "/store", file, errors);
   if (!s.ok()) return errors;
-  s.reject_unknown({"kind", "path", "dsn"});
+  // migrationDsn belongs to the processing log, which shares this section.
+  s.reject_unknown({"kind", "path", "dsn", "migrationDsn"});
   auto kind = s.string("kind", true);
   if (kind == "sqlite") {
     config.kind = StoreConfig::Kind::Sqlite;

@@ -1,32 +1,17 @@
+#include <bronpoort/access/access_config.hpp>
+#include <bronpoort/access/endpoints.hpp>
+#include <bronpoort/access/stages.hpp>
 #include <bronpoort/authenticate/config.hpp>
 #include <bronpoort/authenticate/stage.hpp>
+#include <bronpoort/observability/logging.hpp>
 #include <bronpoort/pipeline/gateway_builder.hpp>
 #include <bronpoort/pipeline/router.hpp>
 #include <bronpoort/processing_log/config.hpp>
-#include <bronpoort/processing_log/log_store.hpp>
+
+#include <condition_variable>
 
 namespace bronpoort::pipeline {
-
-GatewayServices::GatewayServices(const config::GatewayConfig& first)
-    : blocking_(std::make_shared<net::ThreadPoolExecutor>(first.server.blocking_threads)),
-      limiter_(std::make_shared<OrganisationLimiter>()) {}
-
-GatewayServices::~GatewayServices() {
-  shutdown();
-}
-
-void GatewayServices::shutdown() {
-  blocking_->join();
-}
-
 namespace {
-
-// Every stage's typed config, loaded by the stage's own loader. Loading has no side effects, so
-// check-config runs exactly this.
-struct StageConfigs {
-  std::shared_ptr<const authenticate::IdentityConfig> identity;
-  bool has_processing_log = false;
-};
 
 template <class T>
 T take(std::variant<T, ConfigErrors> loaded, ConfigErrors& errors) {
@@ -37,18 +22,151 @@ T take(std::variant<T, ConfigErrors> loaded, ConfigErrors& errors) {
   return std::get<T>(std::move(loaded));
 }
 
+// Every stage's typed config, loaded by the stage's own loader. Loading has no side effects, so
+// check-config runs exactly this.
+struct StageConfigs {
+  std::shared_ptr<const authenticate::IdentityConfig> identity;
+  std::optional<access::AccessConfig> access;
+  std::optional<access::StoreConfig> store;
+};
+
 StageConfigs load_stage_configs(const config::GatewayConfig& cfg, ConfigErrors& errors) {
   StageConfigs s;
-  s.identity =
-      take(authenticate::load_config(cfg.identity, cfg.base_dir, cfg.file.string(), "/identity"),
-           errors);
+  s.identity = take(authenticate::load_config(cfg.identity, cfg.base_dir, cfg.file.string(),
+                                              "/identity"),
+                    errors);
+  if (!cfg.store.empty()) s.store = take(access::load_store_config(cfg.store, cfg.file), errors);
+  if (!cfg.access.empty()) {
+    s.access = take(access::load_access_config(cfg.access, cfg.file), errors);
+    if (cfg.store.empty()) {
+      errors.push_back({cfg.file.string(), "", "the access section needs a store section for grants"});
+    }
+  }
+  if (!cfg.processing_log.empty()) {
+    // Checked here for check-config; the running log is built once by GatewayServices::start.
+    take(processing_log::load_config(cfg.processing_log, cfg.store, cfg.base_dir,
+                                     cfg.file.string(), processing_log::KeyUse::Write),
+         errors);
+  }
   return s;
 }
 
+// Grant and access-request changes become audit records in the processing log.
+access::AuditHook audit_to_log(std::shared_ptr<processing_log::ProcessingLog> log) {
+  return [log](const access::AuditEvent& e) {
+    RequestContext ctx;
+    ctx.trace = make_trace_context(std::nullopt);
+    if (e.trace_id.size() == 32) ctx.trace.trace_id = e.trace_id;
+    ctx.identity.authenticated = true;
+    ctx.identity.subject = e.actor_subject;
+    ctx.identity.organisation = e.actor_organisation;
+    processing_log::AuditEvent event;
+    event.event = e.type;
+    event.details = e.details;
+    event.details["objectId"] = e.object_id;
+    if (e.details.is_object()) {
+      event.purpose = e.details.value("purpose", "");
+      event.dataset = e.details.value("dataset", "");
+      if (auto f = e.details.find("fields"); f != e.details.end() && f->is_array()) {
+        for (const auto& v : *f) {
+          if (v.is_string()) event.fields.push_back(v.get<std::string>());
+        }
+      }
+    }
+    log->append_audit_event(ctx, event, [type = e.type](const processing_log::AppendResult& r) {
+      if (!r.durable) {
+        observability::log_event(observability::Level::Error, "audit-record-failed",
+                                 {{"event", type}});
+      }
+    });
+  };
+}
+
+}  // namespace
+
+GatewayServices::GatewayServices(const config::GatewayConfig& first)
+    : blocking_(std::make_shared<net::ThreadPoolExecutor>(first.server.blocking_threads)),
+      limiter_(std::make_shared<OrganisationLimiter>()),
+      dataset_owners_(std::make_shared<const std::map<std::string, std::string>>()) {}
+
+GatewayServices::~GatewayServices() { shutdown(); }
+
+void GatewayServices::shutdown() {
+  access_refresher_.request_stop();
+  if (access_refresher_.joinable()) access_refresher_.join();
+  blocking_->join();
+}
+
+void GatewayServices::set_dataset_owners(std::map<std::string, std::string> owners) {
+  dataset_owners_.store(std::make_shared<const std::map<std::string, std::string>>(std::move(owners)));
+}
+
+std::optional<std::string> GatewayServices::dataset_owner(const std::string& dataset) const {
+  auto owners = dataset_owners_.load();
+  auto it = owners->find(dataset);
+  if (it == owners->end()) return std::nullopt;
+  return it->second;
+}
+
+std::unique_ptr<GatewayServices> GatewayServices::start(const config::GatewayConfig& first,
+                                                        ConfigErrors& errors) {
+  std::unique_ptr<GatewayServices> services(new GatewayServices(first));
+  StageConfigs configs = load_stage_configs(first, errors);
+  if (!errors.empty()) return nullptr;
+  const std::string file = first.file.string();
+  if (!first.processing_log.empty()) {
+    auto loaded = processing_log::load_config(first.processing_log, first.store, first.base_dir, file);
+    try {
+      services->log_ = processing_log::ProcessingLog::start(
+          std::get<processing_log::ProcessingLogConfig>(loaded));
+    } catch (const std::exception& e) {
+      errors.push_back({file, "/store", std::string("cannot open the processing log store: ") + e.what()});
+      return nullptr;
+    }
+  }
+  if (configs.access) {
+    if (!services->log_) {
+      errors.push_back({file, "", "the access section needs a processingLog section: every grant "
+                                  "change is audited"});
+      return nullptr;
+    }
+    access::AccessServiceOptions options;
+    options.grant_validity = configs.access->grant_validity;
+    GatewayServices* self = services.get();
+    options.dataset_owner = [self](const std::string& dataset) { return self->dataset_owner(dataset); };
+    options.audit = audit_to_log(services->log_);
+    try {
+      services->access_ = access::AccessService::open(access::open_store(*configs.store),
+                                                      configs.access->purposes, options);
+    } catch (const std::exception& e) {
+      errors.push_back({file, "/store", std::string("cannot open the grant store: ") + e.what()});
+      return nullptr;
+    }
+    if (configs.store->kind == access::StoreConfig::Kind::Postgres) {
+      // Several instances share one store: pick up grants and revocations made elsewhere.
+      services->access_refresher_ = std::jthread([service = services->access_](std::stop_token stop) {
+        std::mutex mu;
+        std::condition_variable_any cv;
+        std::unique_lock lock(mu);
+        while (!cv.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; })) {
+          try {
+            service->refresh();
+          } catch (const std::exception& e) {
+            observability::log_event(observability::Level::Warn, "grant-refresh-failed",
+                                     {{"reason", e.what()}});
+          }
+        }
+      });
+    }
+  }
+  return services;
+}
+
+namespace {
+
 // Endpoint routes from every stage, plus the operations endpoints.
-RouteTable build_routes(GatewayServices& services, ConfigErrors& errors,
-                        const config::GatewayConfig& cfg) {
-  RouteTable table;
+RouteTable build_routes(GatewayServices& services, const StageConfigs& configs,
+                        ConfigErrors& errors, const config::GatewayConfig& cfg) {
   std::vector<ReadinessProbe> probes;
   probes.push_back({"config", [] { return std::optional<std::string>(); }});
   std::vector<EndpointRoute> routes;
@@ -61,9 +179,16 @@ RouteTable build_routes(GatewayServices& services, ConfigErrors& errors,
       routes.push_back(std::move(r));
     }
   }
+  if (services.access() && configs.access) {
+    for (auto& r : access::make_access_endpoints({services.access(), services.blocking_shared(),
+                                                  configs.access->max_request_body_bytes})) {
+      routes.push_back(std::move(r));
+    }
+  }
   for (auto& r : operations_endpoints(services.metrics(), std::move(probes))) {
     routes.push_back(std::move(r));
   }
+  RouteTable table;
   for (auto& route : routes) {
     if (auto err = table.add(std::move(route))) errors.push_back({cfg.file.string(), "", *err});
   }
@@ -74,17 +199,30 @@ RouteTable build_routes(GatewayServices& services, ConfigErrors& errors,
 
 BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& services) {
   BuiltGateway built;
-  StageConfigs stage_configs = load_stage_configs(cfg, built.errors);
-  RouteTable routes = build_routes(services, built.errors, cfg);
+  StageConfigs configs = load_stage_configs(cfg, built.errors);
   if (!built.errors.empty()) return built;
+  if (configs.access && !services.access()) {
+    built.errors.push_back({cfg.file.string(), "/access",
+                            "the access checker was not configured at start-up; restart to add it"});
+    return built;
+  }
+  RouteTable routes = build_routes(services, configs, built.errors, cfg);
+  if (!built.errors.empty()) return built;
+  if (configs.access) services.access()->reload_purposes(configs.access->purposes);
 
   std::vector<std::shared_ptr<const Stage>> stages;
-  stages.push_back(authenticate::make_stage(stage_configs.identity));
+  stages.push_back(authenticate::make_stage(configs.identity));
   stages.push_back(std::make_shared<OrganisationLimitStage>(
       services.limiter(), cfg.server.limits.max_requests_per_organisation));
   stages.push_back(std::make_shared<RouteStage>(std::move(routes), DataRouteResolver{}));
+  if (services.access()) {
+    stages.push_back(only_for(RouteKind::Data, access::make_access_stage(services.access()->policy())));
+    stages.push_back(only_for(RouteKind::Data, access::make_minimise_stage()));
+  }
   stages.push_back(std::make_shared<EndpointStage>());
-  if (services.log()) stages.push_back(processing_log::make_log_stage(services.log(), &services.blocking()));
+  if (services.log()) {
+    stages.push_back(processing_log::make_log_stage(services.log(), &services.blocking()));
+  }
   built.pipeline = std::make_shared<Pipeline>(std::move(stages), &services.metrics());
   return built;
 }

@@ -3,6 +3,7 @@
 // from a loaded config (again on every reload) on top of long-lived services that survive
 // reloads (metrics, thread pools, connection pools, the processing-log writer).
 
+#include <bronpoort/access/access_service.hpp>
 #include <bronpoort/config/gateway_config.hpp>
 #include <bronpoort/core/config_error.hpp>
 #include <bronpoort/net/thread_pool_executor.hpp>
@@ -11,7 +12,12 @@
 #include <bronpoort/pipeline/pipeline.hpp>
 #include <bronpoort/processing_log/processing_log.hpp>
 
+#include <atomic>
+#include <map>
 #include <memory>
+#include <optional>
+#include <string>
+#include <thread>
 
 namespace bronpoort::pipeline {
 
@@ -29,9 +35,16 @@ class GatewayServices {
 
   observability::Metrics& metrics() { return metrics_; }
   BlockingExecutor& blocking() { return *blocking_; }
+  std::shared_ptr<BlockingExecutor> blocking_shared() const { return blocking_; }
   const std::shared_ptr<OrganisationLimiter>& limiter() const { return limiter_; }
   // Null when the config has no processingLog section (then it may not register sources).
   const std::shared_ptr<processing_log::ProcessingLog>& log() const { return log_; }
+  // Null when the config has no access section.
+  const std::shared_ptr<access::AccessService>& access() const { return access_; }
+  // Which organisation (OIN) holds a dataset, from the current source registry; updated by
+  // build_gateway on every (re)load. Access approvals consult it.
+  void set_dataset_owners(std::map<std::string, std::string> owners);
+  std::optional<std::string> dataset_owner(const std::string& dataset) const;
   // Waits for queued blocking work and flushes what must be flushed; called on shutdown.
   void shutdown();
 
@@ -40,6 +53,10 @@ class GatewayServices {
   std::shared_ptr<net::ThreadPoolExecutor> blocking_;
   std::shared_ptr<OrganisationLimiter> limiter_;
   std::shared_ptr<processing_log::ProcessingLog> log_;
+  std::shared_ptr<access::AccessService> access_;
+  std::atomic<std::shared_ptr<const std::map<std::string, std::string>>> dataset_owners_;
+  // Re-reads grants other gateway instances changed in a shared store.
+  std::jthread access_refresher_;
 
   explicit GatewayServices(const config::GatewayConfig& first);
 };
