@@ -40,7 +40,7 @@ bool CatalogModel::has_endpoint(std::string_view method, std::string_view path_t
 namespace {
 
 constexpr std::array<std::string_view, 4> kCategories = {"person", "business", "location",
-                                                          "sensor"};
+                                                         "sensor"};
 
 bool lower_camel(const std::string& name) {
   if (name.empty() || name.front() < 'a' || name.front() > 'z') return false;
@@ -64,8 +64,8 @@ void check_resource(const CatalogModel& model, const Dataset& d, const Resource&
     const Relation& rel = r.relations[i];
     const std::string ptr = where + "/relations/" + std::to_string(i);
     if (r.field(rel.field) == nullptr) {
-      errors.push_back({file, ptr + "/field", "relation field \"" + rel.field +
-                                                  "\" is not a field of resource " + r.id});
+      errors.push_back({file, ptr + "/field",
+                        "relation field \"" + rel.field + "\" is not a field of resource " + r.id});
     }
     const Dataset* target = model.dataset(rel.dataset);
     if (target == nullptr) {
@@ -95,9 +95,9 @@ ConfigErrors check_model(const CatalogModel& model, const std::string& file) {
   for (const auto& d : model.datasets) {
     const std::string where = "/datasets/" + d.id;
     if (std::find(kCategories.begin(), kCategories.end(), d.category) == kCategories.end()) {
-      errors.push_back({file, where + "/category",
-                        "category \"" + d.category +
-                            "\" is not one of person, business, location, sensor"});
+      errors.push_back(
+          {file, where + "/category",
+           "category \"" + d.category + "\" is not one of person, business, location, sensor"});
     }
     for (const auto& r : d.resources) {
       check_resource(model, d, r, where + "/resources/" + r.id, file, errors);
@@ -142,8 +142,7 @@ std::optional<CatalogConfig> load_catalog_config(const nlohmann::json& section,
     return std::nullopt;
   }
   const std::size_t before = errors.size();
-  reject_unknown(section, {"title", "description", "publicBaseUrl", "contact"}, ptr, file,
-                 errors);
+  reject_unknown(section, {"title", "description", "publicBaseUrl", "contact"}, ptr, file, errors);
   CatalogConfig cfg;
   if (auto v = read_string(section, "title", ptr, file, false, errors)) cfg.title = *v;
   if (auto v = read_string(section, "description", ptr, file, false, errors)) cfg.description = *v;

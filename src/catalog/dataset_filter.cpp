@@ -122,9 +122,9 @@ bool prefers_json_ld(std::string_view accept) {
     pos = end + 1;
     std::size_t semi = part.find(';');
     std::string type = lower(part.substr(0, semi));
-    type.erase(std::remove_if(type.begin(), type.end(),
-                              [](unsigned char c) { return std::isspace(c); }),
-               type.end());
+    type.erase(
+        std::remove_if(type.begin(), type.end(), [](unsigned char c) { return std::isspace(c); }),
+        type.end());
     double q = 1.0;
     if (semi != std::string_view::npos) {
       std::string params = lower(part.substr(semi + 1));

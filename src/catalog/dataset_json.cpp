@@ -11,9 +11,10 @@ std::string dataset_path(const std::string& dataset) {
 }
 
 nlohmann::json organisation_json(const Organisation& o) {
-  return {{"name", o.name},
-          {"oin", o.oin},
-          {"contact", {{"name", o.contact.name}, {"email", o.contact.email}, {"url", o.contact.url}}}};
+  return {
+      {"name", o.name},
+      {"oin", o.oin},
+      {"contact", {{"name", o.contact.name}, {"email", o.contact.email}, {"url", o.contact.url}}}};
 }
 
 nlohmann::json field_json(const Field& f) {
@@ -46,14 +47,15 @@ nlohmann::json relation_json(const CatalogModel& model, const Relation& rel) {
 }
 
 nlohmann::json purpose_json(const CatalogModel& model, const PurposeCoverage& p) {
-  nlohmann::json j = {{"id", p.id},
-                      {"name", p.name},
-                      {"legalBasis", {{"citation", p.legal_basis}, {"category", p.legal_basis_category}}},
-                      {"processingActivity", p.processing_activity},
-                      {"scope", p.scope},
-                      {"roles", p.roles},
-                      {"fields", p.fields},
-                      {"preApproved", p.pre_approved}};
+  nlohmann::json j = {
+      {"id", p.id},
+      {"name", p.name},
+      {"legalBasis", {{"citation", p.legal_basis}, {"category", p.legal_basis_category}}},
+      {"processingActivity", p.processing_activity},
+      {"scope", p.scope},
+      {"roles", p.roles},
+      {"fields", p.fields},
+      {"preApproved", p.pre_approved}};
   if (model.has_endpoint("GET", "/v1/purposes/{id}")) {
     j["links"] = {{"purpose", std::string(kApiMajorPath) + "/purposes/" + p.id}};
   }
@@ -70,14 +72,14 @@ nlohmann::json resource_json(const CatalogModel& model, const Dataset& d, const 
   for (const auto& p : r.purposes) purposes.push_back(purpose_json(model, p));
   nlohmann::json links = {{"records", base}, {"search", base + "/search"}};
   if (r.detail_in_uri()) links["record"] = base + "/{" + r.id_field + "}";
-  nlohmann::json j = {{"id", r.id},
-                      {"idField", r.id_field},
-                      {"fields", fields},
-                      {"relations", relations},
-                      {"purposes", purposes},
-                      {"paging", {{"defaultPageSize", r.default_page_size},
-                                  {"maxPageSize", r.max_page_size}}},
-                      {"links", links}};
+  nlohmann::json j = {
+      {"id", r.id},
+      {"idField", r.id_field},
+      {"fields", fields},
+      {"relations", relations},
+      {"purposes", purposes},
+      {"paging", {{"defaultPageSize", r.default_page_size}, {"maxPageSize", r.max_page_size}}},
+      {"links", links}};
   if (!r.subject_type.empty()) j["dataSubjectType"] = r.subject_type;
   return j;
 }
@@ -116,16 +118,18 @@ nlohmann::json dataset_detail_json(const CatalogModel& model, const Dataset& d) 
         {"resource", d.resources.empty() ? std::string() : d.resources.front().id},
         {"fields", nlohmann::json::array()},
         {"motivation", "why you need the data"}}}};
-  return {{"id", d.id},
-          {"title", d.title},
-          {"description", d.description},
-          {"category", d.category},
-          {"license", d.license},
-          {"owner", d.owner},
-          {"organisation", organisation_json(d.organisation)},
-          {"resources", resources},
-          {"access", access},
-          {"links", {{"self", dataset_path(d.id)}, {"openapi", std::string(kApiMajorPath) + "/openapi.json"}}}};
+  return {
+      {"id", d.id},
+      {"title", d.title},
+      {"description", d.description},
+      {"category", d.category},
+      {"license", d.license},
+      {"owner", d.owner},
+      {"organisation", organisation_json(d.organisation)},
+      {"resources", resources},
+      {"access", access},
+      {"links",
+       {{"self", dataset_path(d.id)}, {"openapi", std::string(kApiMajorPath) + "/openapi.json"}}}};
 }
 
 }  // namespace bronpoort::catalog

@@ -42,22 +42,23 @@ nlohmann::json contact_point(const Contact& c) {
 
 nlohmann::json distribution(const CatalogModel& model, const Dataset& d, const Resource& r) {
   const std::string url = iri(model, "/datasets/" + d.id + "/" + r.id);
-  return {{"@id", url},
-          {"@type", "dcat:Distribution"},
-          {"dct:identifier", d.id + "/" + r.id},
-          {"dct:title", d.title + ": " + r.id},
-          {"dct:description",
-           "REST endpoint of Bronpoort; needs a bearer token and a Processing-Purpose header "
-           "naming a purpose that covers this resource."},
-          {"dcat:accessURL", id_ref(url)},
-          {"dcat:mediaType", id_ref("http://www.iana.org/assignments/media-types/application/json")},
-          {"dct:license", id_ref(license_iri(d.license))},
-          {"dct:conformsTo", id_ref(iri(model, "/openapi.json"))},
-          {"dcat:accessService",
-           {{"@type", "dcat:DataService"},
-            {"dct:title", model.publisher.title},
-            {"dcat:endpointURL", id_ref(iri(model, ""))},
-            {"dcat:endpointDescription", id_ref(iri(model, "/openapi.json"))}}}};
+  return {
+      {"@id", url},
+      {"@type", "dcat:Distribution"},
+      {"dct:identifier", d.id + "/" + r.id},
+      {"dct:title", d.title + ": " + r.id},
+      {"dct:description",
+       "REST endpoint of Bronpoort; needs a bearer token and a Processing-Purpose header "
+       "naming a purpose that covers this resource."},
+      {"dcat:accessURL", id_ref(url)},
+      {"dcat:mediaType", id_ref("http://www.iana.org/assignments/media-types/application/json")},
+      {"dct:license", id_ref(license_iri(d.license))},
+      {"dct:conformsTo", id_ref(iri(model, "/openapi.json"))},
+      {"dcat:accessService",
+       {{"@type", "dcat:DataService"},
+        {"dct:title", model.publisher.title},
+        {"dcat:endpointURL", id_ref(iri(model, ""))},
+        {"dcat:endpointDescription", id_ref(iri(model, "/openapi.json"))}}}};
 }
 
 nlohmann::json dataset_node(const CatalogModel& model, const Dataset& d) {
@@ -103,16 +104,16 @@ nlohmann::json dcat_catalog_jsonld(const CatalogModel& model,
   nlohmann::json nodes = nlohmann::json::array();
   for (const Dataset* d : datasets) nodes.push_back(dataset_node(model, *d));
   const auto& pub = model.publisher;
-  nlohmann::json j = {{"@context", context()},
-                      {"@id", iri(model, "/datasets")},
-                      {"@type", "dcat:Catalog"},
-                      {"dct:title", pub.title},
-                      {"dct:description", pub.description.empty()
-                                              ? "Datasets available through " + pub.title
-                                              : pub.description},
-                      {"dct:publisher", {{"@type", "foaf:Organization"}, {"foaf:name", pub.contact.name}}},
-                      {"dcat:contactPoint", contact_point(pub.contact)},
-                      {"dcat:dataset", nodes}};
+  nlohmann::json j = {
+      {"@context", context()},
+      {"@id", iri(model, "/datasets")},
+      {"@type", "dcat:Catalog"},
+      {"dct:title", pub.title},
+      {"dct:description",
+       pub.description.empty() ? "Datasets available through " + pub.title : pub.description},
+      {"dct:publisher", {{"@type", "foaf:Organization"}, {"foaf:name", pub.contact.name}}},
+      {"dcat:contactPoint", contact_point(pub.contact)},
+      {"dcat:dataset", nodes}};
   return j;
 }
 

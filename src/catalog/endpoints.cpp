@@ -35,7 +35,8 @@ bool wants_json_ld(const RequestContext& ctx) {
 
 class DatasetListEndpoint final : public Endpoint {
  public:
-  explicit DatasetListEndpoint(std::shared_ptr<const CatalogModel> model) : model_(std::move(model)) {}
+  explicit DatasetListEndpoint(std::shared_ptr<const CatalogModel> model)
+      : model_(std::move(model)) {}
 
   void handle(RequestContext& ctx, Resume done) const override {
     auto filter = parse_dataset_filter(ctx.request.query);
@@ -61,7 +62,8 @@ class DatasetEndpoint final : public Endpoint {
  public:
   explicit DatasetEndpoint(std::shared_ptr<const CatalogModel> model) : model_(std::move(model)) {
     for (const auto& d : model_->datasets) {
-      rendered_[d.id] = {dataset_detail_json(*model_, d).dump(), dcat_dataset_jsonld(*model_, d).dump()};
+      rendered_[d.id] = {dataset_detail_json(*model_, d).dump(),
+                         dcat_dataset_jsonld(*model_, d).dump()};
     }
   }
 
@@ -76,17 +78,20 @@ class DatasetEndpoint final : public Endpoint {
     const std::string& id = ctx.route.params["dataset"];
     static const std::regex kebab("^[a-z0-9]+(-[a-z0-9]+)*$");
     if (id.size() > 64 || !std::regex_match(id, kebab)) {
-      Problem p = make_problem(400, "invalid-dataset-id",
-                               "Dataset ids are lower-case kebab-case words; GET /v1/datasets lists them.");
-      p.invalid_params.push_back({"dataset", "must match ^[a-z0-9]+(-[a-z0-9]+)*$", "invalid-value"});
+      Problem p =
+          make_problem(400, "invalid-dataset-id",
+                       "Dataset ids are lower-case kebab-case words; GET /v1/datasets lists them.");
+      p.invalid_params.push_back(
+          {"dataset", "must match ^[a-z0-9]+(-[a-z0-9]+)*$", "invalid-value"});
       return refuse(ctx, std::move(p), done);
     }
     auto it = rendered_.find(id);
     if (it == rendered_.end()) {
-      return refuse(ctx,
-                    make_problem(404, "dataset-unknown",
-                                 "No dataset \"" + id + "\" is registered; GET /v1/datasets lists them."),
-                    done);
+      return refuse(
+          ctx,
+          make_problem(404, "dataset-unknown",
+                       "No dataset \"" + id + "\" is registered; GET /v1/datasets lists them."),
+          done);
     }
     const bool ld = wants_json_ld(ctx);
     public_headers(ctx, ld ? "application/ld+json" : "application/json", true);
@@ -126,7 +131,8 @@ std::vector<EndpointSignature> endpoint_signatures() {
 std::vector<EndpointRoute> endpoints(std::shared_ptr<const CatalogModel> model) {
   return {
       {"GET", "/v1/datasets", AuthRequirement::None, std::make_shared<DatasetListEndpoint>(model)},
-      {"GET", "/v1/datasets/{dataset}", AuthRequirement::None, std::make_shared<DatasetEndpoint>(model)},
+      {"GET", "/v1/datasets/{dataset}", AuthRequirement::None,
+       std::make_shared<DatasetEndpoint>(model)},
       {"GET", "/v1/openapi.json", AuthRequirement::None, std::make_shared<OpenApiEndpoint>(*model)},
   };
 }

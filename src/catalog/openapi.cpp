@@ -59,12 +59,16 @@ bool same_shape(const std::string& route, const std::string& documented) {
 
 nlohmann::json tags(const CatalogModel& model) {
   nlohmann::json out = nlohmann::json::array(
-      {{{"name", "catalog"}, {"description", "The publication point: datasets, their meaning and this document."}},
-       {{"name", "purposes"}, {"description", "The purpose register (doelbinding) with legal bases."}},
-       {{"name", "access-requests"}, {"description", "Asking for access; source holders approve or reject."}},
+      {{{"name", "catalog"},
+        {"description", "The publication point: datasets, their meaning and this document."}},
+       {{"name", "purposes"},
+        {"description", "The purpose register (doelbinding) with legal bases."}},
+       {{"name", "access-requests"},
+        {"description", "Asking for access; source holders approve or reject."}},
        {{"name", "grants"}, {"description", "Access granted to organisations and roles."}},
        {{"name", "access-checks"}, {"description", "Dry-run access decisions."}},
-       {{"name", "processing-log"}, {"description", "The append-only processing log (Logboek Dataverwerkingen)."}}});
+       {{"name", "processing-log"},
+        {"description", "The append-only processing log (Logboek Dataverwerkingen)."}}});
   for (const auto& d : model.datasets) {
     out.push_back({{"name", d.id}, {"description", d.title + " (" + d.organisation.name + ")"}});
   }
@@ -136,10 +140,12 @@ nlohmann::json generate_openapi(const CatalogModel& model) {
              "processing log before any data is released."
            : pub.description},
       {"version", kApiVersion},
-      {"contact", {{"name", pub.contact.name}, {"email", pub.contact.email}, {"url", pub.contact.url}}}};
+      {"contact",
+       {{"name", pub.contact.name}, {"email", pub.contact.email}, {"url", pub.contact.url}}}};
   return {{"openapi", "3.0.3"},
           {"info", info},
-          {"servers", nlohmann::json::array({{{"url", kApiMajorPath}, {"description", "This gateway."}}})},
+          {"servers",
+           nlohmann::json::array({{{"url", kApiMajorPath}, {"description", "This gateway."}}})},
           {"tags", tags(model)},
           {"security", nlohmann::json::array({{{"bearerAuth", nlohmann::json::array()}}})},
           {"paths", paths},

@@ -45,13 +45,13 @@ nlohmann::json access_schemas() {
           {"coverage",
            {{"type", "object"},
             {"description", "dataset -> resource -> covered fields"},
-            {"additionalProperties",
-             {{"type", "object"}, {"additionalProperties", str_list()}}}}},
+            {"additionalProperties", {{"type", "object"}, {"additionalProperties", str_list()}}}}},
           {"scope", {{"type", "string"}, {"enum", {"case", "dataset"}}}},
           {"validity",
            {{"type", "object"},
-            {"properties", {{"from", {{"type", "string"}, {"format", "date"}}},
-                            {"until", {{"type", "string"}, {"format", "date"}}}}}}},
+            {"properties",
+             {{"from", {{"type", "string"}, {"format", "date"}}},
+              {"until", {{"type", "string"}, {"format", "date"}}}}}}},
           {"preApproved", {{"type", "boolean"}}}}}}},
       {"PurposeList", list_of("purposes", "Purpose")},
       {"NewAccessRequest",
@@ -104,7 +104,11 @@ nlohmann::json access_schemas() {
        {{"type", "object"},
         {"required", {"role", "purpose", "dataset", "resource"}},
         {"properties",
-         {{"role", str()}, {"purpose", str()}, {"dataset", str()}, {"resource", str()}, {"fields", str_list()}}}}},
+         {{"role", str()},
+          {"purpose", str()},
+          {"dataset", str()},
+          {"resource", str()},
+          {"fields", str_list()}}}}},
       {"AccessCheckResult",
        {{"type", "object"},
         {"description",
@@ -124,14 +128,16 @@ std::vector<Operation> access_operations() {
   std::vector<Operation> ops;
   const auto id_param = [](const std::string& what) { return path_parameter("id", what + " id."); };
 
-  auto list_purposes = operation("purposes", "listPurposes", "The purpose register",
-                                 "Every purpose with its legal basis, roles and coverage. Public.", false);
+  auto list_purposes =
+      operation("purposes", "listPurposes", "The purpose register",
+                "Every purpose with its legal basis, roles and coverage. Public.", false);
   list_purposes["responses"]["200"] = ok_response("The purposes.", ref_schema("PurposeList"));
   ops.push_back({"GET", "/v1/purposes", list_purposes});
 
   auto get_purpose = operation("purposes", "getPurpose", "One purpose", "Public.", false);
   get_purpose["parameters"] = {id_param("Purpose")};
-  get_purpose["responses"] = with_problems({{"200", ok_response("The purpose.", ref_schema("Purpose"))}}, {400, 404});
+  get_purpose["responses"] =
+      with_problems({{"200", ok_response("The purpose.", ref_schema("Purpose"))}}, {400, 404});
   ops.push_back({"GET", "/v1/purposes/{id}", get_purpose});
 
   auto file = operation("access-requests", "createAccessRequest", "Ask for access",
@@ -141,49 +147,58 @@ std::vector<Operation> access_operations() {
                         true);
   file["requestBody"] = json_body(ref_schema("NewAccessRequest"), "The request.");
   file["responses"].update(with_problems(
-      {{"201", ok_response_with_headers("Filed (state pending or approved).", ref_schema("AccessRequest"),
-                                        {{"Location", {{"description", "The new request."}, {"schema", str()}}}})}},
+      {{"201", ok_response_with_headers(
+                   "Filed (state pending or approved).", ref_schema("AccessRequest"),
+                   {{"Location", {{"description", "The new request."}, {"schema", str()}}}})}},
       {400, 403}));
   ops.push_back({"POST", "/v1/access-requests", file});
 
-  auto list_requests = operation("access-requests", "listAccessRequests", "Access requests",
-                                 "Your organisation's requests, and for a source admin the requests on its datasets.", true);
-  list_requests["parameters"] = {query_parameter("state", "Only requests in this state.",
-                                                 {{"type", "string"}, {"enum", {"pending", "approved", "rejected"}}})};
-  list_requests["responses"].update(
-      with_problems({{"200", ok_response("The requests.", ref_schema("AccessRequestList"))}}, {400, 403}));
+  auto list_requests = operation(
+      "access-requests", "listAccessRequests", "Access requests",
+      "Your organisation's requests, and for a source admin the requests on its datasets.", true);
+  list_requests["parameters"] = {
+      query_parameter("state", "Only requests in this state.",
+                      {{"type", "string"}, {"enum", {"pending", "approved", "rejected"}}})};
+  list_requests["responses"].update(with_problems(
+      {{"200", ok_response("The requests.", ref_schema("AccessRequestList"))}}, {400, 403}));
   ops.push_back({"GET", "/v1/access-requests", list_requests});
 
-  auto get_request = operation("access-requests", "getAccessRequest", "One access request", "Visible to the requester and the source holder.", true);
+  auto get_request = operation("access-requests", "getAccessRequest", "One access request",
+                               "Visible to the requester and the source holder.", true);
   get_request["parameters"] = {id_param("Access request")};
-  get_request["responses"].update(
-      with_problems({{"200", ok_response("The request.", ref_schema("AccessRequest"))}}, {400, 403, 404}));
+  get_request["responses"].update(with_problems(
+      {{"200", ok_response("The request.", ref_schema("AccessRequest"))}}, {400, 403, 404}));
   ops.push_back({"GET", "/v1/access-requests/{id}", get_request});
 
   for (const std::string verb : {"approve", "reject"}) {
-    auto decide = operation("access-requests", verb + "AccessRequest",
-                            verb == "approve" ? "Approve an access request" : "Reject an access request",
-                            "Only by a source admin (role source-admin) of the organisation that owns the dataset." +
-                                std::string(verb == "approve" ? " Creates a grant." : ""),
-                            true);
+    auto decide = operation(
+        "access-requests", verb + "AccessRequest",
+        verb == "approve" ? "Approve an access request" : "Reject an access request",
+        "Only by a source admin (role source-admin) of the organisation that owns the dataset." +
+            std::string(verb == "approve" ? " Creates a grant." : ""),
+        true);
     decide["parameters"] = {id_param("Access request")};
     decide["requestBody"] = json_body(ref_schema("Decision"), "The reason, kept in the audit log.");
     decide["requestBody"]["required"] = false;
-    decide["responses"].update(with_problems(
-        {{"200", ok_response("The decided request.", ref_schema("AccessRequest"))}}, {400, 403, 404, 409}));
+    decide["responses"].update(
+        with_problems({{"200", ok_response("The decided request.", ref_schema("AccessRequest"))}},
+                      {400, 403, 404, 409}));
     ops.push_back({"POST", "/v1/access-requests/{id}/" + verb, decide});
   }
 
-  auto grants = operation("grants", "listGrants", "Grants",
-                          "Your organisation's grants, and for a source admin the grants on its datasets.", true);
-  grants["responses"].update(with_problems({{"200", ok_response("The grants.", ref_schema("GrantList"))}}, {403}));
+  auto grants = operation(
+      "grants", "listGrants", "Grants",
+      "Your organisation's grants, and for a source admin the grants on its datasets.", true);
+  grants["responses"].update(
+      with_problems({{"200", ok_response("The grants.", ref_schema("GrantList"))}}, {403}));
   ops.push_back({"GET", "/v1/grants", grants});
 
-  auto revoke = operation("grants", "revokeGrant", "Revoke a grant",
-                          "Takes effect on the next request. By the grantee or the holder's admin.", true);
+  auto revoke =
+      operation("grants", "revokeGrant", "Revoke a grant",
+                "Takes effect on the next request. By the grantee or the holder's admin.", true);
   revoke["parameters"] = {id_param("Grant")};
-  revoke["responses"].update(
-      with_problems({{"200", ok_response("The revoked grant.", ref_schema("Grant"))}}, {400, 403, 404}));
+  revoke["responses"].update(with_problems(
+      {{"200", ok_response("The revoked grant.", ref_schema("Grant"))}}, {400, 403, 404}));
   ops.push_back({"DELETE", "/v1/grants/{id}", revoke});
 
   auto check = operation("access-checks", "checkAccess", "Would I get this data?",
@@ -191,8 +206,8 @@ std::vector<Operation> access_operations() {
                          "touching no data.",
                          true);
   check["requestBody"] = json_body(ref_schema("AccessCheck"), "What you would ask for.");
-  check["responses"].update(
-      with_problems({{"200", ok_response("The decision per field.", ref_schema("AccessCheckResult"))}}, {400}));
+  check["responses"].update(with_problems(
+      {{"200", ok_response("The decision per field.", ref_schema("AccessCheckResult"))}}, {400}));
   ops.push_back({"POST", "/v1/access-checks", check});
   return ops;
 }

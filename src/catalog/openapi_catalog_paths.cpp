@@ -10,8 +10,10 @@ nlohmann::json str() {
 }
 
 nlohmann::json cache_and_cors_headers() {
-  return {{"Cache-Control", {{"description", "Public metadata: may be cached."}, {"schema", str()}}},
-          {"Access-Control-Allow-Origin", {{"description", "Any origin may read it."}, {"schema", str()}}}};
+  return {
+      {"Cache-Control", {{"description", "Public metadata: may be cached."}, {"schema", str()}}},
+      {"Access-Control-Allow-Origin",
+       {{"description", "Any origin may read it."}, {"schema", str()}}}};
 }
 
 nlohmann::json catalog_content(const std::string& schema, const std::string& dcat_schema) {
@@ -38,14 +40,16 @@ nlohmann::json catalog_schemas() {
          {{"id", str()},
           {"title", str()},
           {"description", str()},
-          {"category", {{"type", "string"}, {"enum", {"person", "business", "location", "sensor"}}}},
+          {"category",
+           {{"type", "string"}, {"enum", {"person", "business", "location", "sensor"}}}},
           {"organisation", organisation},
           {"resources", {{"type", "array"}, {"items", str()}}},
           {"links", links}}}}},
       {"DatasetList",
        {{"type", "object"},
         {"required", nlohmann::json::array({"datasets"})},
-        {"properties", {{"datasets", {{"type", "array"}, {"items", ref_schema("DatasetSummary")}}}}}}},
+        {"properties",
+         {{"datasets", {{"type", "array"}, {"items", ref_schema("DatasetSummary")}}}}}}},
       {"Dataset",
        {{"type", "object"},
         {"description",
@@ -60,7 +64,8 @@ nlohmann::json catalog_schemas() {
           {"license", str()},
           {"owner", str()},
           {"organisation", organisation},
-          {"resources", {{"type", "array"}, {"items", {{"type", "object"}, {"additionalProperties", true}}}}},
+          {"resources",
+           {{"type", "array"}, {"items", {{"type", "object"}, {"additionalProperties", true}}}}},
           {"access", {{"type", "object"}, {"additionalProperties", true}}},
           {"links", links}}}}},
       {"DcatDocument",
@@ -73,16 +78,22 @@ nlohmann::json catalog_schemas() {
 
 std::vector<Operation> catalog_operations() {
   std::vector<Operation> ops;
-  auto list = operation("catalog", "listDatasets", "The dataset catalog",
-                        "Every registered dataset; DCAT-AP JSON-LD with Accept: application/ld+json. "
-                        "Public.",
-                        false);
+  auto list =
+      operation("catalog", "listDatasets", "The dataset catalog",
+                "Every registered dataset; DCAT-AP JSON-LD with Accept: application/ld+json. "
+                "Public.",
+                false);
   list["parameters"] = nlohmann::json::array(
-      {query_parameter("category", "Only datasets in this category.",
-                       {{"type", "string"}, {"enum", {"person", "business", "location", "sensor"}}}),
-       query_parameter("organisation", "Only datasets of this organisation (OIN or part of the name).", str()),
-       query_parameter("q", "Words that must all occur in the title, description or field definitions.", str())});
-  nlohmann::json ok = ok_response_with_headers("The matching datasets.", nullptr, cache_and_cors_headers());
+      {query_parameter(
+           "category", "Only datasets in this category.",
+           {{"type", "string"}, {"enum", {"person", "business", "location", "sensor"}}}),
+       query_parameter("organisation",
+                       "Only datasets of this organisation (OIN or part of the name).", str()),
+       query_parameter("q",
+                       "Words that must all occur in the title, description or field definitions.",
+                       str())});
+  nlohmann::json ok =
+      ok_response_with_headers("The matching datasets.", nullptr, cache_and_cors_headers());
   ok["content"] = catalog_content("DatasetList", "DcatDocument");
   list["responses"] = with_problems({{"200", ok}}, {400});
   ops.push_back({"GET", "/v1/datasets", list});
@@ -92,7 +103,8 @@ std::vector<Operation> catalog_operations() {
                        "application/ld+json. Public.",
                        false);
   one["parameters"] = nlohmann::json::array({path_parameter("dataset", "Dataset id.")});
-  nlohmann::json found = ok_response_with_headers("The dataset.", nullptr, cache_and_cors_headers());
+  nlohmann::json found =
+      ok_response_with_headers("The dataset.", nullptr, cache_and_cors_headers());
   found["content"] = catalog_content("Dataset", "DcatDocument");
   one["responses"] = with_problems({{"200", found}}, {400, 404});
   ops.push_back({"GET", "/v1/datasets/{dataset}", one});
@@ -101,8 +113,8 @@ std::vector<Operation> catalog_operations() {
                        "The OpenAPI 3.0 description of the whole gateway, generated from its "
                        "configuration. Public, readable from any origin.",
                        false);
-  doc["responses"]["200"] =
-      ok_response_with_headers("The OpenAPI document.", ref_schema("OpenApiDocument"), cache_and_cors_headers());
+  doc["responses"]["200"] = ok_response_with_headers(
+      "The OpenAPI document.", ref_schema("OpenApiDocument"), cache_and_cors_headers());
   ops.push_back({"GET", "/v1/openapi.json", doc});
   return ops;
 }

@@ -17,7 +17,8 @@ struct ProblemResponse {
 const std::map<int, ProblemResponse>& problem_responses() {
   static const std::map<int, ProblemResponse> responses = {
       {400, {"BadRequest", "The request is malformed: invalidParams names each mistake."}},
-      {401, {"Unauthorized", "No valid bearer token (missing, expired, wrong issuer or audience)."}},
+      {401,
+       {"Unauthorized", "No valid bearer token (missing, expired, wrong issuer or audience)."}},
       {403,
        {"Forbidden",
         "Refused: the role, purpose or grant does not cover this request. The detail says which "
@@ -44,11 +45,16 @@ nlohmann::json problem_schema() {
       {"description", "RFC 9457 problem details, with a stable machine-readable code."},
       {"required", {"status", "title", "detail", "code"}},
       {"properties",
-       {{"type", {{"type", "string"}, {"format", "uri"}, {"description", "Identifies the problem type."}}},
-        {"title", {{"type", "string"}, {"description", "Short summary, the same for every occurrence."}}},
+       {{"type",
+         {{"type", "string"}, {"format", "uri"}, {"description", "Identifies the problem type."}}},
+        {"title",
+         {{"type", "string"}, {"description", "Short summary, the same for every occurrence."}}},
         {"status", {{"type", "integer"}, {"format", "int32"}, {"minimum", 100}, {"maximum", 599}}},
-        {"detail", {{"type", "string"}, {"description", "What happened and what the caller can do about it."}}},
-        {"code", {{"type", "string"}, {"description", "Stable machine code, e.g. purpose-missing."}}},
+        {"detail",
+         {{"type", "string"},
+          {"description", "What happened and what the caller can do about it."}}},
+        {"code",
+         {{"type", "string"}, {"description", "Stable machine code, e.g. purpose-missing."}}},
         {"instance", {{"type", "string"}, {"description", "The request path."}}},
         {"traceId", {{"type", "string"}, {"description", "W3C trace id to quote to an operator."}}},
         {"invalidParams",
@@ -80,8 +86,8 @@ nlohmann::json ok_response_with_headers(const std::string& description,
 
 nlohmann::json with_problems(nlohmann::json responses, std::initializer_list<int> statuses) {
   for (int status : statuses) {
-    responses[std::to_string(status)] = {
-        {"$ref", std::string("#/components/responses/") + problem_responses().at(status).component}};
+    responses[std::to_string(status)] = {{"$ref", std::string("#/components/responses/") +
+                                                      problem_responses().at(status).component}};
   }
   return responses;
 }
@@ -128,8 +134,8 @@ nlohmann::json operation(const std::string& tag, const std::string& operation_id
   op["security"] = authenticated
                        ? nlohmann::json::array({{{"bearerAuth", nlohmann::json::array()}}})
                        : nlohmann::json::array({nlohmann::json::object()});
-  op["responses"] = authenticated ? with_problems(nlohmann::json::object(), {401})
-                                  : nlohmann::json::object();
+  op["responses"] =
+      authenticated ? with_problems(nlohmann::json::object(), {401}) : nlohmann::json::object();
   return op;
 }
 
@@ -166,7 +172,8 @@ nlohmann::json components() {
           {"description",
            "Id of the purpose (doelbinding) this request serves; see GET /v1/purposes. It must "
            "allow your role and be covered by a grant for your organisation."},
-          {"schema", {{"type", "string"}, {"pattern", "^[a-z0-9]+(-[a-z0-9]+)*$"}, {"maxLength", 64}}}}}}},
+          {"schema",
+           {{"type", "string"}, {"pattern", "^[a-z0-9]+(-[a-z0-9]+)*$"}, {"maxLength", 64}}}}}}},
       {"responses", responses},
       {"schemas", schemas}};
 }

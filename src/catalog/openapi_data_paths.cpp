@@ -44,11 +44,11 @@ std::string field_names(const Resource& r, bool sortable_only) {
 
 nlohmann::json data_responses(const nlohmann::json& schema, const std::string& what,
                               std::initializer_list<int> problems) {
-  nlohmann::json headers = {
-      {"Withheld-Fields",
-       {{"description",
-         "Fields removed because the grant for your purpose does not cover them (comma-separated)."},
-        {"schema", {{"type", "string"}}}}}};
+  nlohmann::json headers = {{"Withheld-Fields",
+                             {{"description",
+                               "Fields removed because the grant for your purpose does not cover "
+                               "them (comma-separated)."},
+                              {"schema", {{"type", "string"}}}}}};
   nlohmann::json responses = {{"200", ok_response_with_headers(what, schema, headers)}};
   return with_problems(std::move(responses), problems);
 }
@@ -90,15 +90,20 @@ nlohmann::json list_operation(const Dataset& d, const Resource& r, const std::st
   for (const auto& f : r.fields) add_filter_parameters(f, params);
   params.push_back(query_parameter("page", "Page number, starting at 1.",
                                    {{"type", "integer"}, {"minimum", 1}, {"default", 1}}));
+  params.push_back(query_parameter("pageSize", "Records per page.",
+                                   {{"type", "integer"},
+                                    {"minimum", 1},
+                                    {"maximum", r.max_page_size},
+                                    {"default", r.default_page_size}}));
+  params.push_back(
+      query_parameter("sort",
+                      "Comma-separated sortable fields, `-field` for descending. Sortable: " +
+                          field_names(r, true) + ".",
+                      {{"type", "string"}}));
   params.push_back(query_parameter(
-      "pageSize", "Records per page.",
-      {{"type", "integer"}, {"minimum", 1}, {"maximum", r.max_page_size}, {"default", r.default_page_size}}));
-  params.push_back(query_parameter(
-      "sort",
-      "Comma-separated sortable fields, `-field` for descending. Sortable: " + field_names(r, true) + ".",
-      {{"type", "string"}}));
-  params.push_back(query_parameter(
-      "fields", "Comma-separated fields to return (fewer than granted). Fields: " + field_names(r, false) + ".",
+      "fields",
+      "Comma-separated fields to return (fewer than granted). Fields: " + field_names(r, false) +
+          ".",
       {{"type", "string"}}));
   params.push_back(query_parameter("includeTotal", "Also count all matching records.",
                                    {{"type", "boolean"}, {"default", false}}));
@@ -113,7 +118,8 @@ nlohmann::json search_body_schema(const Resource& r) {
   nlohmann::json filters = nlohmann::json::object();
   for (const auto& f : r.fields) {
     if (!f.filterable) continue;
-    nlohmann::json ops = {{"eq", value_schema(f)}, {"in", {{"type", "array"}, {"items", value_schema(f)}}}};
+    nlohmann::json ops = {{"eq", value_schema(f)},
+                          {"in", {{"type", "array"}, {"items", value_schema(f)}}}};
     if (f.type != "boolean") {
       for (const char* op : {"gt", "gte", "lt", "lte"}) ops[op] = value_schema(f);
     }
@@ -122,18 +128,24 @@ nlohmann::json search_body_schema(const Resource& r) {
                        {"description", f.definition},
                        {"properties", ops},
                        {"additionalProperties", false}};
+    // The design rules want every date-named property to state its format; on this operator
+    // object it is an annotation saying the operands are dates (each operand has it too).
+    if (!f.format.empty()) filters[f.name]["format"] = f.format;
   }
   nlohmann::json names = {{"type", "array"}, {"items", {{"type", "string"}}}};
-  return {{"type", "object"},
-          {"additionalProperties", false},
-          {"properties",
-           {{"filters", {{"type", "object"}, {"properties", filters}, {"additionalProperties", false}}},
-            {"sort", {{"type", "array"}, {"items", {{"type", "string"}}},
-                      {"description", "Sortable fields, `-field` for descending."}}},
-            {"fields", names},
-            {"page", {{"type", "integer"}, {"minimum", 1}}},
-            {"pageSize", {{"type", "integer"}, {"minimum", 1}, {"maximum", r.max_page_size}}},
-            {"includeTotal", {{"type", "boolean"}}}}}};
+  return {
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"properties",
+       {{"filters", {{"type", "object"}, {"properties", filters}, {"additionalProperties", false}}},
+        {"sort",
+         {{"type", "array"},
+          {"items", {{"type", "string"}}},
+          {"description", "Sortable fields, `-field` for descending."}}},
+        {"fields", names},
+        {"page", {{"type", "integer"}, {"minimum", 1}}},
+        {"pageSize", {{"type", "integer"}, {"minimum", 1}, {"maximum", r.max_page_size}}},
+        {"includeTotal", {{"type", "boolean"}}}}}};
 }
 
 nlohmann::json search_operation(const Dataset& d, const Resource& r, const std::string& name,
@@ -141,7 +153,8 @@ nlohmann::json search_operation(const Dataset& d, const Resource& r, const std::
   nlohmann::json op = operation(
       d.id, "search" + name, "Search " + d.title + ": " + r.id,
       "The list query in a JSON body, so identifying values (such as a BSN) never appear in a "
-      "URL." + purposes_text(r),
+      "URL." +
+          purposes_text(r),
       true);
   op["parameters"] = nlohmann::json::array({ref_parameter("ProcessingPurpose")});
   op["requestBody"] = json_body(search_body_schema(r), "Filters, sort, fields and paging.");
@@ -153,16 +166,19 @@ nlohmann::json search_operation(const Dataset& d, const Resource& r, const std::
 
 nlohmann::json detail_operation(const Dataset& d, const Resource& r, const std::string& name,
                                 const nlohmann::json& record) {
-  nlohmann::json op = operation(d.id, "get" + name, "One record of " + d.title + ": " + r.id,
-                                "The record with this " + r.id_field + "." + purposes_text(r), true);
+  nlohmann::json op =
+      operation(d.id, "get" + name, "One record of " + d.title + ": " + r.id,
+                "The record with this " + r.id_field + "." + purposes_text(r), true);
   const Field* id = r.field(r.id_field);
   nlohmann::json id_param = path_parameter(r.id_field, id ? id->definition : "Record id.");
   if (id != nullptr) id_param["schema"] = value_schema(*id);
   op["parameters"] = nlohmann::json::array(
       {id_param, ref_parameter("ProcessingPurpose"),
-       query_parameter("fields", "Comma-separated fields to return. Fields: " + field_names(r, false) + ".",
+       query_parameter("fields",
+                       "Comma-separated fields to return. Fields: " + field_names(r, false) + ".",
                        {{"type", "string"}})});
-  op["responses"].update(data_responses(record, "The record.", {400, 401, 403, 404, 429, 502, 503, 504}));
+  op["responses"].update(
+      data_responses(record, "The record.", {400, 401, 403, 404, 429, 502, 503, 504}));
   return op;
 }
 
@@ -171,7 +187,8 @@ nlohmann::json detail_operation(const Dataset& d, const Resource& r, const std::
 void add_data_paths(const CatalogModel& model, nlohmann::json& paths, nlohmann::json& schemas) {
   for (const auto& d : model.datasets) {
     for (const auto& r : d.resources) {
-      const std::string name = d.id == r.id ? pascal_case(d.id) : pascal_case(d.id) + pascal_case(r.id);
+      const std::string name =
+          d.id == r.id ? pascal_case(d.id) : pascal_case(d.id) + pascal_case(r.id);
       schemas[name] = to_openapi_schema(r.schema, name, schemas);
       const nlohmann::json record = ref_schema(name);
       const std::string base = "/datasets/" + d.id + "/" + r.id;

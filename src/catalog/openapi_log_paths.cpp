@@ -37,8 +37,9 @@ nlohmann::json cursor_parameters() {
   return nlohmann::json::array(
       {query_parameter("cursor", "Opaque position returned as nextCursor by the previous page.",
                        str()),
-       query_parameter("pageSize", "Records per page.",
-                       {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}, {"default", 100}})});
+       query_parameter(
+           "pageSize", "Records per page.",
+           {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}, {"default", 100}})});
 }
 
 nlohmann::json concat(nlohmann::json a, const nlohmann::json& b) {
@@ -93,7 +94,8 @@ nlohmann::json processing_log_schemas() {
           {"keyId", str()}}}}},
       {"CheckpointList",
        {{"type", "object"},
-        {"properties", {{"checkpoints", {{"type", "array"}, {"items", ref_schema("Checkpoint")}}}}}}},
+        {"properties",
+         {{"checkpoints", {{"type", "array"}, {"items", ref_schema("Checkpoint")}}}}}}},
       {"VerificationReport",
        {{"type", "object"},
         {"properties",
@@ -106,35 +108,37 @@ nlohmann::json processing_log_schemas() {
                {{"chainId", str()},
                 {"records", {{"type", "integer"}, {"format", "int64"}}},
                 {"ok", {{"type", "boolean"}}},
-                {"firstBrokenSequence", {{"type", "integer"}, {"format", "int64"}, {"nullable", true}}},
+                {"firstBrokenSequence",
+                 {{"type", "integer"}, {"format", "int64"}, {"nullable", true}}},
                 {"reason", str()}}}}}}}}}}},
   };
 }
 
 std::vector<Operation> processing_log_operations() {
   std::vector<Operation> ops;
-  auto query = operation("processing-log", "listProcessingRecords", "Query the processing log",
-                         "For auditors; a source admin sees the records about its own datasets, any "
-                         "other caller its own organisation's requests. Newest first.",
-                         true);
+  auto query =
+      operation("processing-log", "listProcessingRecords", "Query the processing log",
+                "For auditors; a source admin sees the records about its own datasets, any "
+                "other caller its own organisation's requests. Newest first.",
+                true);
   query["parameters"] = concat(log_filters(), cursor_parameters());
-  query["responses"].update(
-      with_problems({{"200", ok_response("A page of records.", ref_schema("ProcessingRecordPage"))}},
-                    {400, 403, 503}));
+  query["responses"].update(with_problems(
+      {{"200", ok_response("A page of records.", ref_schema("ProcessingRecordPage"))}},
+      {400, 403, 503}));
   ops.push_back({"GET", "/v1/processing-log", query});
 
   auto exp = operation("processing-log", "exportProcessingRecords", "Export the processing log",
                        "The same filters, streamed as NDJSON (one record per line).", true);
   exp["parameters"] = log_filters();
-  exp["responses"].update(with_problems(
-      {{"200", ok_response("One JSON record per line.", ref_schema("ProcessingRecord"),
-                           "application/x-ndjson")}},
-      {400, 403, 503}));
+  exp["responses"].update(
+      with_problems({{"200", ok_response("One JSON record per line.",
+                                         ref_schema("ProcessingRecord"), "application/x-ndjson")}},
+                    {400, 403, 503}));
   ops.push_back({"GET", "/v1/processing-log/export", exp});
 
-  auto activities = operation("processing-log", "queryProcessingActivities",
-                              "Logboek Dataverwerkingen read API",
-                              "The standard's query shape: trace id, time range and dpl attributes.", true);
+  auto activities =
+      operation("processing-log", "queryProcessingActivities", "Logboek Dataverwerkingen read API",
+                "The standard's query shape: trace id, time range and dpl attributes.", true);
   activities["requestBody"] = json_body(ref_schema("ProcessingActivitiesQuery"), "The criteria.");
   activities["responses"].update(with_problems(
       {{"200", ok_response("The matching records.",
@@ -152,19 +156,20 @@ std::vector<Operation> processing_log_operations() {
       {400, 403, 503}));
   ops.push_back({"GET", "/v1/my-processing-log", mine});
 
-  auto checkpoints = operation("processing-log", "listCheckpoints", "Signed checkpoints",
-                               "Ed25519-signed chain heads, for auditors to keep as witnesses.", true);
-  checkpoints["responses"].update(
-      with_problems({{"200", ok_response("The checkpoints.", ref_schema("CheckpointList"))}}, {403, 503}));
+  auto checkpoints =
+      operation("processing-log", "listCheckpoints", "Signed checkpoints",
+                "Ed25519-signed chain heads, for auditors to keep as witnesses.", true);
+  checkpoints["responses"].update(with_problems(
+      {{"200", ok_response("The checkpoints.", ref_schema("CheckpointList"))}}, {403, 503}));
   ops.push_back({"GET", "/v1/processing-log/checkpoints", checkpoints});
 
   auto verify = operation("processing-log", "verifyProcessingLog", "Verify the log",
                           "Recomputes every hash chain and checks checkpoint signatures; names the "
                           "first broken sequence number per chain.",
                           true);
-  verify["responses"].update(
-      with_problems({{"200", ok_response("The verification report.", ref_schema("VerificationReport"))}},
-                    {403, 503}));
+  verify["responses"].update(with_problems(
+      {{"200", ok_response("The verification report.", ref_schema("VerificationReport"))}},
+      {403, 503}));
   ops.push_back({"GET", "/v1/processing-log/verify", verify});
   return ops;
 }

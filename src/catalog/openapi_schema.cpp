@@ -12,10 +12,10 @@ namespace {
 
 // Keywords OpenAPI 3.0 schema objects share with JSON Schema and that need no rewriting.
 constexpr std::array<std::string_view, 20> kPlainKeywords = {
-    "title",     "description", "format",        "default",       "multipleOf",
-    "maximum",   "minimum",     "maxLength",     "minLength",     "pattern",
-    "maxItems",  "minItems",    "uniqueItems",   "maxProperties", "minProperties",
-    "required",  "enum",        "readOnly",      "writeOnly",     "deprecated"};
+    "title",    "description", "format",      "default",       "multipleOf",
+    "maximum",  "minimum",     "maxLength",   "minLength",     "pattern",
+    "maxItems", "minItems",    "uniqueItems", "maxProperties", "minProperties",
+    "required", "enum",        "readOnly",    "writeOnly",     "deprecated"};
 
 struct Converter {
   const std::string& prefix;
@@ -49,7 +49,8 @@ struct Converter {
 
   nlohmann::json convert(const nlohmann::json& in) const {
     if (in.is_boolean()) {
-      return in.get<bool>() ? nlohmann::json::object() : nlohmann::json{{"not", nlohmann::json::object()}};
+      return in.get<bool>() ? nlohmann::json::object()
+                            : nlohmann::json{{"not", nlohmann::json::object()}};
     }
     if (!in.is_object()) return nlohmann::json::object();
     if (auto ref = in.find("$ref"); ref != in.end() && ref->is_string()) {

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 
 #include <bronpoort/core/api_version.hpp>
+#include <bronpoort/pipeline/catalog_input.hpp>
 
 #include <cstdio>
 #include <cstring>
@@ -15,6 +16,7 @@ void usage() {
                "usage: bronpoort <command> [options]\n"
                "  serve [--config FILE]          run the gateway (default config/gateway.json)\n"
                "  check-config [--config FILE]   check a configuration; exit 0 when valid\n"
+               "  openapi [--config FILE]        print the OpenAPI document for a configuration\n"
                "  version                        print the API version\n");
 }
 
@@ -30,6 +32,7 @@ int main(int argc, char** argv) {
   char** sub_argv = argv + 2;
   if (cmd == "serve") return bronpoort::cli::serve_command(sub_argc, sub_argv);
   if (cmd == "check-config") return bronpoort::cli::check_config_command(sub_argc, sub_argv);
+  if (cmd == "openapi") return bronpoort::pipeline::run_openapi_command(sub_argc, sub_argv);
   if (cmd == "version" || cmd == "--version") {
     std::printf("bronpoort API %s\n", bronpoort::kApiVersion);
     return 0;

@@ -1,3 +1,6 @@
+#include <bronpoort/catalog/endpoints.hpp>
+#include <bronpoort/catalog/openapi.hpp>
+#include <bronpoort/pipeline/catalog_input.hpp>
 #include <bronpoort/pipeline/gateway_builder.hpp>
 #include <bronpoort/pipeline/router.hpp>
 
@@ -17,6 +20,29 @@ void GatewayServices::shutdown() {
 
 namespace {
 
+// The publication point goes last: its OpenAPI document describes every route added before it,
+// and a /v1 route the document does not describe is an error, so the published API cannot drift
+// from what the router serves.
+void add_catalog_routes(RouteTable& table, ConfigErrors& errors, const config::GatewayConfig& cfg) {
+  if (cfg.catalog.empty()) return;
+  auto signatures = endpoint_signatures(table.routes());
+  for (auto& s : catalog::endpoint_signatures()) signatures.push_back(std::move(s));
+  auto load = load_catalog(cfg, signatures);
+  if (!load.model) {
+    errors.insert(errors.end(), load.errors.begin(), load.errors.end());
+    return;
+  }
+  for (auto& route : catalog::endpoints(load.model)) {
+    if (auto err = table.add(std::move(route))) errors.push_back({cfg.file.string(), "", *err});
+  }
+  const auto document = catalog::generate_openapi(*load.model);
+  for (const auto& missing : catalog::undocumented_routes(document, signatures)) {
+    errors.push_back({cfg.file.string(), "/catalog",
+                      "route " + missing.method + " " + missing.path_template +
+                          " is served but not described in the OpenAPI document"});
+  }
+}
+
 // Endpoint routes from every stage, plus the operations endpoints.
 RouteTable build_routes(GatewayServices& services, ConfigErrors& errors,
                         const config::GatewayConfig& cfg) {
@@ -26,6 +52,7 @@ RouteTable build_routes(GatewayServices& services, ConfigErrors& errors,
   for (auto& route : operations_endpoints(services.metrics(), std::move(probes))) {
     if (auto err = table.add(std::move(route))) errors.push_back({cfg.file.string(), "", *err});
   }
+  add_catalog_routes(table, errors, cfg);
   return table;
 }
 

@@ -29,7 +29,7 @@ struct Organisation {
 
 struct Field {
   std::string name;
-  std::string type;  // JSON type: "string", "integer", "number", "boolean"
+  std::string type;    // JSON type: "string", "integer", "number", "boolean"
   std::string format;  // e.g. "date"; empty when none
   bool nullable = false;
   std::string definition;
