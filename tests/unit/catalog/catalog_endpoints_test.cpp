@@ -79,7 +79,8 @@ TEST(CatalogEndpoints, UnknownDatasetIs404AndMalformedIdIs400) {
   ASSERT_TRUE(c->ctx.problem);
   EXPECT_EQ(c->ctx.problem->status, 404);
   EXPECT_EQ(c->ctx.problem->code, "dataset-unknown");
-  for (std::string bad : {"Persons", "../etc", std::string(100, 'a'), "<script>"}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"Persons", "../etc", std::string(100, 'a'), "<script>"}) {
     auto b = call("/v1/datasets/{dataset}", {{"dataset", bad}});
     ASSERT_TRUE(b->ctx.problem) << bad;
     EXPECT_EQ(b->ctx.problem->status, 400) << bad;

@@ -179,7 +179,9 @@ TEST(OpenApiGenerator, OperationsWithInputCanAnswer400) {
   for_each_operation(
       [](const std::string& path, const std::string& method, const nlohmann::json& op) {
         bool input = method == "post" || !op.value("parameters", nlohmann::json::array()).empty();
-        if (input) EXPECT_TRUE(op["responses"].contains("400")) << method << " " << path;
+        if (input) {
+          EXPECT_TRUE(op["responses"].contains("400")) << method << " " << path;
+        }
       });
 }
 
@@ -187,9 +189,13 @@ TEST(OpenApiGenerator, PathsAreKebabCaseAndQueryKeysLowerCamelCase) {
   const std::regex kebab(R"(^(/([a-z0-9\-]+|\{[^}]+\}))+$)");
   std::set<std::string> operation_ids;
   for_each_operation([&](const std::string& path, const std::string&, const nlohmann::json& op) {
-    if (path != "/openapi.json") EXPECT_TRUE(std::regex_match(path, kebab)) << path;
+    if (path != "/openapi.json") {
+      EXPECT_TRUE(std::regex_match(path, kebab)) << path;
+    }
     EXPECT_NE(path.back(), '/');
-    for (const auto& n : query_names(op)) EXPECT_TRUE(is_lower_camel_case(n)) << n;
+    for (const auto& n : query_names(op)) {
+      EXPECT_TRUE(is_lower_camel_case(n)) << n;
+    }
     EXPECT_TRUE(operation_ids.insert(op["operationId"].get<std::string>()).second)
         << "duplicate operationId " << op["operationId"];
   });
