@@ -4,13 +4,20 @@ namespace bronpoort {
 
 const char* filter_op_name(FilterOp op) {
   switch (op) {
-    case FilterOp::Eq: return "eq";
-    case FilterOp::Gt: return "gt";
-    case FilterOp::Gte: return "gte";
-    case FilterOp::Lt: return "lt";
-    case FilterOp::Lte: return "lte";
-    case FilterOp::StartsWith: return "startsWith";
-    case FilterOp::In: return "in";
+    case FilterOp::Eq:
+      return "eq";
+    case FilterOp::Gt:
+      return "gt";
+    case FilterOp::Gte:
+      return "gte";
+    case FilterOp::Lt:
+      return "lt";
+    case FilterOp::Lte:
+      return "lte";
+    case FilterOp::StartsWith:
+      return "startsWith";
+    case FilterOp::In:
+      return "in";
   }
   return "eq";
 }

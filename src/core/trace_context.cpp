@@ -15,7 +15,9 @@ bool is_lower_hex(std::string_view s) {
   return true;
 }
 
-bool all_zero(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
+bool all_zero(std::string_view s) {
+  return s.find_first_not_of('0') == std::string_view::npos;
+}
 
 std::string random_hex(std::size_t bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -37,9 +39,13 @@ std::string random_hex(std::size_t bytes) {
 
 }  // namespace
 
-std::string TraceContext::traceparent() const { return "00-" + trace_id + "-" + span_id + "-" + flags; }
+std::string TraceContext::traceparent() const {
+  return "00-" + trace_id + "-" + span_id + "-" + flags;
+}
 
-std::string TraceContext::new_span_id() { return random_hex(8); }
+std::string TraceContext::new_span_id() {
+  return random_hex(8);
+}
 
 std::optional<ParsedTraceparent> parse_traceparent(std::string_view v) {
   // version "-" trace-id "-" parent-id "-" flags; future versions may append "-..." fields.

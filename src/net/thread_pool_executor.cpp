@@ -13,12 +13,16 @@ struct ThreadPoolExecutor::Impl {
 ThreadPoolExecutor::ThreadPoolExecutor(std::size_t threads)
     : impl_(std::make_unique<Impl>(threads == 0 ? 1 : threads)) {}
 
-ThreadPoolExecutor::~ThreadPoolExecutor() { join(); }
+ThreadPoolExecutor::~ThreadPoolExecutor() {
+  join();
+}
 
 void ThreadPoolExecutor::post(std::function<void()> work) {
   boost::asio::post(impl_->pool, std::move(work));
 }
 
-void ThreadPoolExecutor::join() { impl_->pool.join(); }
+void ThreadPoolExecutor::join() {
+  impl_->pool.join();
+}
 
 }  // namespace bronpoort::net

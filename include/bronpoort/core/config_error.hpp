@@ -11,7 +11,9 @@ struct ConfigError {
   std::string pointer;  // JSON pointer into that file ("" for the whole document)
   std::string reason;
 
-  std::string to_string() const { return file + ":" + (pointer.empty() ? "/" : pointer) + ": " + reason; }
+  std::string to_string() const {
+    return file + ":" + (pointer.empty() ? "/" : pointer) + ": " + reason;
+  }
 };
 
 using ConfigErrors = std::vector<ConfigError>;

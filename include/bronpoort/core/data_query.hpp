@@ -20,10 +20,10 @@ enum class FilterOp { Eq, Gt, Gte, Lt, Lte, StartsWith, In };
 const char* filter_op_name(FilterOp op);  // "eq", "gte", ...
 
 struct FilterCondition {
-  std::string field;                  // the resource field, as named in the schema
+  std::string field;  // the resource field, as named in the schema
   FilterOp op = FilterOp::Eq;
-  std::vector<nlohmann::json> values; // one value, or several for In; typed per the schema
-  std::string parameter;              // where it came from: query key or body pointer
+  std::vector<nlohmann::json> values;  // one value, or several for In; typed per the schema
+  std::string parameter;               // where it came from: query key or body pointer
 };
 
 struct SortKey {
@@ -33,10 +33,10 @@ struct SortKey {
 
 struct DataQuery {
   DataOperation operation = DataOperation::List;
-  std::string id;                     // the record id, for Detail
+  std::string id;  // the record id, for Detail
   std::vector<FilterCondition> filters;
   std::vector<SortKey> sort;
-  std::vector<std::string> fields;    // requested field selection; empty means all granted
+  std::vector<std::string> fields;  // requested field selection; empty means all granted
   int page = 1;
   int page_size = 20;
   bool include_total = false;

@@ -15,9 +15,9 @@ namespace bronpoort {
 
 // The verified client certificate of a mutual-TLS connection.
 struct ClientCertificate {
-  std::string subject;           // RFC 2253 subject DN
-  std::string serial_number;     // subject serialNumber attribute: the OIN in PKIoverheid
-  std::string sha256_thumbprint; // base64url SHA-256 of the DER certificate (RFC 8705 x5t#S256)
+  std::string subject;            // RFC 2253 subject DN
+  std::string serial_number;      // subject serialNumber attribute: the OIN in PKIoverheid
+  std::string sha256_thumbprint;  // base64url SHA-256 of the DER certificate (RFC 8705 x5t#S256)
 };
 
 struct HttpRequest {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,9 +30,9 @@ struct DataSubject {
 // What the fetch stage got from the source.
 struct SourceResult {
   bool fetched = false;
-  nlohmann::json body;               // Detail: one record object; List/Search: array of records
-  std::optional<long long> total;    // total matches, when asked for and known
-  bool has_next = false;             // another page follows
+  nlohmann::json body;             // Detail: one record object; List/Search: array of records
+  std::optional<long long> total;  // total matches, when asked for and known
+  bool has_next = false;           // another page follows
   std::chrono::microseconds latency{0};
 };
 
@@ -47,6 +48,9 @@ struct RequestContext {
   SourceResult result;
   std::vector<DataSubject> data_subjects;
   std::optional<Problem> problem;  // set by the stage that refused or failed
+  // Resources a stage holds for the life of the request (e.g. a concurrency slot); released
+  // when the context is destroyed after the response is written.
+  std::vector<std::shared_ptr<void>> holds;
 
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::chrono::system_clock::time_point started_wall = std::chrono::system_clock::now();

@@ -17,16 +17,17 @@ enum class AuthRequirement { None, Optional, Required };
 
 struct RouteMatch {
   RouteKind kind = RouteKind::None;
-  std::string name;  // route template for metrics and logs, e.g. "/v1/datasets/{dataset}/{resource}"
+  std::string
+      name;  // route template for metrics and logs, e.g. "/v1/datasets/{dataset}/{resource}"
   std::map<std::string, std::string> params;  // path parameters
   AuthRequirement auth = AuthRequirement::Required;
   // For Data routes.
   std::string dataset;
   std::string resource;
   DataOperation operation = DataOperation::List;
-  std::string id_field;       // the resource's identifier field
-  std::string subject_field;  // field holding a data subject's identifier; empty if none
-  std::string subject_type;   // its type, e.g. "BSN"
+  std::string id_field;            // the resource's identifier field
+  std::string subject_field;       // field holding a data subject's identifier; empty if none
+  std::string subject_type;        // its type, e.g. "BSN"
   std::string owner_organisation;  // OIN of the source holder that owns the dataset
   // For Endpoint routes; owned by the pipeline, which outlives the request.
   const Endpoint* endpoint = nullptr;

@@ -1,0 +1,55 @@
+#pragma once
+// Strict reading of one JSON object from a config file: each accessor checks presence, type and
+// range and records a ConfigError (file, JSON pointer, reason) instead of throwing; `finish()`
+// reports every key that was never asked for, so a typo is an error, not a silently ignored key.
+
+#include <bronpoort/core/config_error.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace bronpoort::config {
+
+class JsonReader {
+ public:
+  // `value` must outlive the reader. A non-object `value` is reported at once.
+  JsonReader(const nlohmann::json& value, std::string file, std::string pointer,
+             ConfigErrors& errors);
+
+  bool ok() const { return is_object_; }
+  std::optional<std::string> string(const std::string& key, bool required);
+  std::optional<std::int64_t> integer(const std::string& key, bool required, std::int64_t min,
+                                      std::int64_t max);
+  std::optional<bool> boolean(const std::string& key, bool required);
+  // The member if it is an object (nullptr and an error when it has another type).
+  const nlohmann::json* object(const std::string& key, bool required);
+  const nlohmann::json* array(const std::string& key, bool required);
+  // Any JSON value; only presence is checked.
+  const nlohmann::json* any(const std::string& key, bool required);
+
+  void error(const std::string& key, std::string reason);
+  std::string pointer_to(const std::string& key) const;
+  const std::string& file() const { return file_; }
+  ConfigErrors& errors() { return errors_; }
+  // Reports keys present in the object that no accessor asked for.
+  void finish();
+
+ private:
+  const nlohmann::json* member(const std::string& key, bool required);
+
+  const nlohmann::json& value_;
+  std::string file_;
+  std::string pointer_;
+  ConfigErrors& errors_;
+  std::set<std::string> seen_;
+  bool is_object_;
+};
+
+// Escapes a key for use in a JSON pointer (RFC 6901: "~" -> "~0", "/" -> "~1").
+std::string escape_pointer_token(const std::string& key);
+
+}  // namespace bronpoort::config

@@ -1,0 +1,41 @@
+#pragma once
+// The gateway's Prometheus metrics. One registry per process; stages add their own series
+// through `registry()`. Recording is lock-free on the hot path (prometheus-cpp atomics).
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace prometheus {
+class Registry;
+}
+
+namespace bronpoort::observability {
+
+class Metrics {
+ public:
+  Metrics();
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  // Records one finished request under its route template (never the raw path, which may carry
+  // identifiers) and status.
+  void request_finished(const std::string& route, const std::string& method, int status,
+                        std::chrono::steady_clock::duration latency);
+  void request_started();
+  void request_ended();
+  void connection_opened();
+  void connection_closed();
+  void config_reloaded(bool ok);
+
+  prometheus::Registry& registry();
+  // Prometheus text exposition format of every series.
+  std::string render() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bronpoort::observability

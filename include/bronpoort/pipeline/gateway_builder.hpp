@@ -1,0 +1,49 @@
+#pragma once
+// The composition root: the only place that knows every stage. It builds the immutable pipeline
+// from a loaded config (again on every reload) on top of long-lived services that survive
+// reloads (metrics, thread pools, connection pools, the processing-log writer).
+
+#include <bronpoort/config/gateway_config.hpp>
+#include <bronpoort/core/config_error.hpp>
+#include <bronpoort/net/thread_pool_executor.hpp>
+#include <bronpoort/observability/metrics.hpp>
+#include <bronpoort/pipeline/operations.hpp>
+#include <bronpoort/pipeline/pipeline.hpp>
+
+#include <memory>
+
+namespace bronpoort::pipeline {
+
+// Created once at start-up from the first valid config.
+class GatewayServices {
+ public:
+  explicit GatewayServices(const config::GatewayConfig& first);
+  ~GatewayServices();
+  GatewayServices(const GatewayServices&) = delete;
+  GatewayServices& operator=(const GatewayServices&) = delete;
+
+  observability::Metrics& metrics() { return metrics_; }
+  BlockingExecutor& blocking() { return *blocking_; }
+  const std::shared_ptr<OrganisationLimiter>& limiter() const { return limiter_; }
+  // Waits for queued blocking work and flushes what must be flushed; called on shutdown.
+  void shutdown();
+
+ private:
+  observability::Metrics metrics_;
+  std::shared_ptr<net::ThreadPoolExecutor> blocking_;
+  std::shared_ptr<OrganisationLimiter> limiter_;
+};
+
+struct BuiltGateway {
+  std::shared_ptr<const Pipeline> pipeline;  // null when `errors` is not empty
+  ConfigErrors errors;
+};
+
+// Checks every section of `cfg` with the loader of the stage that owns it and builds the pipeline.
+// All problems are collected, so check-config lists them in one run.
+BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& services);
+
+// Checks a config without starting services: what `bronpoort check-config` runs.
+ConfigErrors check_gateway_config(const config::GatewayConfig& cfg);
+
+}  // namespace bronpoort::pipeline

@@ -1,0 +1,44 @@
+// bronpoort: the gateway and its tools.
+
+#include "commands.hpp"
+
+#include <bronpoort/core/api_version.hpp>
+
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+namespace {
+
+void usage() {
+  std::fprintf(stderr,
+               "usage: bronpoort <command> [options]\n"
+               "  serve [--config FILE]          run the gateway (default config/gateway.json)\n"
+               "  check-config [--config FILE]   check a configuration; exit 0 when valid\n"
+               "  version                        print the API version\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage();
+    return 2;
+  }
+  std::string_view cmd = argv[1];
+  int sub_argc = argc - 2;
+  char** sub_argv = argv + 2;
+  if (cmd == "serve") return bronpoort::cli::serve_command(sub_argc, sub_argv);
+  if (cmd == "check-config") return bronpoort::cli::check_config_command(sub_argc, sub_argv);
+  if (cmd == "version" || cmd == "--version") {
+    std::printf("bronpoort API %s\n", bronpoort::kApiVersion);
+    return 0;
+  }
+  if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+    usage();
+    return 0;
+  }
+  std::fprintf(stderr, "bronpoort: unknown command '%s'\n", argv[1]);
+  usage();
+  return 2;
+}

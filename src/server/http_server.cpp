@@ -1,0 +1,226 @@
+#include <bronpoort/observability/logging.hpp>
+#include <bronpoort/server/http_server.hpp>
+
+#include "session.hpp"
+#include "tls.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <thread>
+
+namespace bronpoort::server {
+
+namespace net = boost::asio;
+using boost::system::error_code;
+using tcp = net::ip::tcp;
+
+void SessionHost::add(const SessionBase* key, std::weak_ptr<SessionBase> session) {
+  std::lock_guard lock(mu_);
+  sessions_[key] = std::move(session);
+}
+
+void SessionHost::remove(const SessionBase* key) {
+  std::lock_guard lock(mu_);
+  sessions_.erase(key);
+}
+
+std::size_t SessionHost::active() const {
+  std::lock_guard lock(mu_);
+  return sessions_.size();
+}
+
+void SessionHost::drain_all() {
+  std::vector<std::shared_ptr<SessionBase>> live;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [key, weak] : sessions_) {
+      if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+  }
+  for (auto& s : live) s->drain();
+}
+
+namespace {
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(net::io_context& ioc, std::shared_ptr<SessionHost> host,
+           std::shared_ptr<net::ssl::context> tls)
+      : ioc_(ioc), acceptor_(ioc), retry_(ioc), host_(std::move(host)), tls_(std::move(tls)) {}
+
+  std::optional<std::string> bind(const config::ListenerConfig& cfg) {
+    error_code ec;
+    auto address = net::ip::make_address(cfg.address, ec);
+    if (ec) return "invalid listener address " + cfg.address;
+    tcp::endpoint endpoint(address, cfg.port);
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec)
+      return "cannot listen on " + cfg.address + ":" + std::to_string(cfg.port) + ": " +
+             ec.message();
+    port_ = acceptor_.local_endpoint().port();
+    return std::nullopt;
+  }
+
+  std::uint16_t port() const { return port_; }
+  bool tls() const { return tls_ != nullptr; }
+  void start() { do_accept(); }
+  void stop() {
+    net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+      error_code ignored;
+      self->acceptor_.close(ignored);
+      self->retry_.cancel();
+    });
+  }
+
+ private:
+  void do_accept() {
+    acceptor_.async_accept(net::make_strand(ioc_),
+                           [self = shared_from_this()](error_code ec, tcp::socket socket) {
+                             self->on_accept(ec, std::move(socket));
+                           });
+  }
+
+  void on_accept(error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec) {
+      // Out of descriptors or similar: back off briefly instead of spinning.
+      observability::log_event(observability::Level::Warn, "accept-failed",
+                               {{"error", ec.message()}});
+      retry_.expires_after(std::chrono::milliseconds(50));
+      retry_.async_wait([self = shared_from_this()](error_code e) {
+        if (!e) self->do_accept();
+      });
+      return;
+    }
+    if (host_->draining || host_->active() >= host_->limits.max_connections) {
+      error_code ignored;
+      socket.close(ignored);
+    } else if (tls_) {
+      std::make_shared<Session<TlsStream>>(std::move(socket), *tls_, host_)->start();
+    } else {
+      std::make_shared<Session<PlainStream>>(std::move(socket), host_)->start();
+    }
+    do_accept();
+  }
+
+  net::io_context& ioc_;
+  tcp::acceptor acceptor_;
+  net::steady_timer retry_;
+  std::shared_ptr<SessionHost> host_;
+  std::shared_ptr<net::ssl::context> tls_;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(config::ServerConfig c, RequestHandler& handler, BlockingExecutor& blocking,
+       observability::Metrics& metrics)
+      : cfg(std::move(c)),
+        host(std::make_shared<SessionHost>(cfg.limits, handler, blocking, metrics)),
+        signals(ioc),
+        drain_timer(ioc) {}
+
+  void check_drained(std::chrono::steady_clock::time_point deadline) {
+    if (host->active() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      if (host->active() > 0) {
+        observability::log_event(observability::Level::Warn, "shutdown-deadline",
+                                 {{"openConnections", host->active()}});
+      }
+      signals.cancel();
+      ioc.stop();
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(20));
+    drain_timer.async_wait([this, deadline](error_code ec) {
+      if (!ec) check_drained(deadline);
+    });
+  }
+
+  config::ServerConfig cfg;
+  net::io_context ioc;
+  std::shared_ptr<SessionHost> host;
+  std::vector<std::shared_ptr<Listener>> listeners;
+  net::signal_set signals;
+  std::function<void(int)> signal_handler;
+  net::steady_timer drain_timer;
+  bool shutting_down = false;
+
+  void wait_signal() {
+    signals.async_wait([this](error_code ec, int signo) {
+      if (ec) return;
+      if (signal_handler) signal_handler(signo);
+      if (!shutting_down) wait_signal();
+    });
+  }
+};
+
+HttpServer::HttpServer(config::ServerConfig config, RequestHandler& handler,
+                       BlockingExecutor& blocking, observability::Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(config), handler, blocking, metrics)) {}
+
+HttpServer::~HttpServer() = default;
+
+std::optional<std::string> HttpServer::listen() {
+  for (const auto& lc : impl_->cfg.listeners) {
+    std::shared_ptr<net::ssl::context> tls;
+    if (lc.tls) {
+      std::string error;
+      tls = make_server_tls_context(*lc.tls, error);
+      if (!tls) return error;
+    }
+    auto listener = std::make_shared<Listener>(impl_->ioc, impl_->host, tls);
+    if (auto err = listener->bind(lc)) return err;
+    observability::log_event(observability::Level::Info, "listening",
+                             {{"address", lc.address},
+                              {"port", listener->port()},
+                              {"tls", lc.tls.has_value()},
+                              {"mutualTls", lc.tls && lc.tls->require_client_certificate}});
+    impl_->listeners.push_back(std::move(listener));
+  }
+  for (auto& l : impl_->listeners) l->start();
+  return std::nullopt;
+}
+
+std::vector<std::uint16_t> HttpServer::ports() const {
+  std::vector<std::uint16_t> out;
+  for (const auto& l : impl_->listeners) out.push_back(l->port());
+  return out;
+}
+
+void HttpServer::on_signal(std::function<void(int)> handler) {
+  impl_->signal_handler = std::move(handler);
+  impl_->signals.add(SIGTERM);
+  impl_->signals.add(SIGINT);
+  impl_->signals.add(SIGHUP);
+  impl_->wait_signal();
+}
+
+void HttpServer::run() {
+  unsigned n =
+      impl_->cfg.threads ? impl_->cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < n; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void HttpServer::shutdown(std::chrono::milliseconds grace) {
+  net::post(impl_->ioc, [this, grace] {
+    if (impl_->shutting_down) return;
+    impl_->shutting_down = true;
+    impl_->host->draining = true;
+    for (auto& l : impl_->listeners) l->stop();
+    impl_->host->drain_all();
+    impl_->check_drained(std::chrono::steady_clock::now() + grace);
+  });
+}
+
+}  // namespace bronpoort::server

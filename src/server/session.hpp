@@ -1,0 +1,92 @@
+#pragma once
+// One client connection. It only reads requests and writes responses; the RequestHandler decides
+// what to answer. All handlers run on the connection's strand. Private to src/server.
+
+#include "session_host.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace bronpoort::server {
+
+using PlainStream = boost::beast::tcp_stream;
+using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+template <class Stream>
+class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<SessionHost> host) requires(!kTls);
+  Session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& tls,
+          std::shared_ptr<SessionHost> host) requires(kTls);
+  ~Session() override;
+
+  void start();
+  void drain() override;
+
+ private:
+  enum class Phase { Handshake, Idle, Header, Body, Processing, Writing, Closed };
+
+  void arm(std::chrono::milliseconds timeout);
+  void disarm();
+  void on_timer(unsigned generation, boost::system::error_code ec);
+
+  void on_handshake(boost::system::error_code ec);
+  void do_read();
+  void on_first_bytes(boost::system::error_code ec, std::size_t n);
+  void read_header();
+  void on_header(boost::system::error_code ec, std::size_t n);
+  void on_body(boost::system::error_code ec, std::size_t n);
+  void on_read_error(boost::system::error_code ec);
+  void dispatch_request();
+
+  void write_response(std::shared_ptr<RequestContext> ctx);
+  void respond_error(int status, const char* code, const std::string& detail);
+  void on_write(bool keep_alive, boost::system::error_code ec, std::size_t n);
+  void on_stream_head(boost::system::error_code ec, std::size_t n);
+  void pull_chunk();
+  void on_chunk(std::optional<std::string> chunk, bool failed);
+  void on_chunk_written(boost::system::error_code ec, std::size_t n);
+  void close();
+
+  auto& socket() { return boost::beast::get_lowest_layer(stream_).socket(); }
+
+  Stream stream_;
+  std::shared_ptr<SessionHost> host_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  boost::asio::steady_timer timer_;
+  unsigned timer_generation_ = 0;
+  bool timed_out_ = false;
+  Phase phase_ = Phase::Handshake;
+  bool first_request_ = true;
+  bool draining_ = false;
+  bool keep_alive_ = false;
+  std::string remote_address_;
+  std::optional<ClientCertificate> client_certificate_;
+
+  std::shared_ptr<RequestContext> ctx_;  // the request being answered
+  std::optional<boost::beast::http::response<boost::beast::http::string_body>> response_;
+  std::optional<boost::beast::http::response<boost::beast::http::empty_body>> stream_head_;
+  std::optional<boost::beast::http::response_serializer<boost::beast::http::empty_body>> stream_sr_;
+  std::string chunk_;
+  std::string chunk_last_;
+};
+
+extern template class Session<PlainStream>;
+extern template class Session<TlsStream>;
+
+}  // namespace bronpoort::server
