@@ -56,3 +56,32 @@ DataRouteResolution resolve_data_route(const Registry& registry,
 }
 
 }  // namespace bronpoort::sources
+
+#include <bronpoort/sources/query_parser.hpp>
+
+namespace bronpoort::sources {
+
+std::function<bool(const std::vector<std::string>&, RequestContext&)> make_data_route_resolver(
+    std::shared_ptr<const Registry> registry) {
+  return [registry = std::move(registry)](const std::vector<std::string>& segments,
+                                          RequestContext& ctx) {
+    auto resolved = resolve_data_route(*registry, segments, ctx.request.method);
+    if (std::holds_alternative<std::monostate>(resolved)) return false;
+    if (auto* problem = std::get_if<Problem>(&resolved)) {
+      ctx.fail(std::move(*problem));
+      return true;
+    }
+    ctx.route = std::move(std::get<RouteMatch>(resolved));
+    const Resource* res = registry->dataset(ctx.route.dataset)->resource(ctx.route.resource);
+    auto id = ctx.route.params.count("id") ? ctx.route.params.at("id") : std::string();
+    auto parsed = parse_data_query(*res, ctx.request, ctx.route.operation, id);
+    if (auto* problem = std::get_if<Problem>(&parsed)) {
+      ctx.fail(std::move(*problem));
+    } else {
+      ctx.query = std::move(std::get<DataQuery>(parsed));
+    }
+    return true;
+  };
+}
+
+}  // namespace bronpoort::sources

@@ -24,3 +24,19 @@ DataRouteResolution resolve_data_route(const Registry& registry,
                                        const std::string& method);
 
 }  // namespace bronpoort::sources
+
+#include <bronpoort/core/request_context.hpp>
+
+#include <functional>
+#include <memory>
+
+namespace bronpoort::sources {
+
+// The router's data-route resolver (pipeline::DataRouteResolver has this signature): resolves
+// the route and parses the query (parse_data_query) into ctx.route and ctx.query, or sets
+// ctx.problem (404 unknown dataset/resource, 405, 400 bad query / sensitive-in-uri). Returns
+// false when the path is not a data route. Build one per registry.
+std::function<bool(const std::vector<std::string>&, RequestContext&)> make_data_route_resolver(
+    std::shared_ptr<const Registry> registry);
+
+}  // namespace bronpoort::sources
