@@ -84,14 +84,14 @@ std::optional<AccessRequest> AccessService::find_precedent(const AccessRequest& 
 Result<AccessRequest> AccessService::file_request(const Identity& caller,
                                                   const NewAccessRequest& in,
                                                   const std::string& trace_id) {
-  if (!caller.authenticated || caller.organisation.empty()) {
-    return make_problem(401, "unauthenticated",
-                        "Filing an access request needs an organisation token.");
-  }
   if (is_citizen(caller)) {
     return make_problem(403, "citizen-cannot-request",
                         "Access requests are filed by data specialists of an organisation, not by "
                         "data subjects.");
+  }
+  if (!caller.authenticated || caller.organisation.empty()) {
+    return make_problem(401, "unauthenticated",
+                        "Filing an access request needs an organisation token.");
   }
   if (!caller.has_role(in.role)) {
     return make_problem(403, "role-not-held",
@@ -254,7 +254,7 @@ Result<AccessRequest> AccessService::decide(const Identity& caller, const std::s
   r.decided_by = caller.subject;
   r.decision_reason = reason;
   if (!store_->decide_request(r, grant)) {
-    refresh();
+    refresh_locked();
     return make_problem(409, "access-request-not-pending",
                         "The request was decided meanwhile (by another gateway instance).");
   }
@@ -290,7 +290,7 @@ Result<Grant> AccessService::revoke(const Identity& caller, const std::string& i
   }
   auto t = now();
   if (!store_->revoke_grant(id, t, caller.subject)) {
-    refresh();
+    refresh_locked();
     return make_problem(409, "grant-already-revoked", "The grant was revoked meanwhile.");
   }
   found->revoked_at = t;

@@ -37,6 +37,11 @@ void AccessService::reload_purposes(PurposeList purposes) {
 }
 
 void AccessService::refresh() {
+  std::lock_guard write(write_mutex_);
+  refresh_locked();
+}
+
+void AccessService::refresh_locked() {
   auto requests = store_->load_requests();
   auto grants = store_->load_grants();
   std::unique_lock lock(state_mutex_);

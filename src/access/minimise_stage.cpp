@@ -33,7 +33,7 @@ class MinimiseStage final : public SyncStage {
       return Flow::Stop;
     }
     const auto& granted = ctx.decision.fields_granted;
-    std::vector<std::string> removed = ctx.decision.fields_withheld;
+    std::vector<std::string> removed;
     if (body.is_object()) {
       minimise_record(body, granted, removed);
     } else if (body.is_array()) {
@@ -53,6 +53,12 @@ class MinimiseStage final : public SyncStage {
                             "The source response is neither a record nor a list of records."));
       return Flow::Stop;
     }
+    // With an explicit `fields` selection the caller learns which of the fields it asked for
+    // were withheld; fields it did not ask for were not selected, whatever the grant says. Without
+    // one, every field the source returned and the grant does not cover is withheld.
+    if (!ctx.query.fields.empty()) removed.clear();
+    removed.insert(removed.end(), ctx.decision.fields_withheld.begin(),
+                   ctx.decision.fields_withheld.end());
     std::sort(removed.begin(), removed.end());
     removed.erase(std::unique(removed.begin(), removed.end()), removed.end());
     ctx.decision.fields_withheld = removed;

@@ -91,6 +91,7 @@ class AccessService {
   Grant make_grant(const AccessRequest& r, const Purpose& p, ApprovalKind kind,
                    const std::string& precedent) const;
   void rebuild_locked();
+  void refresh_locked();  // refresh() with write_mutex_ held
   void emit(const char* type, const Identity& actor, const std::string& trace_id,
             const std::string& object_id, nlohmann::json details) const;
   bool may_see(const Identity& caller, const std::string& organisation,

@@ -4,8 +4,10 @@
 //            fills ctx.purpose_id and ctx.decision, refuses with problem+json when denied.
 //   minimise (after fetch) strips every record in ctx.result.body (object or array of objects)
 //            down to ctx.decision.fields_granted, and names what was removed in the response
-//            header `Withheld-Fields: a,b` (sorted; absent when nothing was withheld). A header
-//            rather than a body member keeps records in the source's schema.
+//            header `Withheld-Fields: a,b` (sorted; absent when nothing was withheld): with a
+//            `fields` selection, the requested fields outside the grant; without one, every field
+//            the source returned that the grant does not cover. A header rather than a body
+//            member keeps records in the source's schema.
 // Both only act on data routes and never block.
 
 #include <bronpoort/access/policy_snapshot.hpp>
