@@ -42,6 +42,29 @@ std::string field_names(const Resource& r, bool sortable_only) {
   return out.empty() ? "(none)" : out;
 }
 
+// The collection body of list and search answers (src/sources/paging.cpp): the records under
+// _embedded.<resource>, the page, the total when asked for, and links to neighbouring pages
+// (for a search: the same POST with another "page", so identifiers stay out of URLs).
+nlohmann::json collection_schema(const Resource& r, const nlohmann::json& record) {
+  nlohmann::json link = {
+      {"type", "object"},
+      {"properties",
+       {{"href", {{"type", "string"}}},
+        {"method", {{"type", "string"}, {"description", "POST for a search."}}},
+        {"page", {{"type", "integer"}, {"description", "The body's page, for a search."}}}}}};
+  return {
+      {"type", "object"},
+      {"required", {"_embedded", "page", "pageSize", "_links"}},
+      {"properties",
+       {{"_embedded",
+         {{"type", "object"}, {"properties", {{r.id, {{"type", "array"}, {"items", record}}}}}}},
+        {"page", {{"type", "integer"}}},
+        {"pageSize", {{"type", "integer"}}},
+        {"total", {{"type", "integer"}, {"description", "All matches; only with includeTotal."}}},
+        {"_links",
+         {{"type", "object"}, {"properties", {{"self", link}, {"next", link}, {"prev", link}}}}}}}};
+}
+
 nlohmann::json data_responses(const nlohmann::json& schema, const std::string& what,
                               std::initializer_list<int> problems) {
   nlohmann::json headers = {{"Withheld-Fields",
@@ -49,6 +72,10 @@ nlohmann::json data_responses(const nlohmann::json& schema, const std::string& w
                                "Fields removed because the grant for your purpose does not cover "
                                "them (comma-separated)."},
                               {"schema", {{"type", "string"}}}}}};
+  if (schema.contains("properties") && schema["properties"].contains("_links")) {
+    headers["Link"] = {{"description", "RFC 8288 links to the next and previous page of a list."},
+                       {"schema", {{"type", "string"}}}};
+  }
   nlohmann::json responses = {{"200", ok_response_with_headers(what, schema, headers)}};
   return with_problems(std::move(responses), problems);
 }
@@ -108,7 +135,7 @@ nlohmann::json list_operation(const Dataset& d, const Resource& r, const std::st
   params.push_back(query_parameter("includeTotal", "Also count all matching records.",
                                    {{"type", "boolean"}, {"default", false}}));
   op["parameters"] = params;
-  op["responses"].update(data_responses({{"type", "array"}, {"items", record}},
+  op["responses"].update(data_responses(collection_schema(r, record),
                                         "The matching records of this page.",
                                         {400, 401, 403, 429, 502, 503, 504}));
   return op;
@@ -158,7 +185,7 @@ nlohmann::json search_operation(const Dataset& d, const Resource& r, const std::
       true);
   op["parameters"] = nlohmann::json::array({ref_parameter("ProcessingPurpose")});
   op["requestBody"] = json_body(search_body_schema(r), "Filters, sort, fields and paging.");
-  op["responses"].update(data_responses({{"type", "array"}, {"items", record}},
+  op["responses"].update(data_responses(collection_schema(r, record),
                                         "The matching records of this page.",
                                         {400, 401, 403, 429, 502, 503, 504}));
   return op;

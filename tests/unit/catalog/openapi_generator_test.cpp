@@ -115,8 +115,10 @@ TEST(OpenApiGenerator, RecordSchemasComeFromTheDatasetSchemas) {
   ASSERT_TRUE(schemas.contains("SewageSurveillanceMeasurements"));
   EXPECT_FALSE(schemas["Persons"].contains("$schema"));
   const auto& list = doc()["paths"]["/datasets/persons/persons"]["get"]["responses"]["200"];
-  EXPECT_EQ(list["content"]["application/json"]["schema"]["items"]["$ref"],
+  const auto& body = list["content"]["application/json"]["schema"];
+  EXPECT_EQ(body["properties"]["_embedded"]["properties"]["persons"]["items"]["$ref"],
             "#/components/schemas/Persons");
+  EXPECT_TRUE(body["properties"].contains("_links"));
   EXPECT_TRUE(schemas.contains("SewageSurveillanceMeasurementsPlant"));
 }
 
