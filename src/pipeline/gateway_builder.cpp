@@ -1,3 +1,5 @@
+#include <bronpoort/authenticate/config.hpp>
+#include <bronpoort/authenticate/stage.hpp>
 #include <bronpoort/catalog/endpoints.hpp>
 #include <bronpoort/catalog/openapi.hpp>
 #include <bronpoort/pipeline/catalog_input.hpp>
@@ -19,6 +21,29 @@ void GatewayServices::shutdown() {
 }
 
 namespace {
+
+// Every stage's typed config, loaded by the stage's own loader. Loading has no side effects, so
+// check-config runs exactly this.
+struct StageConfigs {
+  std::shared_ptr<const authenticate::IdentityConfig> identity;
+};
+
+template <class T>
+T take(std::variant<T, ConfigErrors> loaded, ConfigErrors& errors) {
+  if (auto* e = std::get_if<ConfigErrors>(&loaded)) {
+    errors.insert(errors.end(), e->begin(), e->end());
+    return T{};
+  }
+  return std::get<T>(std::move(loaded));
+}
+
+StageConfigs load_stage_configs(const config::GatewayConfig& cfg, ConfigErrors& errors) {
+  StageConfigs s;
+  s.identity =
+      take(authenticate::load_config(cfg.identity, cfg.base_dir, cfg.file.string(), "/identity"),
+           errors);
+  return s;
+}
 
 // The publication point goes last: its OpenAPI document describes every route added before it,
 // and a /v1 route the document does not describe is an error, so the published API cannot drift
@@ -60,10 +85,12 @@ RouteTable build_routes(GatewayServices& services, ConfigErrors& errors,
 
 BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& services) {
   BuiltGateway built;
+  StageConfigs stage_configs = load_stage_configs(cfg, built.errors);
   RouteTable routes = build_routes(services, built.errors, cfg);
   if (!built.errors.empty()) return built;
 
   std::vector<std::shared_ptr<const Stage>> stages;
+  stages.push_back(authenticate::make_stage(stage_configs.identity));
   stages.push_back(std::make_shared<OrganisationLimitStage>(
       services.limiter(), cfg.server.limits.max_requests_per_organisation));
   stages.push_back(std::make_shared<RouteStage>(std::move(routes), DataRouteResolver{}));
@@ -74,9 +101,7 @@ BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& se
 
 ConfigErrors check_gateway_config(const config::GatewayConfig& cfg) {
   ConfigErrors errors;
-  RouteTable unused;
-  (void)unused;
-  (void)cfg;
+  load_stage_configs(cfg, errors);
   return errors;
 }
 
