@@ -38,19 +38,10 @@ std::string coverage_list(const Purpose& p) {
   return join(items);
 }
 
-// Grant fields outside the purpose's coverage are never released: the register may have narrowed
-// a purpose after the grant was made.
-void merge_fields(std::vector<std::string>& out, const std::vector<std::string>& grant_fields,
-                  const std::vector<std::string>& covered) {
-  std::vector<std::string> both;
-  std::set_intersection(grant_fields.begin(), grant_fields.end(), covered.begin(), covered.end(),
-                        std::back_inserter(both));
-  if (out.empty()) {
-    out = std::move(both);
-    return;
-  }
+// Several active grants for the same key release the union of their fields.
+void merge_fields(std::vector<std::string>& out, const std::vector<std::string>& more) {
   std::vector<std::string> merged;
-  std::set_union(out.begin(), out.end(), both.begin(), both.end(), std::back_inserter(merged));
+  std::set_union(out.begin(), out.end(), more.begin(), more.end(), std::back_inserter(merged));
   out = std::move(merged);
 }
 
@@ -91,11 +82,14 @@ GrantCheck check_grant(const PolicySnapshot& policy, const Identity& identity,
                                               "; state a purpose that is valid now.");
     return out;
   }
-  std::vector<std::string> matching;
+  const std::string* first_role = nullptr;  // the first of the caller's roles the purpose allows
   for (const auto& r : roles) {
-    if (p->allows_role(r)) matching.push_back(r);
+    if (p->allows_role(r)) {
+      first_role = &r;
+      break;
+    }
   }
-  if (matching.empty()) {
+  if (!first_role) {
     out.problem = deny("role-not-allowed", "Purpose '" + p->id + "' may be stated by role(s) " +
                                                join(p->roles) + "; the caller has role(s) " +
                                                (roles.empty() ? "none" : join(roles)) + ".");
@@ -109,7 +103,7 @@ GrantCheck check_grant(const PolicySnapshot& policy, const Identity& identity,
                            p->id + "'; obtain a token for this purpose.");
     return out;
   }
-  const auto* covered = p->covered_fields(std::string(dataset), std::string(resource));
+  const auto* covered = p->covered_fields(dataset, resource);
   if (!covered) {
     out.problem = deny("purpose-does-not-cover",
                        "Purpose '" + p->id + "' does not cover " + std::string(dataset) + "/" +
@@ -117,22 +111,29 @@ GrantCheck check_grant(const PolicySnapshot& policy, const Identity& identity,
     return out;
   }
   if (p->pre_approved) {
-    out.role = matching.front();
+    out.role = *first_role;
     out.grant_id = "standing:" + p->id;
     out.fields = *covered;
     return out;
   }
   std::string expired_note;
-  for (const auto& role : matching) {
+  for (const auto& role : roles) {
+    if (!p->allows_role(role)) continue;
     const auto* grants = policy.grants_for(identity.organisation, role, p->id, dataset, resource);
     if (!grants) continue;
-    for (const Grant* g : *grants) {
+    for (const auto& entry : *grants) {
+      const Grant* g = entry.grant;
       if (!g->active_at(now)) {
         expired_note = " Grant " + g->id + " expired at " + format_time(g->valid_until) + ".";
         continue;
       }
-      merge_fields(out.fields, g->fields, *covered);
-      out.grant_id += out.grant_id.empty() ? g->id : "," + g->id;
+      if (out.grant_id.empty()) {
+        out.fields = entry.fields;
+        out.grant_id = g->id;
+      } else {
+        merge_fields(out.fields, entry.fields);
+        out.grant_id += "," + g->id;
+      }
     }
     if (!out.grant_id.empty()) {
       out.role = role;
@@ -146,10 +147,10 @@ GrantCheck check_grant(const PolicySnapshot& policy, const Identity& identity,
   if (wanted.empty()) wanted = *covered;
   std::sort(wanted.begin(), wanted.end());
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-  auto body = access_request_template(*p, matching.front(), dataset, resource, wanted);
+  auto body = access_request_template(*p, *first_role, dataset, resource, wanted);
   out.problem =
       deny("no-grant", "Organisation " + identity.organisation + " has no active grant for role '" +
-                           matching.front() + "' with purpose '" + p->id + "' on " +
+                           *first_role + "' with purpose '" + p->id + "' on " +
                            std::string(dataset) + "/" + std::string(resource) + "." + expired_note +
                            " File an access request: POST /v1/access-requests with " + body.dump());
   return out;
@@ -219,27 +220,29 @@ DecisionOutcome decide(const PolicySnapshot& policy, const DecisionInput& in) {
     return out;
   }
 
-  Problem bad = make_problem(400, "field-not-granted", "");
+  std::vector<InvalidParam> bad;  // built only when something is wrong: the allow path is hot
   for (const auto& f : in.query.filters) {
     bool case_key = d.scope == PurposeScope::Case && f.field == key;
     if (!case_key && !contains(granted, f.field)) {
-      bad.invalid_params.push_back({f.parameter.empty() ? f.field : f.parameter,
-                                    "field '" + f.field + "' is not granted for this purpose",
-                                    "field-not-granted"});
+      bad.push_back({f.parameter.empty() ? f.field : f.parameter,
+                     "field '" + f.field + "' is not granted for this purpose",
+                     "field-not-granted"});
     }
   }
   for (const auto& s : in.query.sort) {
     if (!contains(granted, s.field)) {
-      bad.invalid_params.push_back(
+      bad.push_back(
           {"sort", "field '" + s.field + "' is not granted for this purpose", "field-not-granted"});
     }
   }
-  if (!bad.invalid_params.empty()) {
-    bad.detail = "Filters and sorting may only use granted fields (" + join(granted) +
-                 "); see invalidParams.";
-    d.code = bad.code;
-    d.reason = bad.detail;
-    out.problem = std::move(bad);
+  if (!bad.empty()) {
+    auto problem = make_problem(400, "field-not-granted",
+                                "Filters and sorting may only use granted fields (" +
+                                    join(granted) + "); see invalidParams.");
+    problem.invalid_params = std::move(bad);
+    d.code = problem.code;
+    d.reason = problem.detail;
+    out.problem = std::move(problem);
     return out;
   }
 

@@ -1,5 +1,8 @@
 #include <bronpoort/access/policy_snapshot.hpp>
 
+#include <algorithm>
+#include <iterator>
+
 namespace bronpoort::access {
 
 namespace {
@@ -30,8 +33,15 @@ PolicySnapshot::PolicySnapshot(PurposeList purposes, std::vector<Grant> grants)
   grant_index_.reserve(grants_.size());
   std::string key;
   for (const auto& g : grants_) {
+    GrantEntry entry{&g, {}};
+    if (const Purpose* p = purpose(g.purpose_id)) {
+      if (const auto* covered = p->covered_fields(g.dataset, g.resource)) {
+        std::set_intersection(g.fields.begin(), g.fields.end(), covered->begin(), covered->end(),
+                              std::back_inserter(entry.fields));
+      }
+    }
     build_key(key, g.organisation, g.role, g.purpose_id, g.dataset, g.resource);
-    grant_index_[key].push_back(&g);
+    grant_index_[key].push_back(std::move(entry));
   }
 }
 
@@ -40,11 +50,11 @@ const Purpose* PolicySnapshot::purpose(std::string_view id) const {
   return it == purpose_index_.end() ? nullptr : it->second;
 }
 
-const std::vector<const Grant*>* PolicySnapshot::grants_for(std::string_view organisation,
-                                                            std::string_view role,
-                                                            std::string_view purpose,
-                                                            std::string_view dataset,
-                                                            std::string_view resource) const {
+const std::vector<GrantEntry>* PolicySnapshot::grants_for(std::string_view organisation,
+                                                          std::string_view role,
+                                                          std::string_view purpose,
+                                                          std::string_view dataset,
+                                                          std::string_view resource) const {
   // A per-thread key buffer: the lookup allocates nothing once the buffer has grown.
   thread_local std::string key;
   build_key(key, organisation, role, purpose, dataset, resource);

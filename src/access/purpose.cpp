@@ -31,8 +31,8 @@ std::optional<LegalBasisCategory> parse_legal_basis_category(const std::string& 
   return std::nullopt;
 }
 
-const std::vector<std::string>* Purpose::covered_fields(const std::string& dataset,
-                                                        const std::string& resource) const {
+const std::vector<std::string>* Purpose::covered_fields(std::string_view dataset,
+                                                        std::string_view resource) const {
   auto d = coverage.find(dataset);
   if (d == coverage.end()) return nullptr;
   auto r = d->second.find(resource);

@@ -254,3 +254,34 @@ nlohmann::json purpose_to_json(const Purpose& p) {
 }
 
 }  // namespace bronpoort::access
+
+namespace bronpoort::access {
+
+ConfigErrors check_coverage(const std::vector<Purpose>& purposes,
+                            const ResourceFieldsFn& fields_of) {
+  ConfigErrors errors;
+  for (const auto& p : purposes) {
+    for (const auto& [dataset, resources] : p.coverage) {
+      for (const auto& [resource, fields] : resources) {
+        auto ptr = "/coverage/" + pointer_token(dataset) + "/" + pointer_token(resource);
+        auto known = fields_of(dataset, resource);
+        if (!known) {
+          errors.push_back({p.source_file, ptr,
+                            "no source registers resource '" + dataset + "/" + resource + "'"});
+          continue;
+        }
+        // Coverage is stored sorted, so the index is into the sorted list; the message names the
+        // field, which is what a reader looks for.
+        for (const auto& f : fields) {
+          if (std::find(known->begin(), known->end(), f) == known->end()) {
+            errors.push_back({p.source_file, ptr,
+                              "field '" + f + "' is not a field of " + dataset + "/" + resource});
+          }
+        }
+      }
+    }
+  }
+  return errors;
+}
+
+}  // namespace bronpoort::access

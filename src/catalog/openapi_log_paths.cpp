@@ -27,10 +27,12 @@ nlohmann::json log_filters() {
        query_parameter("organisation", "Only requests by this organisation (OIN).", str()),
        query_parameter("traceId", "Only records of this W3C trace (32 hex digits).",
                        {{"type", "string"}, {"pattern", "^[0-9a-f]{32}$"}}),
-       query_parameter("status", "Only records with this status.",
-                       {{"type", "string"}, {"enum", {"Unset", "Ok", "Error"}}}),
+       query_parameter("status", "Only requests answered with this HTTP status, e.g. 403.",
+                       {{"type", "integer"}, {"minimum", 100}, {"maximum", 599}}),
        query_parameter("decision", "Only records with this access decision.",
-                       {{"type", "string"}, {"enum", {"allow", "deny"}}})});
+                       {{"type", "string"}, {"enum", {"allow", "deny"}}}),
+       query_parameter("kind", "Only processing records or only audit records.",
+                       {{"type", "string"}, {"enum", {"processing", "audit"}}})});
 }
 
 nlohmann::json cursor_parameters() {
@@ -74,7 +76,8 @@ nlohmann::json processing_log_schemas() {
        {{"type", "object"},
         {"properties",
          {{"records", {{"type", "array"}, {"items", ref_schema("ProcessingRecord")}}},
-          {"nextCursor", {{"type", "string"}, {"nullable", true}}}}}}},
+          {"nextCursor", {{"type", "string"}, {"nullable", true}}},
+          {"_links", {{"type", "object"}, {"additionalProperties", true}}}}}}},
       {"ProcessingActivitiesQuery",
        {{"type", "object"},
         {"description", "At least one criterion is required."},

@@ -5,6 +5,8 @@
 #include <bronpoort/pipeline/catalog_input.hpp>
 #include <bronpoort/pipeline/gateway_builder.hpp>
 #include <bronpoort/pipeline/router.hpp>
+#include <bronpoort/processing_log/config.hpp>
+#include <bronpoort/processing_log/log_store.hpp>
 
 namespace bronpoort::pipeline {
 
@@ -26,6 +28,7 @@ namespace {
 // check-config runs exactly this.
 struct StageConfigs {
   std::shared_ptr<const authenticate::IdentityConfig> identity;
+  bool has_processing_log = false;
 };
 
 template <class T>
@@ -74,7 +77,20 @@ RouteTable build_routes(GatewayServices& services, ConfigErrors& errors,
   RouteTable table;
   std::vector<ReadinessProbe> probes;
   probes.push_back({"config", [] { return std::optional<std::string>(); }});
-  for (auto& route : operations_endpoints(services.metrics(), std::move(probes))) {
+  std::vector<EndpointRoute> routes;
+  if (auto log = services.log()) {
+    probes.push_back({"processing-log", [log]() -> std::optional<std::string> {
+                        if (log->healthy()) return std::nullopt;
+                        return "the processing log store cannot be written";
+                      }});
+    for (auto& r : processing_log::make_log_endpoints(log, services.blocking())) {
+      routes.push_back(std::move(r));
+    }
+  }
+  for (auto& r : operations_endpoints(services.metrics(), std::move(probes))) {
+    routes.push_back(std::move(r));
+  }
+  for (auto& route : routes) {
     if (auto err = table.add(std::move(route))) errors.push_back({cfg.file.string(), "", *err});
   }
   add_catalog_routes(table, errors, cfg);
@@ -95,6 +111,7 @@ BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& se
       services.limiter(), cfg.server.limits.max_requests_per_organisation));
   stages.push_back(std::make_shared<RouteStage>(std::move(routes), DataRouteResolver{}));
   stages.push_back(std::make_shared<EndpointStage>());
+  if (services.log()) stages.push_back(processing_log::make_log_stage(services.log(), &services.blocking()));
   built.pipeline = std::make_shared<Pipeline>(std::move(stages), &services.metrics());
   return built;
 }

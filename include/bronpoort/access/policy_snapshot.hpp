@@ -17,6 +17,14 @@ namespace bronpoort::access {
 
 using PurposeList = std::shared_ptr<const std::vector<Purpose>>;
 
+// A grant as decisions use it: with the fields it can release now, precomputed as the grant's
+// fields within the purpose's current coverage (the register may have narrowed the purpose since
+// the grant was made, and a grant never releases more than its purpose covers).
+struct GrantEntry {
+  const Grant* grant;
+  std::vector<std::string> fields;  // sorted
+};
+
 class PolicySnapshot {
  public:
   // Revoked grants are left out; expired ones stay in and are checked against the decision's
@@ -31,16 +39,16 @@ class PolicySnapshot {
   const PurposeList& purpose_list() const { return purposes_; }
 
   // Unrevoked grants for this exact (organisation, role, purpose, dataset, resource), or nullptr.
-  const std::vector<const Grant*>* grants_for(std::string_view organisation, std::string_view role,
-                                              std::string_view purpose, std::string_view dataset,
-                                              std::string_view resource) const;
+  const std::vector<GrantEntry>* grants_for(std::string_view organisation, std::string_view role,
+                                            std::string_view purpose, std::string_view dataset,
+                                            std::string_view resource) const;
   std::size_t grant_count() const { return grants_.size(); }
 
  private:
   PurposeList purposes_;
   std::vector<Grant> grants_;
   std::unordered_map<std::string_view, const Purpose*> purpose_index_;
-  std::unordered_map<std::string, std::vector<const Grant*>> grant_index_;
+  std::unordered_map<std::string, std::vector<GrantEntry>> grant_index_;
 };
 
 // Holds the current snapshot; readers get a reference-counted pointer that stays valid while they

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bronpoort::access {
@@ -31,7 +32,9 @@ struct LegalBasis {
 };
 
 // dataset -> resource -> covered fields (sorted, unique).
-using Coverage = std::map<std::string, std::map<std::string, std::vector<std::string>>>;
+// Transparent comparators let a decision look up with string_views, without building strings.
+using ResourceFields = std::map<std::string, std::vector<std::string>, std::less<>>;
+using Coverage = std::map<std::string, ResourceFields, std::less<>>;
 
 struct Purpose {
   std::string id;
@@ -50,8 +53,8 @@ struct Purpose {
   std::string source_file;    // where it was loaded from, for error messages
 
   // The fields covered for dataset/resource, or nullptr when the purpose does not cover it.
-  const std::vector<std::string>* covered_fields(const std::string& dataset,
-                                                 const std::string& resource) const;
+  const std::vector<std::string>* covered_fields(std::string_view dataset,
+                                                 std::string_view resource) const;
   bool allows_role(const std::string& role) const;
 };
 

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+#include <atomic>
+#include <thread>
 
 namespace bronpoort::access {
 namespace {
@@ -235,6 +237,38 @@ TEST_F(AccessServiceTest, EachOrganisationSeesItsOwnAndTheHolderSeesItsDatasets)
   EXPECT_TRUE(service_->visible_requests(caller(kRvig, {"analyst"}), std::nullopt).empty());
   EXPECT_FALSE(service_->visible_request(caller(kKvk, {"case-worker"}), r.id));
   EXPECT_TRUE(service_->visible_request(admin_, r.id));
+}
+
+// Decisions on other threads keep running on whole snapshots while grants change underneath, and
+// see the final state as soon as the change returns.
+TEST_F(AccessServiceTest, DecisionsStayConsistentWhileGrantsChange) {
+  std::atomic<bool> stop{false};
+  std::atomic<long> decisions{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 2; ++t) {
+    readers.emplace_back([&] {
+      while (!stop) {
+        auto out = decide_intake(worker_);
+        // Either no grant, or exactly the fields of one grant: never a torn mix.
+        if (!out.problem) {
+          EXPECT_EQ(out.decision.fields_granted, (std::vector<std::string>{"bsn"}));
+        } else {
+          EXPECT_EQ(out.problem->code, "no-grant");
+        }
+        ++decisions;
+      }
+    });
+  }
+  for (int i = 0; i < 20; ++i) {
+    auto r = file(worker_, {"bsn"});
+    auto a = std::get<AccessRequest>(service_->approve(admin_, r.id, "", "t"));
+    EXPECT_FALSE(decide_intake(worker_).problem);
+    ASSERT_TRUE(std::holds_alternative<Grant>(service_->revoke(admin_, a.grant_id, "t")));
+    EXPECT_EQ(decide_intake(worker_).problem->code, "no-grant");
+  }
+  stop = true;
+  for (auto& t : readers) t.join();
+  EXPECT_GT(decisions.load(), 0);
 }
 
 }  // namespace

@@ -192,3 +192,43 @@ TEST(PurposeSchema, MatchesTheParser) {
 
 }  // namespace
 }  // namespace bronpoort::access
+
+namespace bronpoort::access {
+namespace {
+
+// The demo purposes name exactly the demo datasets' fields.
+TEST(PurposeRegister, DemoCoverageMatchesTheDemoDatasets) {
+  auto loaded = load_purposes(kSource / "config/purposes");
+  ASSERT_TRUE(std::holds_alternative<std::vector<Purpose>>(loaded));
+  const std::map<std::string, std::vector<std::string>> demo = {
+      {"persons/persons",
+       {"bsn", "givenName", "familyName", "birthDate", "addressId", "municipality"}},
+      {"businesses/businesses", {"kvkNumber", "name", "sbiCode", "addressId", "foundedDate"}},
+      {"addresses/addresses",
+       {"addressId", "street", "houseNumber", "postcode", "city", "latitude", "longitude"}},
+      {"sensors/measurements",
+       {"measurementId", "plantId", "plantName", "date", "virus", "concentration"}},
+      {"debt-assistance/cases",
+       {"caseId", "bsn", "municipality", "openedDate", "status", "debtAmount"}},
+  };
+  auto fields_of = [&](const std::string& d,
+                       const std::string& r) -> std::optional<std::vector<std::string>> {
+    auto it = demo.find(d + "/" + r);
+    if (it == demo.end()) return std::nullopt;
+    return it->second;
+  };
+  auto errors = check_coverage(std::get<std::vector<Purpose>>(loaded), fields_of);
+  for (const auto& e : errors) ADD_FAILURE() << e.to_string();
+
+  auto broken = std::get<std::vector<Purpose>>(loaded);
+  broken[0].coverage["persons"]["persons"].push_back("shoeSize");
+  broken[0].coverage["persons"]["pets"] = {"name"};
+  auto found = check_coverage(broken, fields_of);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].pointer, "/coverage/persons/persons");
+  EXPECT_NE(found[0].reason.find("shoeSize"), std::string::npos);
+  EXPECT_EQ(found[1].pointer, "/coverage/persons/pets");
+}
+
+}  // namespace
+}  // namespace bronpoort::access
