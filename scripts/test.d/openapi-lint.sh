@@ -32,8 +32,9 @@ if [ -n "${BRONPOORT_OPENAPI_URL:-}" ]; then
   log "fetching $BRONPOORT_OPENAPI_URL"
   curl -fsS "$BRONPOORT_OPENAPI_URL" -o "$DOC"
 else
-  if [ ! -f "$CONFIG" ]; then
-    # No gateway config yet: lint the document for the demo sources and purposes.
+  if [ ! -f "$CONFIG" ] || ! grep -q '"catalog"' "$CONFIG"; then
+    # The gateway config does not publish a catalog (yet): lint the document for the demo sources
+    # and purposes with a minimal config of their own.
     CONFIG=$WORK/gateway.json
     ACCESS=""
     [ -d "$ROOT/config/purposes" ] && ACCESS="\"access\": {\"purposes\": \"$ROOT/config/purposes\"},"

@@ -84,8 +84,10 @@ class GatewayWithCatalog : public CatalogInput {
 
 TEST_F(GatewayWithCatalog, BuildsWithTheCatalogRoutes) {
   auto cfg = config(kSource / "config" / "sources");
-  GatewayServices services(cfg);
-  auto built = build_gateway(cfg, services);
+  ConfigErrors errors;
+  auto services = GatewayServices::start(cfg, errors);
+  ASSERT_NE(services, nullptr);
+  auto built = build_gateway(cfg, *services);
   EXPECT_TRUE(built.errors.empty()) << built.errors.front().to_string();
   EXPECT_NE(built.pipeline, nullptr);
   EXPECT_TRUE(check_gateway_config(cfg).empty());
@@ -95,8 +97,10 @@ TEST_F(GatewayWithCatalog, MissingCatalogContactIsAConfigError) {
   auto cfg = config(kSource / "config" / "sources");
   cfg.catalog = {{"title", "No contact"}};
   EXPECT_FALSE(check_gateway_config(cfg).empty());
-  GatewayServices services(cfg);
-  EXPECT_EQ(build_gateway(cfg, services).pipeline, nullptr);
+  ConfigErrors errors;
+  auto services = GatewayServices::start(cfg, errors);
+  ASSERT_NE(services, nullptr);
+  EXPECT_EQ(build_gateway(cfg, *services).pipeline, nullptr);
 }
 
 }  // namespace
