@@ -4,6 +4,7 @@
 
 #include <bronpoort/authenticate/demo_token.hpp>
 #include <bronpoort/core/api_version.hpp>
+#include <bronpoort/pipeline/catalog_input.hpp>
 #include <bronpoort/processing_log/verify_command.hpp>
 #include <bronpoort/schema/validate_command.hpp>
 
@@ -21,6 +22,7 @@ void usage() {
       "  check-config [--config FILE]   check a configuration; exit 0 when valid\n"
       "  token --config FILE --sub S --org OIN --role R [--purpose P] [--bsn B] [--ttl SEC]\n"
       "                                 issue a token with the DEMO issuer key (demo only)\n"
+      "  openapi [--config FILE]        print the OpenAPI document for a configuration\n"
       "  version                        print the API version\n");
 }
 
@@ -37,6 +39,7 @@ int main(int argc, char** argv) {
   if (cmd == "serve") return bronpoort::cli::serve_command(sub_argc, sub_argv);
   if (cmd == "check-config") return bronpoort::cli::check_config_command(sub_argc, sub_argv);
   if (cmd == "token") return bronpoort::authenticate::run_token_command(sub_argc, sub_argv);
+  if (cmd == "openapi") return bronpoort::pipeline::run_openapi_command(sub_argc, sub_argv);
   if (cmd == "validate") return bronpoort::schema::run_validate_command(sub_argc, sub_argv);
   if (cmd == "verify-log") return bronpoort::processing_log::run_verify_log_command(argc - 1, argv + 1);
   if (cmd == "version" || cmd == "--version") {

@@ -3,6 +3,9 @@
 #include <bronpoort/access/stages.hpp>
 #include <bronpoort/authenticate/config.hpp>
 #include <bronpoort/authenticate/stage.hpp>
+#include <bronpoort/catalog/endpoints.hpp>
+#include <bronpoort/catalog/openapi.hpp>
+#include <bronpoort/pipeline/catalog_input.hpp>
 #include <bronpoort/observability/logging.hpp>
 #include <bronpoort/pipeline/gateway_builder.hpp>
 #include <bronpoort/pipeline/router.hpp>
@@ -192,6 +195,7 @@ RouteTable build_routes(GatewayServices& services, const StageConfigs& configs,
   for (auto& route : routes) {
     if (auto err = table.add(std::move(route))) errors.push_back({cfg.file.string(), "", *err});
   }
+  add_catalog_routes(table, errors, cfg);
   return table;
 }
 
@@ -230,6 +234,10 @@ BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& se
 ConfigErrors check_gateway_config(const config::GatewayConfig& cfg) {
   ConfigErrors errors;
   load_stage_configs(cfg, errors);
+  if (!cfg.catalog.empty()) {
+    auto catalog = load_catalog(cfg, catalog::endpoint_signatures());
+    errors.insert(errors.end(), catalog.errors.begin(), catalog.errors.end());
+  }
   return errors;
 }
 

@@ -17,7 +17,9 @@ struct Run {
 
 Run bronpoort(const TempDir& dir, const std::string& args) {
   auto out = dir.path() / "out.txt";
-  int status = run_command(std::string(BRONPOORT_BINARY) + " " + args + " >" + out.string() + " 2>&1");
+  std::string cmd = BRONPOORT_BINARY;
+  cmd += " " + args + " >" + out.string() + " 2>&1";
+  int status = run_command(cmd);
   std::ifstream in(out);
   std::stringstream s;
   s << in.rdbuf();

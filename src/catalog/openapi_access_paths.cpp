@@ -1,0 +1,215 @@
+// Descriptions of the access checker's endpoints (purpose register, access requests, grants,
+// access checks), matching what src/access serves.
+
+#include "openapi_parts.hpp"
+
+namespace bronpoort::catalog::openapi {
+namespace {
+
+nlohmann::json str(const std::string& description = {}) {
+  nlohmann::json s = {{"type", "string"}};
+  if (!description.empty()) s["description"] = description;
+  return s;
+}
+
+nlohmann::json str_list() {
+  return {{"type", "array"}, {"items", {{"type", "string"}}}};
+}
+
+nlohmann::json list_of(const std::string& member, const std::string& schema) {
+  return {{"type", "object"},
+          {"required", {member}},
+          {"properties", {{member, {{"type", "array"}, {"items", ref_schema(schema)}}}}}};
+}
+
+nlohmann::json legal_basis() {
+  return {{"type", "object"},
+          {"properties",
+           {{"citation", str("The law and article, e.g. Participatiewet, artikel 64.")},
+            {"category", str("DPV legal basis: LegalObligation, PublicTask, Consent, ...")}}}};
+}
+
+}  // namespace
+
+nlohmann::json access_schemas() {
+  return {
+      {"Purpose",
+       {{"type", "object"},
+        {"properties",
+         {{"id", str()},
+          {"name", str()},
+          {"description", str()},
+          {"legalBasis", legal_basis()},
+          {"processingActivity", str("URI of the processing activity in the register.")},
+          {"roles", str_list()},
+          {"coverage",
+           {{"type", "object"},
+            {"description", "dataset -> resource -> covered fields"},
+            {"additionalProperties", {{"type", "object"}, {"additionalProperties", str_list()}}}}},
+          {"scope", {{"type", "string"}, {"enum", {"case", "dataset"}}}},
+          {"validity",
+           {{"type", "object"},
+            {"properties",
+             {{"from", {{"type", "string"}, {"format", "date"}}},
+              {"until", {{"type", "string"}, {"format", "date"}}}}}}},
+          {"preApproved", {{"type", "boolean"}}}}}}},
+      {"PurposeList", list_of("purposes", "Purpose")},
+      {"NewAccessRequest",
+       {{"type", "object"},
+        {"required", {"role", "purpose", "dataset", "resource", "fields", "motivation"}},
+        {"properties",
+         {{"role", str()},
+          {"purpose", str("Purpose id.")},
+          {"dataset", str()},
+          {"resource", str()},
+          {"fields", str_list()},
+          {"motivation", str("Why the data is needed for this purpose.")}}}}},
+      {"AccessRequest",
+       {{"type", "object"},
+        {"properties",
+         {{"id", str()},
+          {"state", {{"type", "string"}, {"enum", {"pending", "approved", "rejected"}}}},
+          {"organisation", str("OIN of the requesting organisation.")},
+          {"requester", str()},
+          {"role", str()},
+          {"purpose", str()},
+          {"legalBasis", str()},
+          {"dataset", str()},
+          {"resource", str()},
+          {"fields", str_list()},
+          {"motivation", str()},
+          {"ownerOrganisation", str("OIN of the source holder.")},
+          {"createdAt", {{"type", "string"}, {"format", "date-time"}}}}}}},
+      {"AccessRequestList", list_of("accessRequests", "AccessRequest")},
+      {"Decision",
+       {{"type", "object"}, {"properties", {{"reason", str("Why it was approved or rejected.")}}}}},
+      {"Grant",
+       {{"type", "object"},
+        {"properties",
+         {{"id", str()},
+          {"state", str()},
+          {"organisation", str()},
+          {"role", str()},
+          {"purpose", str()},
+          {"dataset", str()},
+          {"resource", str()},
+          {"fields", str_list()},
+          {"ownerOrganisation", str()},
+          {"accessRequest", str()},
+          {"approval", str("How it was approved: manual, standing approval or precedent.")},
+          {"grantedAt", {{"type", "string"}, {"format", "date-time"}}},
+          {"validUntil", {{"type", "string"}, {"format", "date-time"}}}}}}},
+      {"GrantList", list_of("grants", "Grant")},
+      {"AccessCheck",
+       {{"type", "object"},
+        {"required", {"role", "purpose", "dataset", "resource"}},
+        {"properties",
+         {{"role", str()},
+          {"purpose", str()},
+          {"dataset", str()},
+          {"resource", str()},
+          {"fields", str_list()}}}}},
+      {"AccessCheckResult",
+       {{"type", "object"},
+        {"description",
+         "Allow or deny per field, with the reason and legal basis, and the access request that "
+         "would give what is missing."},
+        {"properties",
+         {{"allowed", {{"type", "boolean"}}},
+          {"organisation", str()},
+          {"dataset", str()},
+          {"resource", str()},
+          {"purpose", {{"type", "object"}}},
+          {"fields", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}}},
+  };
+}
+
+std::vector<Operation> access_operations() {
+  std::vector<Operation> ops;
+  const auto id_param = [](const std::string& what) { return path_parameter("id", what + " id."); };
+
+  auto list_purposes =
+      operation("purposes", "listPurposes", "The purpose register",
+                "Every purpose with its legal basis, roles and coverage. Public.", false);
+  list_purposes["responses"]["200"] = ok_response("The purposes.", ref_schema("PurposeList"));
+  ops.push_back({"GET", "/v1/purposes", list_purposes});
+
+  auto get_purpose = operation("purposes", "getPurpose", "One purpose", "Public.", false);
+  get_purpose["parameters"] = {id_param("Purpose")};
+  get_purpose["responses"] =
+      with_problems({{"200", ok_response("The purpose.", ref_schema("Purpose"))}}, {400, 404});
+  ops.push_back({"GET", "/v1/purposes/{id}", get_purpose});
+
+  auto file = operation("access-requests", "createAccessRequest", "Ask for access",
+                        "A data specialist asks for (role, purpose, dataset, resource, fields). "
+                        "Approved at once when the purpose is pre-approved for the role or an "
+                        "earlier approval is a precedent; otherwise the source holder decides.",
+                        true);
+  file["requestBody"] = json_body(ref_schema("NewAccessRequest"), "The request.");
+  file["responses"].update(with_problems(
+      {{"201", ok_response_with_headers(
+                   "Filed (state pending or approved).", ref_schema("AccessRequest"),
+                   {{"Location", {{"description", "The new request."}, {"schema", str()}}}})}},
+      {400, 403}));
+  ops.push_back({"POST", "/v1/access-requests", file});
+
+  auto list_requests = operation(
+      "access-requests", "listAccessRequests", "Access requests",
+      "Your organisation's requests, and for a source admin the requests on its datasets.", true);
+  list_requests["parameters"] = {
+      query_parameter("state", "Only requests in this state.",
+                      {{"type", "string"}, {"enum", {"pending", "approved", "rejected"}}})};
+  list_requests["responses"].update(with_problems(
+      {{"200", ok_response("The requests.", ref_schema("AccessRequestList"))}}, {400, 403}));
+  ops.push_back({"GET", "/v1/access-requests", list_requests});
+
+  auto get_request = operation("access-requests", "getAccessRequest", "One access request",
+                               "Visible to the requester and the source holder.", true);
+  get_request["parameters"] = {id_param("Access request")};
+  get_request["responses"].update(with_problems(
+      {{"200", ok_response("The request.", ref_schema("AccessRequest"))}}, {400, 403, 404}));
+  ops.push_back({"GET", "/v1/access-requests/{id}", get_request});
+
+  for (const std::string verb : {"approve", "reject"}) {
+    auto decide = operation(
+        "access-requests", verb + "AccessRequest",
+        verb == "approve" ? "Approve an access request" : "Reject an access request",
+        "Only by a source admin (role source-admin) of the organisation that owns the dataset." +
+            std::string(verb == "approve" ? " Creates a grant." : ""),
+        true);
+    decide["parameters"] = {id_param("Access request")};
+    decide["requestBody"] = json_body(ref_schema("Decision"), "The reason, kept in the audit log.");
+    decide["requestBody"]["required"] = false;
+    decide["responses"].update(
+        with_problems({{"200", ok_response("The decided request.", ref_schema("AccessRequest"))}},
+                      {400, 403, 404, 409}));
+    ops.push_back({"POST", "/v1/access-requests/{id}/" + verb, decide});
+  }
+
+  auto grants = operation(
+      "grants", "listGrants", "Grants",
+      "Your organisation's grants, and for a source admin the grants on its datasets.", true);
+  grants["responses"].update(
+      with_problems({{"200", ok_response("The grants.", ref_schema("GrantList"))}}, {403}));
+  ops.push_back({"GET", "/v1/grants", grants});
+
+  auto revoke =
+      operation("grants", "revokeGrant", "Revoke a grant",
+                "Takes effect on the next request. By the grantee or the holder's admin.", true);
+  revoke["parameters"] = {id_param("Grant")};
+  revoke["responses"].update(with_problems(
+      {{"200", ok_response("The revoked grant.", ref_schema("Grant"))}}, {400, 403, 404}));
+  ops.push_back({"DELETE", "/v1/grants/{id}", revoke});
+
+  auto check = operation("access-checks", "checkAccess", "Would I get this data?",
+                         "Dry run of the access decision per field, with reasons and legal basis, "
+                         "touching no data.",
+                         true);
+  check["requestBody"] = json_body(ref_schema("AccessCheck"), "What you would ask for.");
+  check["responses"].update(with_problems(
+      {{"200", ok_response("The decision per field.", ref_schema("AccessCheckResult"))}}, {400}));
+  ops.push_back({"POST", "/v1/access-checks", check});
+  return ops;
+}
+
+}  // namespace bronpoort::catalog::openapi

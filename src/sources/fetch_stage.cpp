@@ -1,0 +1,98 @@
+#include <bronpoort/sources/fetch_stage.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace bronpoort::sources {
+namespace {
+
+class FetchStage final : public Stage {
+ public:
+  FetchStage(std::shared_ptr<const Registry> registry, std::shared_ptr<SourceRuntime> runtime)
+      : registry_(std::move(registry)), runtime_(std::move(runtime)) {
+    // Connectors are looked up once per registry, not per request.
+    for (const auto& ds : registry_->datasets) {
+      for (const auto& res : ds.resources) connectors_[&res] = runtime_->connector_for(res);
+    }
+  }
+
+  const char* name() const override { return "fetch"; }
+
+  void run(RequestContext& ctx, Resume resume) const override {
+    if (ctx.route.kind != RouteKind::Data) return resume(Flow::Continue);
+    const Dataset* ds = registry_->dataset(ctx.route.dataset);
+    const Resource* res = ds == nullptr ? nullptr : ds->resource(ctx.route.resource);
+    if (res == nullptr) {
+      ctx.fail(make_problem(404, "resource-not-found", "No such dataset resource."));
+      return resume(Flow::Stop);
+    }
+    auto request = std::make_shared<FetchRequest>();
+    request->registry = registry_;
+    request->resource = res;
+    request->query = ctx.query;
+    request->query.operation = ctx.route.operation;
+    request->traceparent = ctx.trace.traceparent();
+    request->fields = ctx.query.fields;
+    // The processing log needs every data subject in the answer, even when the caller did not
+    // select the subject field; it is removed again below.
+    bool strip_subject = false;
+    if (res->subject && !request->fields.empty() &&
+        std::find(request->fields.begin(), request->fields.end(), res->subject->field) ==
+            request->fields.end()) {
+      request->fields.push_back(res->subject->field);
+      strip_subject = true;
+    }
+    auto started = std::chrono::steady_clock::now();
+    auto connector = connectors_.at(res);
+    connector->fetch(request, [&ctx, resume = std::move(resume), res, strip_subject,
+                               started](FetchOutcome outcome) {
+      ctx.result.latency = std::chrono::duration_cast<std::chrono::microseconds>(
+          std::chrono::steady_clock::now() - started);
+      if (outcome.problem) {
+        ctx.fail(std::move(*outcome.problem));
+        return resume(Flow::Stop);
+      }
+      ctx.result.fetched = true;
+      ctx.result.body = std::move(outcome.body);
+      ctx.result.total = outcome.total;
+      ctx.result.has_next = outcome.has_next;
+      collect_subjects(*res, ctx, strip_subject);
+      std::string link = paging_link_header(ctx);
+      if (!link.empty()) ctx.response.headers.set("Link", link);
+      resume(Flow::Continue);
+    });
+  }
+
+ private:
+  static void collect_subjects(const Resource& res, RequestContext& ctx, bool strip) {
+    if (!res.subject) return;
+    std::set<std::string> seen;
+    auto take = [&](nlohmann::json& record) {
+      auto it = record.find(res.subject->field);
+      if (it == record.end()) return;
+      if (it->is_string() && seen.insert(it->get<std::string>()).second) {
+        ctx.data_subjects.push_back(DataSubject{res.subject->type, it->get<std::string>()});
+      }
+      if (strip) record.erase(it);
+    };
+    if (ctx.result.body.is_array()) {
+      for (auto& r : ctx.result.body) take(r);
+    } else if (ctx.result.body.is_object()) {
+      take(ctx.result.body);
+    }
+  }
+
+  std::shared_ptr<const Registry> registry_;
+  std::shared_ptr<SourceRuntime> runtime_;
+  std::map<const Resource*, std::shared_ptr<SourceConnector>> connectors_;
+};
+
+}  // namespace
+
+std::shared_ptr<const Stage> make_fetch_stage(std::shared_ptr<const Registry> registry,
+                                              std::shared_ptr<SourceRuntime> runtime) {
+  return std::make_shared<FetchStage>(std::move(registry), std::move(runtime));
+}
+
+}  // namespace bronpoort::sources

@@ -1,0 +1,336 @@
+// The HTTP transport to one upstream: a bounded keep-alive connection pool on one strand, with
+// connect and read timeouts, optional TLS with certificate and host-name verification, and every
+// transport fault mapped to a problem (502 source-unavailable, 504 source-timeout, 502
+// source-response-too-large / source-invalid-response).
+#include "http_connector.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <spdlog/spdlog.h>
+
+#include <deque>
+#include <thread>
+
+namespace bronpoort::sources {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+struct HttpClientContext::Impl {
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
+  std::vector<std::thread> threads;
+};
+
+HttpClientContext::HttpClientContext(std::size_t threads) : impl_(std::make_unique<Impl>()) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) {
+    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  }
+}
+
+HttpClientContext::~HttpClientContext() { stop(); }
+
+void HttpClientContext::stop() {
+  impl_->work.reset();
+  impl_->io.stop();
+  for (auto& t : impl_->threads) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void* HttpClientContext::io() { return &impl_->io; }
+
+namespace {
+
+using Strand = asio::strand<asio::io_context::executor_type>;
+constexpr std::size_t kMaxWaiters = 4096;
+constexpr auto kMaxIdle = std::chrono::seconds(30);
+
+// One pooled connection, plain or TLS.
+struct Connection {
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
+  beast::flat_buffer buffer;
+  bool reused = false;
+  std::chrono::steady_clock::time_point idle_since;
+
+  beast::tcp_stream& tcp() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
+  template <typename F>
+  void with_stream(F&& f) {
+    if (secure) {
+      f(*secure);
+    } else {
+      f(*plain);
+    }
+  }
+};
+
+Problem unreachable(const std::string& what) {
+  return make_problem(502, "source-unavailable",
+                      "The source holder's system cannot be reached (" + what + "). Try again later.");
+}
+
+Problem timed_out() {
+  return make_problem(504, "source-timeout", "The source holder's system did not answer in time.");
+}
+
+class Upstream;
+
+// One request/response on a pooled connection; retried once on a fresh connection when a reused
+// keep-alive connection turns out to be closed by the upstream before it answered.
+class Exchange : public std::enable_shared_from_this<Exchange> {
+ public:
+  Exchange(std::shared_ptr<Upstream> up, UpstreamRequest req, UpstreamDone done)
+      : upstream_(std::move(up)), request_(std::move(req)), done_(std::move(done)) {}
+  void start();
+  void on_connection(std::unique_ptr<Connection> c, std::optional<Problem> problem);
+
+ private:
+  void write();
+  void on_read(beast::error_code ec);
+  void fail(beast::error_code ec, bool connecting);
+  void finish(UpstreamResponse r);
+
+  std::shared_ptr<Upstream> upstream_;
+  UpstreamRequest request_;
+  UpstreamDone done_;
+  std::unique_ptr<Connection> conn_;
+  http::request<http::string_body> msg_;
+  std::optional<http::response_parser<http::string_body>> parser_;
+  int attempts_ = 0;
+};
+
+class Upstream : public HttpUpstream, public std::enable_shared_from_this<Upstream> {
+ public:
+  Upstream(asio::io_context& io, const HttpConnectorConfig& cfg)
+      : io_(io), strand_(asio::make_strand(io)), config_(cfg), ssl_(asio::ssl::context::tls_client) {
+    if (cfg.tls) {
+      ssl_.set_verify_mode(asio::ssl::verify_peer);
+      beast::error_code ec;
+      if (cfg.ca_file.empty()) {
+        ssl_.set_default_verify_paths(ec);
+      } else {
+        ssl_.load_verify_file(cfg.ca_file, ec);
+      }
+      if (ec) spdlog::error("http source {}: cannot load CA certificates: {}", cfg.host, ec.message());
+    }
+  }
+
+  void exchange(UpstreamRequest request, UpstreamDone done) override {
+    auto ex = std::make_shared<Exchange>(shared_from_this(), std::move(request), std::move(done));
+    asio::post(strand_, [ex] { ex->start(); });
+  }
+
+  const HttpConnectorConfig& config() const { return config_; }
+  Strand& strand() { return strand_; }
+
+  // On the strand: hands a connection to `ex` now, or when one becomes free.
+  void acquire(std::shared_ptr<Exchange> ex, bool fresh) {
+    auto now = std::chrono::steady_clock::now();
+    while (!fresh && !idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      if (now - c->idle_since < kMaxIdle) {
+        c->reused = true;
+        return ex->on_connection(std::move(c), std::nullopt);
+      }
+      --open_;  // too old: the upstream has probably closed it
+    }
+    if (open_ < config_.max_connections) {
+      ++open_;
+      return connect(std::move(ex));
+    }
+    if (waiters_.size() >= kMaxWaiters) {
+      return ex->on_connection(nullptr, make_problem(503, "source-busy",
+                                                     "Too many requests are waiting for this "
+                                                     "source holder. Try again shortly."));
+    }
+    waiters_.push_back(std::move(ex));
+  }
+
+  // On the strand: a connection is free again (`c` null when it was closed).
+  void release(std::unique_ptr<Connection> c) {
+    if (!c) {
+      --open_;
+    } else if (!waiters_.empty()) {
+      auto ex = std::move(waiters_.front());
+      waiters_.pop_front();
+      c->reused = true;
+      return ex->on_connection(std::move(c), std::nullopt);
+    } else {
+      c->idle_since = std::chrono::steady_clock::now();
+      idle_.push_back(std::move(c));
+      return;
+    }
+    if (!waiters_.empty() && open_ < config_.max_connections) {
+      auto ex = std::move(waiters_.front());
+      waiters_.pop_front();
+      ++open_;
+      connect(std::move(ex));
+    }
+  }
+
+ private:
+  void connect(std::shared_ptr<Exchange> ex) {
+    auto c = std::make_unique<Connection>();
+    if (config_.tls) {
+      c->secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(strand_, ssl_);
+      // SNI and host-name verification against the configured host.
+      SSL_set_tlsext_host_name(c->secure->native_handle(), config_.host.c_str());
+      c->secure->set_verify_callback(asio::ssl::host_name_verification(config_.host));
+    } else {
+      c->plain = std::make_unique<beast::tcp_stream>(strand_);
+    }
+    auto resolver = std::make_shared<tcp::resolver>(strand_);
+    auto self = shared_from_this();
+    resolver->async_resolve(
+        config_.host, config_.port,
+        [self, resolver, ex, c = std::move(c)](beast::error_code ec,
+                                               tcp::resolver::results_type results) mutable {
+          if (ec) return self->connect_failed(ex, unreachable("name lookup failed"));
+          auto* conn = c.get();
+          conn->tcp().expires_after(self->config_.connect_timeout);
+          conn->tcp().async_connect(results, [self, ex, c = std::move(c)](
+                                                 beast::error_code cec, const tcp::endpoint&) mutable {
+            if (cec == beast::error::timeout) return self->connect_failed(ex, timed_out());
+            if (cec) return self->connect_failed(ex, unreachable("connection refused"));
+            if (!c->secure) return ex->on_connection(std::move(c), std::nullopt);
+            auto* sc = c.get();
+            sc->secure->async_handshake(
+                asio::ssl::stream_base::client,
+                [self, ex, c = std::move(c)](beast::error_code hec) mutable {
+                  if (hec == beast::error::timeout) return self->connect_failed(ex, timed_out());
+                  if (hec) {
+                    spdlog::warn("http source {}: TLS handshake failed: {}", self->config_.host,
+                                 hec.message());
+                    return self->connect_failed(ex, unreachable("TLS handshake failed"));
+                  }
+                  ex->on_connection(std::move(c), std::nullopt);
+                });
+          });
+        });
+  }
+
+  void connect_failed(const std::shared_ptr<Exchange>& ex, Problem p) {
+    --open_;
+    ex->on_connection(nullptr, std::move(p));
+  }
+
+  asio::io_context& io_;
+  Strand strand_;
+  HttpConnectorConfig config_;
+  asio::ssl::context ssl_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  std::deque<std::shared_ptr<Exchange>> waiters_;
+  std::size_t open_ = 0;
+};
+
+void Exchange::start() { upstream_->acquire(shared_from_this(), false); }
+
+void Exchange::on_connection(std::unique_ptr<Connection> c, std::optional<Problem> problem) {
+  ++attempts_;
+  if (!c) return finish(UpstreamResponse{std::move(problem), 0, {}});
+  conn_ = std::move(c);
+  write();
+}
+
+void Exchange::write() {
+  const auto& cfg = upstream_->config();
+  msg_ = {};
+  msg_.method(request_.method == "POST" ? http::verb::post : http::verb::get);
+  msg_.target(request_.target);
+  msg_.version(11);
+  msg_.set(http::field::host, cfg.host + ":" + cfg.port);
+  msg_.set(http::field::user_agent, "bronpoort");
+  msg_.set(http::field::accept, "application/json");
+  msg_.keep_alive(true);
+  if (!request_.traceparent.empty()) msg_.set("traceparent", request_.traceparent);
+  if (request_.method == "POST") {
+    msg_.set(http::field::content_type, "application/json");
+    msg_.body() = request_.body;
+  }
+  msg_.prepare_payload();
+  parser_.emplace();
+  parser_->body_limit(request_.max_response_bytes);
+  parser_->header_limit(64 * 1024);
+  conn_->buffer.clear();
+  // One deadline for writing the request and reading the whole response.
+  conn_->tcp().expires_after(request_.read_timeout);
+  auto self = shared_from_this();
+  conn_->with_stream([&](auto& stream) {
+    http::async_write(stream, msg_, [self](beast::error_code ec, std::size_t) {
+      if (ec) return self->fail(ec, false);
+      self->conn_->with_stream([&](auto& s) {
+        http::async_read(s, self->conn_->buffer, *self->parser_,
+                         [self](beast::error_code rec, std::size_t) { self->on_read(rec); });
+      });
+    });
+  });
+}
+
+void Exchange::on_read(beast::error_code ec) {
+  if (ec) return fail(ec, false);
+  auto& res = parser_->get();
+  UpstreamResponse r;
+  r.status = static_cast<int>(res.result_int());
+  r.body = std::move(res.body());
+  bool keep = res.keep_alive();
+  conn_->tcp().expires_never();
+  upstream_->release(keep ? std::move(conn_) : nullptr);
+  finish(std::move(r));
+}
+
+void Exchange::fail(beast::error_code ec, bool) {
+  bool stale = conn_ && conn_->reused && parser_ && !parser_->got_some() &&
+               ec != beast::error::timeout;
+  conn_.reset();
+  upstream_->release(nullptr);
+  if (stale && attempts_ < 2) {
+    // The upstream closed an idle keep-alive connection; nothing was processed: try a fresh one.
+    return upstream_->acquire(shared_from_this(), true);
+  }
+  UpstreamResponse r;
+  if (ec == beast::error::timeout) {
+    r.problem = timed_out();
+  } else if (ec == http::error::body_limit || ec == http::error::header_limit ||
+             ec == http::error::buffer_overflow) {
+    r.problem = make_problem(502, "source-response-too-large",
+                             "The source holder's answer is larger than the configured maximum.");
+  } else if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+             ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+             ec == http::error::partial_message || ec == asio::ssl::error::stream_truncated) {
+    r.problem = unreachable("connection closed before a complete answer");
+  } else if (ec.category() == beast::error_code(http::error::bad_target).category() ||
+             ec == http::error::bad_version) {
+    r.problem = make_problem(502, "source-invalid-response",
+                             "The source holder's system did not answer with valid HTTP.");
+  } else {
+    r.problem = unreachable(ec.message());
+  }
+  finish(std::move(r));
+}
+
+void Exchange::finish(UpstreamResponse r) {
+  auto done = std::move(done_);
+  done_ = nullptr;
+  if (done) done(std::move(r));
+}
+
+}  // namespace
+
+std::shared_ptr<HttpUpstream> make_http_upstream(HttpClientContext& context,
+                                                 const HttpConnectorConfig& config) {
+  return std::make_shared<Upstream>(*static_cast<asio::io_context*>(context.io()), config);
+}
+
+}  // namespace bronpoort::sources
