@@ -133,7 +133,10 @@ std::optional<SqlPlan> build_sql(const Resource& resource, const DataQuery& quer
   }
   std::string select = "SELECT ";
   for (std::size_t i = 0; i < plan.columns.size(); ++i) {
-    select += (i ? ", " : "") + select_expr(resource, *plan.columns[i]);
+    // Output columns get neutral aliases: an output column named like a table column would
+    // otherwise be what ORDER BY "column" sorts on (the text form, not the typed value).
+    select += (i ? ", " : "") + select_expr(resource, *plan.columns[i]) + " AS \"c" +
+              std::to_string(i) + "\"";
   }
   std::string from = " FROM " + quote_table(resource.connector.postgres.table);
   Params params;

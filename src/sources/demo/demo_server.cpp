@@ -149,7 +149,9 @@ class Session : public std::enable_shared_from_this<Session> {
     } else if (f.mode == "oversized") {
       Response res{http::status::ok, v};
       res.set(http::field::content_type, "application/json");
-      res.body() = "{\"items\": [], \"padding\": \"" + std::string(16 << 20, 'x') + "\"}";
+      static const std::string padding =
+          "{\"items\": [], \"padding\": \"" + std::string(16 << 20, 'x') + "\"}";
+      res.body() = padding;
       send(std::move(res));
     } else {  // error500
       send(json_response(500, {{"error", "simulated failure"}}, v));
