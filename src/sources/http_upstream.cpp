@@ -4,6 +4,7 @@
 // source-response-too-large / source-invalid-response).
 #include "http_connector.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -14,7 +15,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <spdlog/spdlog.h>
 
 #include <deque>
 #include <thread>
@@ -38,7 +38,9 @@ HttpClientContext::HttpClientContext(std::size_t threads) : impl_(std::make_uniq
   }
 }
 
-HttpClientContext::~HttpClientContext() { stop(); }
+HttpClientContext::~HttpClientContext() {
+  stop();
+}
 
 void HttpClientContext::stop() {
   impl_->work.reset();
@@ -48,7 +50,9 @@ void HttpClientContext::stop() {
   }
 }
 
-void* HttpClientContext::io() { return &impl_->io; }
+void* HttpClientContext::io() {
+  return &impl_->io;
+}
 
 namespace {
 
@@ -76,8 +80,9 @@ struct Connection {
 };
 
 Problem unreachable(const std::string& what) {
-  return make_problem(502, "source-unavailable",
-                      "The source holder's system cannot be reached (" + what + "). Try again later.");
+  return make_problem(
+      502, "source-unavailable",
+      "The source holder's system cannot be reached (" + what + "). Try again later.");
 }
 
 Problem timed_out() {
@@ -114,7 +119,10 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 class Upstream : public HttpUpstream, public std::enable_shared_from_this<Upstream> {
  public:
   Upstream(asio::io_context& io, const HttpConnectorConfig& cfg)
-      : io_(io), strand_(asio::make_strand(io)), config_(cfg), ssl_(asio::ssl::context::tls_client) {
+      : io_(io),
+        strand_(asio::make_strand(io)),
+        config_(cfg),
+        ssl_(asio::ssl::context::tls_client) {
     if (cfg.tls) {
       ssl_.set_verify_mode(asio::ssl::verify_peer);
       beast::error_code ec;
@@ -123,7 +131,8 @@ class Upstream : public HttpUpstream, public std::enable_shared_from_this<Upstre
       } else {
         ssl_.load_verify_file(cfg.ca_file, ec);
       }
-      if (ec) spdlog::error("http source {}: cannot load CA certificates: {}", cfg.host, ec.message());
+      if (ec)
+        spdlog::error("http source {}: cannot load CA certificates: {}", cfg.host, ec.message());
     }
   }
 
@@ -201,24 +210,26 @@ class Upstream : public HttpUpstream, public std::enable_shared_from_this<Upstre
           if (ec) return self->connect_failed(ex, unreachable("name lookup failed"));
           auto* conn = c.get();
           conn->tcp().expires_after(self->config_.connect_timeout);
-          conn->tcp().async_connect(results, [self, ex, c = std::move(c)](
-                                                 beast::error_code cec, const tcp::endpoint&) mutable {
-            if (cec == beast::error::timeout) return self->connect_failed(ex, timed_out());
-            if (cec) return self->connect_failed(ex, unreachable("connection refused"));
-            if (!c->secure) return ex->on_connection(std::move(c), std::nullopt);
-            auto* sc = c.get();
-            sc->secure->async_handshake(
-                asio::ssl::stream_base::client,
-                [self, ex, c = std::move(c)](beast::error_code hec) mutable {
-                  if (hec == beast::error::timeout) return self->connect_failed(ex, timed_out());
-                  if (hec) {
-                    spdlog::warn("http source {}: TLS handshake failed: {}", self->config_.host,
-                                 hec.message());
-                    return self->connect_failed(ex, unreachable("TLS handshake failed"));
-                  }
-                  ex->on_connection(std::move(c), std::nullopt);
-                });
-          });
+          conn->tcp().async_connect(
+              results,
+              [self, ex, c = std::move(c)](beast::error_code cec, const tcp::endpoint&) mutable {
+                if (cec == beast::error::timeout) return self->connect_failed(ex, timed_out());
+                if (cec) return self->connect_failed(ex, unreachable("connection refused"));
+                if (!c->secure) return ex->on_connection(std::move(c), std::nullopt);
+                auto* sc = c.get();
+                sc->secure->async_handshake(
+                    asio::ssl::stream_base::client,
+                    [self, ex, c = std::move(c)](beast::error_code hec) mutable {
+                      if (hec == beast::error::timeout)
+                        return self->connect_failed(ex, timed_out());
+                      if (hec) {
+                        spdlog::warn("http source {}: TLS handshake failed: {}", self->config_.host,
+                                     hec.message());
+                        return self->connect_failed(ex, unreachable("TLS handshake failed"));
+                      }
+                      ex->on_connection(std::move(c), std::nullopt);
+                    });
+              });
         });
   }
 
@@ -236,7 +247,9 @@ class Upstream : public HttpUpstream, public std::enable_shared_from_this<Upstre
   std::size_t open_ = 0;
 };
 
-void Exchange::start() { upstream_->acquire(shared_from_this(), false); }
+void Exchange::start() {
+  upstream_->acquire(shared_from_this(), false);
+}
 
 void Exchange::on_connection(std::unique_ptr<Connection> c, std::optional<Problem> problem) {
   ++attempts_;
@@ -285,8 +298,8 @@ void Exchange::read_more() {
       if (ec) return self->fail(ec, false);
       auto& p = *self->parser_;
       auto limit = self->request_.max_response_bytes;
-      bool too_large = (p.content_length() && *p.content_length() > limit) ||
-                       p.get().body().size() > limit;
+      bool too_large =
+          (p.content_length() && *p.content_length() > limit) || p.get().body().size() > limit;
       if (too_large) return self->fail(http::error::body_limit, false);
       if (p.is_done()) return self->on_read({});
       self->read_more();
@@ -312,8 +325,8 @@ void Exchange::on_read(beast::error_code ec) {
 }
 
 void Exchange::fail(beast::error_code ec, bool) {
-  bool stale = conn_ && conn_->reused && parser_ && !parser_->got_some() &&
-               ec != beast::error::timeout;
+  bool stale =
+      conn_ && conn_->reused && parser_ && !parser_->got_some() && ec != beast::error::timeout;
   conn_.reset();
   upstream_->release(nullptr);
   if (stale && attempts_ < 2) {

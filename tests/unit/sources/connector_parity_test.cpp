@@ -30,9 +30,12 @@ TEST(ConnectorParity, HttpAndPostgresGiveTheSameAnswers) {
   over_pg.connector.kind = ConnectorConfig::Kind::Postgres;
   over_pg.connector.postgres.dsn = db.dsn();
   over_pg.connector.postgres.table = "brp.persons";
-  over_pg.connector.postgres.columns = {{"bsn", "bsn"}, {"givenName", "given_name"},
-                                        {"familyName", "family_name"}, {"birthDate", "birth_date"},
-                                        {"addressId", "address_id"}, {"municipality", "municipality"}};
+  over_pg.connector.postgres.columns = {{"bsn", "bsn"},
+                                        {"givenName", "given_name"},
+                                        {"familyName", "family_name"},
+                                        {"birthDate", "birth_date"},
+                                        {"addressId", "address_id"},
+                                        {"municipality", "municipality"}};
   SourceRuntime runtime;
   auto http = runtime.connector_for(over_http);
   auto pg = runtime.connector_for(over_pg);

@@ -27,13 +27,15 @@ TEST(DataRoute, ResolvesListDetailAndSearch) {
   EXPECT_EQ(m.name, "/v1/datasets/{dataset}/{resource}");
   auto detail = resolve_data_route(*reg, {"v1", "datasets", "addresses", "addresses", "x1"}, "GET");
   EXPECT_EQ(std::get<RouteMatch>(detail).params.at("id"), "x1");
-  auto search = resolve_data_route(*reg, {"v1", "datasets", "persons", "persons", "search"}, "POST");
+  auto search =
+      resolve_data_route(*reg, {"v1", "datasets", "persons", "persons", "search"}, "POST");
   EXPECT_EQ(std::get<RouteMatch>(search).operation, DataOperation::Search);
 }
 
 TEST(DataRoute, LeavesOtherPathsAndRefusesUnknownOnes) {
   auto reg = testing::demo_registry();
-  EXPECT_TRUE(std::holds_alternative<std::monostate>(resolve_data_route(*reg, {"v1", "datasets"}, "GET")));
+  EXPECT_TRUE(
+      std::holds_alternative<std::monostate>(resolve_data_route(*reg, {"v1", "datasets"}, "GET")));
   EXPECT_TRUE(std::holds_alternative<std::monostate>(
       resolve_data_route(*reg, {"v1", "datasets", "persons"}, "GET")));
   auto ds = std::get<Problem>(resolve_data_route(*reg, {"v1", "datasets", "cars", "x"}, "GET"));
@@ -41,7 +43,8 @@ TEST(DataRoute, LeavesOtherPathsAndRefusesUnknownOnes) {
   EXPECT_EQ(ds.code, "dataset-not-found");
   auto res = std::get<Problem>(resolve_data_route(*reg, {"v1", "datasets", "persons", "x"}, "GET"));
   EXPECT_EQ(res.code, "resource-not-found");
-  auto method = std::get<Problem>(resolve_data_route(*reg, {"v1", "datasets", "persons", "persons", "search"}, "GET"));
+  auto method = std::get<Problem>(
+      resolve_data_route(*reg, {"v1", "datasets", "persons", "persons", "search"}, "GET"));
   EXPECT_EQ(method.status, 405);
 }
 
@@ -106,8 +109,9 @@ TEST_F(FetchStageTest, FillsResultSubjectsAndPagingLinks) {
   RequestContext ctx;
   ctx.request.method = "GET";
   ctx.request.path = "/v1/datasets/persons/persons";
-  ASSERT_TRUE(parse_query("municipality=Utrecht&fields=familyName&page=2&pageSize=3&includeTotal=true",
-                          ctx.request.query));
+  ASSERT_TRUE(
+      parse_query("municipality=Utrecht&fields=familyName&page=2&pageSize=3&includeTotal=true",
+                  ctx.request.query));
   ASSERT_EQ(run(ctx, {"v1", "datasets", "persons", "persons"}), Flow::Continue);
   EXPECT_TRUE(ctx.result.fetched);
   ASSERT_EQ(ctx.result.body.size(), 3u);

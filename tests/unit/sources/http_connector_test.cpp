@@ -97,7 +97,8 @@ TEST_F(HttpConnectorTest, PagesFollowEachOtherWithoutOverlap) {
   std::set<std::string> ids;
   for (const auto& r : p1.body) ids.insert(r["bsn"].get<std::string>());
   for (const auto& r : p2.body) EXPECT_TRUE(ids.insert(r["bsn"].get<std::string>()).second);
-  EXPECT_LE(p1.body.back()["birthDate"].get<std::string>(), p2.body.front()["birthDate"].get<std::string>());
+  EXPECT_LE(p1.body.back()["birthDate"].get<std::string>(),
+            p2.body.front()["birthDate"].get<std::string>());
 }
 
 TEST_F(HttpConnectorTest, LastPageHasNoNext) {
@@ -170,20 +171,20 @@ TEST_P(HttpFaultTest, MapsTheUpstreamFault) {
   EXPECT_FALSE(again.problem) << again.problem->code;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Faults, HttpFaultTest,
-    ::testing::Values(FaultCase{"slow", 504, "source-timeout"},
-                      FaultCase{"garbage", 502, "source-invalid-response"},
-                      FaultCase{"invalid", 502, "source-invalid-response"},
-                      FaultCase{"oversized", 502, "source-response-too-large"},
-                      FaultCase{"error500", 502, "source-error"},
-                      FaultCase{"reset", 502, "source-unavailable"},
-                      FaultCase{"http-garbage", 502, "source-invalid-response"}),
-    [](const auto& param_info) {
-      std::string n = param_info.param.mode;
-      n.erase(std::remove(n.begin(), n.end(), '-'), n.end());
-      return n;
-    });
+INSTANTIATE_TEST_SUITE_P(Faults, HttpFaultTest,
+                         ::testing::Values(FaultCase{"slow", 504, "source-timeout"},
+                                           FaultCase{"garbage", 502, "source-invalid-response"},
+                                           FaultCase{"invalid", 502, "source-invalid-response"},
+                                           FaultCase{"oversized", 502, "source-response-too-large"},
+                                           FaultCase{"error500", 502, "source-error"},
+                                           FaultCase{"reset", 502, "source-unavailable"},
+                                           FaultCase{"http-garbage", 502,
+                                                     "source-invalid-response"}),
+                         [](const auto& param_info) {
+                           std::string n = param_info.param.mode;
+                           n.erase(std::remove(n.begin(), n.end(), '-'), n.end());
+                           return n;
+                         });
 
 TEST(HttpUpstreamDown, AnswersUnavailableAndRecoversWhenItReturns) {
   auto demo = std::make_unique<testing::DemoSourceProcess>(500);

@@ -38,7 +38,8 @@ class PostgresConnectorTest : public ::testing::Test {
     registry_ = with_dsn(db_->dsn());
     runtime_ = std::make_unique<SourceRuntime>();
   }
-  std::shared_ptr<const Registry> with_dsn(const std::string& dsn, const std::string& table = "debt.cases",
+  std::shared_ptr<const Registry> with_dsn(const std::string& dsn,
+                                           const std::string& table = "debt.cases",
                                            int statement_timeout_ms = 5000) {
     auto reg = std::make_shared<Registry>(*testing::demo_registry());
     auto& c = const_cast<Resource*>(reg->dataset("debt-assistance")->resource("cases"))->connector;
@@ -93,7 +94,8 @@ TEST_F(PostgresConnectorTest, TreatsHostileValuesAsData) {
   ASSERT_FALSE(out.problem);
   EXPECT_EQ(*out.total, 83);
   DataQuery evil;
-  evil.filters.push_back({"status", FilterOp::StartsWith, {"%' OR 1=1; DROP TABLE debt.cases; --"}, "s"});
+  evil.filters.push_back(
+      {"status", FilterOp::StartsWith, {"%' OR 1=1; DROP TABLE debt.cases; --"}, "s"});
   auto none = fetch(evil);
   ASSERT_FALSE(none.problem);
   EXPECT_TRUE(none.body.empty());
@@ -127,8 +129,9 @@ TEST_F(PostgresConnectorTest, AnswersUnavailableWhenTheDatabaseCannotBeReached) 
 TEST_F(PostgresConnectorTest, RecoversAfterItsConnectionsAreKilled) {
   ASSERT_FALSE(fetch(DataQuery{}).problem);
   // What a database restart does to pooled connections.
-  db_->exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE application_name = 'bronpoort' AND pid <> pg_backend_pid()");
+  db_->exec(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+      "WHERE application_name = 'bronpoort' AND pid <> pg_backend_pid()");
   auto during = fetch(DataQuery{});
   if (during.problem) {
     EXPECT_EQ(during.problem->status, 503);

@@ -2,13 +2,13 @@
 
 #include <pqxx/pqxx>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 
 namespace bronpoort::sources::testing {
 
@@ -47,7 +47,9 @@ DemoSourceProcess::DemoSourceProcess(std::size_t persons, int port) {
   if (port_ == 0) ADD_FAILURE() << "demo source did not start";
 }
 
-DemoSourceProcess::~DemoSourceProcess() { kill(); }
+DemoSourceProcess::~DemoSourceProcess() {
+  kill();
+}
 
 void DemoSourceProcess::kill() {
   if (pid_ <= 0) return;
@@ -63,7 +65,9 @@ void DemoSourceProcess::set_fault(const std::string& mode, const std::string& pa
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
 }
 
-bool PgTestDatabase::available() { return std::getenv("BRONPOORT_TEST_PG_DSN") != nullptr; }
+bool PgTestDatabase::available() {
+  return std::getenv("BRONPOORT_TEST_PG_DSN") != nullptr;
+}
 
 PgTestDatabase::PgTestDatabase() {
   admin_dsn_ = std::getenv("BRONPOORT_TEST_PG_DSN");
@@ -80,7 +84,8 @@ PgTestDatabase::~PgTestDatabase() {
   try {
     pqxx::connection c(admin_dsn_);
     pqxx::nontransaction tx(c);
-    tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name_ + "'");
+    tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name_ +
+            "'");
     tx.exec("DROP DATABASE IF EXISTS " + name_);
   } catch (const std::exception& e) {
     ADD_FAILURE() << "dropping " << name_ << ": " << e.what();
@@ -98,7 +103,8 @@ FetchOutcome fetch_and_wait(SourceConnector& connector, std::shared_ptr<const Fe
                             std::chrono::milliseconds timeout) {
   auto promise = std::make_shared<std::promise<FetchOutcome>>();
   auto future = promise->get_future();
-  connector.fetch(std::move(request), [promise](FetchOutcome o) { promise->set_value(std::move(o)); });
+  connector.fetch(std::move(request),
+                  [promise](FetchOutcome o) { promise->set_value(std::move(o)); });
   if (future.wait_for(timeout) != std::future_status::ready) {
     ADD_FAILURE() << "fetch did not complete in time";
     FetchOutcome none;

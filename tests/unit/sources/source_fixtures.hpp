@@ -56,14 +56,14 @@ FetchOutcome fetch_and_wait(SourceConnector& connector, std::shared_ptr<const Fe
 std::shared_ptr<FetchRequest> make_request(std::shared_ptr<const Registry> registry,
                                            const Resource* resource, DataQuery query);
 
-#define BRONPOORT_REQUIRE_PG_OR_SKIP()                                          \
-  do {                                                                          \
-    if (!::bronpoort::sources::testing::PgTestDatabase::available()) {          \
-      if (std::getenv("BRONPOORT_REQUIRE_PG") != nullptr) {                     \
+#define BRONPOORT_REQUIRE_PG_OR_SKIP()                                            \
+  do {                                                                            \
+    if (!::bronpoort::sources::testing::PgTestDatabase::available()) {            \
+      if (std::getenv("BRONPOORT_REQUIRE_PG") != nullptr) {                       \
         FAIL() << "BRONPOORT_REQUIRE_PG is set but BRONPOORT_TEST_PG_DSN is not"; \
-      }                                                                         \
-      GTEST_SKIP() << "BRONPOORT_TEST_PG_DSN not set";                          \
-    }                                                                           \
+      }                                                                           \
+      GTEST_SKIP() << "BRONPOORT_TEST_PG_DSN not set";                            \
+    }                                                                             \
   } while (false)
 
 }  // namespace bronpoort::sources::testing

@@ -54,7 +54,8 @@ TEST_F(SqlBuilderTest, FiltersSortsAndCountsWithParameters) {
   q.include_total = true;
   auto plan = build(q, {"caseId", "status"});
   EXPECT_EQ(plan.select.text,
-            "SELECT \"case_id\"::text AS \"c0\", \"status\"::text AS \"c1\" FROM \"debt\".\"cases\" WHERE "
+            "SELECT \"case_id\"::text AS \"c0\", \"status\"::text AS \"c1\" FROM "
+            "\"debt\".\"cases\" WHERE "
             "\"municipality\" COLLATE \"C\" IN ($1::text, $2::text) AND \"opened_date\" >= "
             "$3::date AND \"debt_amount\" < $4::numeric AND starts_with(\"case_id\", $5::text) "
             "ORDER BY \"opened_date\" DESC, \"case_id\" COLLATE \"C\" ASC "
@@ -104,7 +105,8 @@ TEST_F(SqlBuilderTest, QuotesHostileIdentifiersFromTheRegistry) {
   auto plan = build_sql(r, q, {}, error);
   ASSERT_TRUE(plan) << error;
   EXPECT_NE(plan->select.text.find("\"weird\"\"col\"::text AS \"c0\""), std::string::npos);
-  EXPECT_NE(plan->select.text.find("ORDER BY \"weird\"\"col\" COLLATE \"C\" ASC"), std::string::npos);
+  EXPECT_NE(plan->select.text.find("ORDER BY \"weird\"\"col\" COLLATE \"C\" ASC"),
+            std::string::npos);
 }
 
 TEST_F(SqlBuilderTest, RefusesFieldsTheResourceDoesNotHave) {
