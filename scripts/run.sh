@@ -16,8 +16,11 @@ PACKAGES=(
   libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libsqlite3-dev libpqxx-dev postgresql-15 postgresql-client-15 prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev json-schema-test-suite
-  wrk nginx-light nodejs npm
+  wrk nginx-light
 )
+# Tools that may already come from outside Debian (the machine image ships its own Node.js, whose
+# npm conflicts with Debian's): installed from Debian only when the command is missing.
+TOOL_PACKAGES=("npm:nodejs npm")
 
 log() { printf '\033[1;34m[bronpoort]\033[0m %s\n' "$*" >&2; }
 
@@ -29,6 +32,12 @@ install_packages() {
   local missing=()
   for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  for entry in "${TOOL_PACKAGES[@]}"; do
+    if ! command -v "${entry%%:*}" >/dev/null 2>&1; then
+      read -r -a tool <<<"${entry#*:}"
+      missing+=("${tool[@]}")
+    fi
   done
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing: ${missing[*]}"

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/resource.h>
+
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -55,6 +57,16 @@ class GatewayHandler final : public server::RequestHandler {
   std::atomic<std::shared_ptr<const pipeline::Pipeline>> current_;
 };
 
+// Each connection is a descriptor; the usual soft limit of 1024 would cap a gateway far below
+// its configured maxConnections, so take what the hard limit allows.
+void raise_open_file_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
 }  // namespace
 
 int check_config_command(int argc, char** argv) {
@@ -85,6 +97,7 @@ int serve_command(int argc, char** argv) {
   }
   const config::GatewayConfig& cfg = *loaded.config;
   observability::init_logging(cfg.server.log_level);
+  raise_open_file_limit();
 
   pipeline::GatewayServices services(cfg);
   auto built = pipeline::build_gateway(cfg, services);

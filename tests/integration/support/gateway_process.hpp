@@ -1,0 +1,59 @@
+#pragma once
+// Starts the real build/bronpoort binary with a config written to a temporary directory, and
+// stops it again. Ports come from the "listening" log lines, so configs use port 0.
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace bronpoort::testing {
+
+// A fresh temporary directory, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+class GatewayProcess {
+ public:
+  // Writes `config` as gateway.json into `dir` and starts `bronpoort serve` on it. Waits until
+  // every listener reports its port (fails the test after `timeout`).
+  GatewayProcess(const TempDir& dir, const nlohmann::json& config,
+                 std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  ~GatewayProcess();
+
+  std::uint16_t port(std::size_t listener = 0) const { return ports_.at(listener); }
+  const std::filesystem::path& config_path() const { return config_path_; }
+  void signal(int signo) const;
+  // Waits for the process to exit; returns its exit status, or -1 on timeout.
+  int wait_exit(std::chrono::milliseconds timeout);
+  // The log written so far (JSON lines on stderr).
+  std::string log() const;
+  // Waits until the log contains `needle`; false on timeout.
+  bool wait_for_log(const std::string& needle, std::chrono::milliseconds timeout) const;
+  bool running() const { return pid_ > 0; }
+
+ private:
+  std::filesystem::path config_path_;
+  std::filesystem::path log_path_;
+  int pid_ = -1;
+  std::vector<std::uint16_t> ports_;
+};
+
+// A minimal valid gateway config: one plain listener on 127.0.0.1 port 0.
+nlohmann::json minimal_config();
+
+// Runs a shell command, returns its exit status.
+int run_command(const std::string& command);
+
+}  // namespace bronpoort::testing
