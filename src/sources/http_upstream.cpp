@@ -6,7 +6,6 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -17,7 +16,6 @@
 #include <boost/beast/ssl.hpp>
 
 #include <deque>
-#include <thread>
 
 namespace bronpoort::sources {
 
@@ -25,34 +23,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
-
-struct HttpClientContext::Impl {
-  asio::io_context io;
-  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-  std::vector<std::thread> threads;
-};
-
-HttpClientContext::HttpClientContext(std::size_t threads) : impl_(std::make_unique<Impl>()) {
-  for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) {
-    impl_->threads.emplace_back([this] { impl_->io.run(); });
-  }
-}
-
-HttpClientContext::~HttpClientContext() {
-  stop();
-}
-
-void HttpClientContext::stop() {
-  impl_->work.reset();
-  impl_->io.stop();
-  for (auto& t : impl_->threads) {
-    if (t.joinable()) t.join();
-  }
-}
-
-void* HttpClientContext::io() {
-  return &impl_->io;
-}
 
 namespace {
 

@@ -131,7 +131,8 @@ TEST_F(PostgresConnectorTest, RecoversAfterItsConnectionsAreKilled) {
   // What a database restart does to pooled connections.
   db_->exec(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-      "WHERE application_name = 'bronpoort' AND pid <> pg_backend_pid()");
+      "WHERE application_name = 'bronpoort' AND datname = current_database() "
+      "AND pid <> pg_backend_pid()");
   auto during = fetch(DataQuery{});
   if (during.problem) {
     EXPECT_EQ(during.problem->status, 503);
