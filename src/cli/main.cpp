@@ -2,7 +2,10 @@
 
 #include "commands.hpp"
 
+#include <bronpoort/authenticate/demo_token.hpp>
 #include <bronpoort/core/api_version.hpp>
+#include <bronpoort/processing_log/verify_command.hpp>
+#include <bronpoort/schema/validate_command.hpp>
 
 #include <cstdio>
 #include <cstring>
@@ -11,11 +14,14 @@
 namespace {
 
 void usage() {
-  std::fprintf(stderr,
-               "usage: bronpoort <command> [options]\n"
-               "  serve [--config FILE]          run the gateway (default config/gateway.json)\n"
-               "  check-config [--config FILE]   check a configuration; exit 0 when valid\n"
-               "  version                        print the API version\n");
+  std::fprintf(
+      stderr,
+      "usage: bronpoort <command> [options]\n"
+      "  serve [--config FILE]          run the gateway (default config/gateway.json)\n"
+      "  check-config [--config FILE]   check a configuration; exit 0 when valid\n"
+      "  token --config FILE --sub S --org OIN --role R [--purpose P] [--bsn B] [--ttl SEC]\n"
+      "                                 issue a token with the DEMO issuer key (demo only)\n"
+      "  version                        print the API version\n");
 }
 
 }  // namespace
@@ -30,6 +36,9 @@ int main(int argc, char** argv) {
   char** sub_argv = argv + 2;
   if (cmd == "serve") return bronpoort::cli::serve_command(sub_argc, sub_argv);
   if (cmd == "check-config") return bronpoort::cli::check_config_command(sub_argc, sub_argv);
+  if (cmd == "token") return bronpoort::authenticate::run_token_command(sub_argc, sub_argv);
+  if (cmd == "validate") return bronpoort::schema::run_validate_command(sub_argc, sub_argv);
+  if (cmd == "verify-log") return bronpoort::processing_log::run_verify_log_command(argc - 1, argv + 1);
   if (cmd == "version" || cmd == "--version") {
     std::printf("bronpoort API %s\n", bronpoort::kApiVersion);
     return 0;

@@ -99,7 +99,13 @@ int serve_command(int argc, char** argv) {
   observability::init_logging(cfg.server.log_level);
   raise_open_file_limit();
 
-  pipeline::GatewayServices services(cfg);
+  ConfigErrors start_errors;
+  auto services_owner = pipeline::GatewayServices::start(cfg, start_errors);
+  if (!services_owner) {
+    print_errors(start_errors);
+    return 1;
+  }
+  pipeline::GatewayServices& services = *services_owner;
   auto built = pipeline::build_gateway(cfg, services);
   if (!built.pipeline) {
     print_errors(built.errors);

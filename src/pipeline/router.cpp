@@ -115,7 +115,7 @@ Flow RouteStage::process(RequestContext& ctx) const {
   }
 
   if (ctx.route.auth == AuthRequirement::Required && !ctx.identity.authenticated) {
-    ctx.response.headers.set("WWW-Authenticate", "Bearer");
+    ctx.response.headers.set("WWW-Authenticate", "Bearer realm=\"bronpoort\"");
     ctx.fail(make_problem(401, "token-missing",
                           "This resource needs a bearer token: send 'Authorization: Bearer <jwt>' "
                           "issued by a trusted identity provider."));

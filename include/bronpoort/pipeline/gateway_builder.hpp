@@ -9,15 +9,20 @@
 #include <bronpoort/observability/metrics.hpp>
 #include <bronpoort/pipeline/operations.hpp>
 #include <bronpoort/pipeline/pipeline.hpp>
+#include <bronpoort/processing_log/processing_log.hpp>
 
 #include <memory>
 
 namespace bronpoort::pipeline {
 
-// Created once at start-up from the first valid config.
+// Created once at start-up from the first valid config. Changing what these are built from
+// (the processingLog and store sections, thread counts) needs a restart; a reload keeps them.
 class GatewayServices {
  public:
-  explicit GatewayServices(const config::GatewayConfig& first);
+  // Starts the services for `first`; on failure (e.g. the log store cannot be opened) returns
+  // null and appends the reasons to `errors`.
+  static std::unique_ptr<GatewayServices> start(const config::GatewayConfig& first,
+                                                ConfigErrors& errors);
   ~GatewayServices();
   GatewayServices(const GatewayServices&) = delete;
   GatewayServices& operator=(const GatewayServices&) = delete;
@@ -25,6 +30,8 @@ class GatewayServices {
   observability::Metrics& metrics() { return metrics_; }
   BlockingExecutor& blocking() { return *blocking_; }
   const std::shared_ptr<OrganisationLimiter>& limiter() const { return limiter_; }
+  // Null when the config has no processingLog section (then it may not register sources).
+  const std::shared_ptr<processing_log::ProcessingLog>& log() const { return log_; }
   // Waits for queued blocking work and flushes what must be flushed; called on shutdown.
   void shutdown();
 
@@ -32,6 +39,9 @@ class GatewayServices {
   observability::Metrics metrics_;
   std::shared_ptr<net::ThreadPoolExecutor> blocking_;
   std::shared_ptr<OrganisationLimiter> limiter_;
+  std::shared_ptr<processing_log::ProcessingLog> log_;
+
+  explicit GatewayServices(const config::GatewayConfig& first);
 };
 
 struct BuiltGateway {

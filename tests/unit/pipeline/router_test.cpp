@@ -68,7 +68,7 @@ TEST(Router, RequiredTokenMissingGets401WithChallenge) {
   EXPECT_EQ(stage.process(ctx), Flow::Stop);
   EXPECT_EQ(ctx.problem->status, 401);
   EXPECT_EQ(ctx.problem->code, "token-missing");
-  EXPECT_EQ(*ctx.response.headers.find("WWW-Authenticate"), "Bearer");
+  EXPECT_EQ(*ctx.response.headers.find("WWW-Authenticate"), "Bearer realm=\"bronpoort\"");
   auto open = request("GET", "/healthz", false);
   EXPECT_EQ(stage.process(open), Flow::Continue);
 }

@@ -1,0 +1,112 @@
+#pragma once
+// Access requests and grants: filing, approval (by hand, by standing approval, by precedent),
+// rejection and revocation. Writes go to the store first, then to the in-memory copy, and every
+// grant change swaps in a new policy snapshot before the call returns, so a revocation holds from
+// the very next decision. Every state change is reported to the audit hook.
+//
+// Blocking: file_request, approve, reject, revoke, refresh and open touch the store; call them on a
+// BlockingExecutor. The list/find reads and policy() only read memory.
+
+#include <bronpoort/access/access_store.hpp>
+#include <bronpoort/access/policy_snapshot.hpp>
+#include <bronpoort/core/identity.hpp>
+#include <bronpoort/core/problem.hpp>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace bronpoort::access {
+
+inline constexpr const char* kSourceAdminRole = "source-admin";
+inline constexpr const char* kDataSubjectRole = "data-subject";
+
+// The OIN of the organisation that holds `dataset`, or nullopt for an unknown dataset. Provided by
+// the lead from the sources registry.
+using DatasetOwnerFn = std::function<std::optional<std::string>(const std::string& dataset)>;
+using AuditHook = std::function<void(const AuditEvent&)>;
+
+struct AccessServiceOptions {
+  std::chrono::days grant_validity{365};
+  DatasetOwnerFn dataset_owner;
+  AuditHook audit;                   // may be empty
+  std::function<TimePoint()> clock;  // defaults to system_clock::now
+};
+
+struct NewAccessRequest {
+  std::string role;
+  std::string purpose_id;
+  std::string dataset;
+  std::string resource;
+  std::vector<std::string> fields;
+  std::string motivation;
+};
+
+template <typename T>
+using Result = std::variant<T, Problem>;
+
+class AccessService {
+ public:
+  // Migrates the store and loads its requests and grants. Throws StoreError.
+  static std::shared_ptr<AccessService> open(std::shared_ptr<AccessStore> store,
+                                             PurposeList purposes, AccessServiceOptions options);
+
+  std::shared_ptr<const PolicyHolder> policy() const { return policy_; }
+  std::shared_ptr<const PolicySnapshot> snapshot() const { return policy_->current(); }
+  TimePoint now() const;
+
+  // Config reload: a new purpose register, same grants.
+  void reload_purposes(PurposeList purposes);
+  // Re-reads requests and grants from the store, to pick up changes other gateway instances made.
+  void refresh();
+
+  Result<AccessRequest> file_request(const Identity& caller, const NewAccessRequest& request,
+                                     const std::string& trace_id);
+  Result<AccessRequest> approve(const Identity& caller, const std::string& request_id,
+                                const std::string& reason, const std::string& trace_id);
+  Result<AccessRequest> reject(const Identity& caller, const std::string& request_id,
+                               const std::string& reason, const std::string& trace_id);
+  Result<Grant> revoke(const Identity& caller, const std::string& grant_id,
+                       const std::string& trace_id);
+
+  // What the caller may see: its own organisation's, plus, for a source admin, those on its
+  // organisation's datasets.
+  std::vector<AccessRequest> visible_requests(const Identity& caller,
+                                              std::optional<RequestState> state) const;
+  std::optional<AccessRequest> visible_request(const Identity& caller, const std::string& id) const;
+  std::vector<Grant> visible_grants(const Identity& caller) const;
+
+  AccessService(std::shared_ptr<AccessStore> store, PurposeList purposes,
+                AccessServiceOptions options);
+
+ private:
+  Result<AccessRequest> decide(const Identity& caller, const std::string& request_id, bool approve,
+                               const std::string& reason, const std::string& trace_id);
+  std::optional<AccessRequest> find_precedent(const AccessRequest& r) const;
+  Grant make_grant(const AccessRequest& r, const Purpose& p, ApprovalKind kind,
+                   const std::string& precedent) const;
+  void rebuild_locked();
+  void refresh_locked();  // refresh() with write_mutex_ held
+  void emit(const char* type, const Identity& actor, const std::string& trace_id,
+            const std::string& object_id, nlohmann::json details) const;
+  bool may_see(const Identity& caller, const std::string& organisation,
+               const std::string& owner) const;
+
+  std::shared_ptr<AccessStore> store_;
+  AccessServiceOptions options_;
+  std::shared_ptr<PolicyHolder> policy_;
+  std::mutex write_mutex_;                 // one state change at a time
+  mutable std::shared_mutex state_mutex_;  // guards the members below
+  PurposeList purposes_;
+  std::vector<AccessRequest> requests_;
+  std::vector<Grant> grants_;
+};
+
+bool is_citizen(const Identity& identity);
+
+}  // namespace bronpoort::access

@@ -1,0 +1,50 @@
+#pragma once
+// Where access requests and grants are kept: SQLite by default, PostgreSQL when several gateway
+// instances share state. Every method blocks and may throw StoreError: call it on a
+// BlockingExecutor, never on an I/O thread. Both implementations pass the same tests.
+
+#include <bronpoort/access/grant.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace bronpoort::access {
+
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class AccessStore {
+ public:
+  virtual ~AccessStore() = default;
+  // Creates the tables when missing; safe to call on every start.
+  virtual void migrate() = 0;
+  virtual std::vector<AccessRequest> load_requests() = 0;
+  virtual std::vector<Grant> load_grants() = 0;
+  // Stores a new request; an auto-approved one comes with its grant, written in one transaction.
+  virtual void insert_request(const AccessRequest& request, const std::optional<Grant>& grant) = 0;
+  // Records the decision on a pending request and, when approved, its grant, in one transaction.
+  // Returns false when the request is not pending any more (decided concurrently elsewhere).
+  virtual bool decide_request(const AccessRequest& decided, const std::optional<Grant>& grant) = 0;
+  // Returns false when the grant does not exist or was already revoked.
+  virtual bool revoke_grant(const std::string& id, TimePoint at, const std::string& by) = 0;
+};
+
+// `store` section of gateway.json: {"kind": "sqlite", "path": "var/bronpoort.db"} or
+// {"kind": "postgres", "dsn": "host=... dbname=..."}.
+struct StoreConfig {
+  enum class Kind { Sqlite, Postgres } kind = Kind::Sqlite;
+  std::filesystem::path path;  // resolved against the gateway config's directory
+  std::string dsn;
+};
+
+std::unique_ptr<AccessStore> open_sqlite_store(const std::filesystem::path& path);
+std::unique_ptr<AccessStore> open_postgres_store(const std::string& dsn);
+std::unique_ptr<AccessStore> open_store(const StoreConfig& config);
+
+}  // namespace bronpoort::access

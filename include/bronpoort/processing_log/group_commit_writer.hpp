@@ -1,0 +1,75 @@
+#pragma once
+// The one writer of a chain. Requests hand their records over and get a callback; a dedicated
+// thread takes everything queued (up to a batch size, lingering at most `max_wait` for more), links
+// the records into the hash chain in order, and commits them in one transaction — one fsync for
+// many requests. Request threads never wait on the database or on a lock held during I/O.
+
+#include <bronpoort/processing_log/checkpoint.hpp>
+#include <bronpoort/processing_log/log_store.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bronpoort::processing_log {
+
+struct WriterOptions {
+  std::string chain_id = "gateway-1";
+  std::size_t max_batch_records = 512;
+  std::chrono::microseconds max_wait{0};  // linger for more records before committing
+  std::int64_t checkpoint_every_records = 1000;
+  std::chrono::milliseconds checkpoint_every{60000};
+  std::size_t max_queued_records = 100000;  // beyond this, appends fail at once (back-pressure)
+  // While the store is failing, how often the idle writer probes it to recover readiness.
+  std::chrono::milliseconds retry_interval{1000};
+};
+
+struct AppendResult {
+  bool durable = false;
+  std::string error;  // why not, for operators; never shown to callers verbatim
+  std::int64_t first_seq = 0;
+};
+
+using AppendCallback = std::function<void(const AppendResult&)>;
+
+struct WriterStats {
+  std::uint64_t committed_records = 0;
+  std::uint64_t batches = 0;
+  std::uint64_t failed_batches = 0;
+  std::uint64_t checkpoints = 0;
+};
+
+class GroupCommitWriter {
+ public:
+  // `signer` may be null: then no checkpoints are written.
+  GroupCommitWriter(std::shared_ptr<LogStore> store, std::shared_ptr<const CheckpointSigner> signer,
+                    WriterOptions options);
+  // Commits what is queued, then stops the threads.
+  ~GroupCommitWriter();
+  GroupCommitWriter(const GroupCommitWriter&) = delete;
+  GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
+
+  // Queues `records` (chain_id, seq, hashes and logged_at are filled in by the writer). `done` is
+  // called exactly once: from the writer thread after the commit, or with durable=false when the
+  // commit failed, the queue is full, the writer stopped, or `timeout` passed first. Callbacks
+  // must be quick: they run on the writer's threads.
+  void append(std::vector<LogRecord> records, std::chrono::milliseconds timeout,
+              AppendCallback done);
+  std::future<AppendResult> append(std::vector<LogRecord> records,
+                                   std::chrono::milliseconds timeout);
+
+  // False after a failed commit until the store answers again.
+  bool healthy() const;
+  WriterStats stats() const;
+  const std::string& chain_id() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace bronpoort::processing_log

@@ -1,0 +1,309 @@
+// Filing and deciding access requests, and revoking grants.
+#include <bronpoort/access/access_service.hpp>
+
+#include "time_format.hpp"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+
+namespace bronpoort::access {
+
+namespace {
+
+std::string new_id(const char* prefix) {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw StoreError("no randomness for an id");
+  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0f) | 0x40);  // UUID version 4
+  bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3f) | 0x80);
+  static const char* hex = "0123456789abcdef";
+  std::string out = prefix;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += hex[bytes[i] >> 4];
+    out += hex[bytes[i] & 0xf];
+  }
+  return out;
+}
+
+Problem invalid(const std::string& pointer, const std::string& reason, const std::string& code) {
+  auto p =
+      make_problem(400, "invalid-access-request", "The access request is not valid: " + reason);
+  p.invalid_params.push_back({pointer, reason, code});
+  return p;
+}
+
+bool subset(const std::vector<std::string>& narrow, const std::vector<std::string>& wide) {
+  return std::includes(wide.begin(), wide.end(), narrow.begin(), narrow.end());
+}
+
+TimePoint purpose_end(const Purpose& p) {
+  return p.valid_until ? TimePoint{*p.valid_until + std::chrono::days{1}} : TimePoint::max();
+}
+
+}  // namespace
+
+Grant AccessService::make_grant(const AccessRequest& r, const Purpose& p, ApprovalKind kind,
+                                const std::string& precedent) const {
+  Grant g;
+  g.id = new_id("gr-");
+  g.organisation = r.organisation;
+  g.role = r.role;
+  g.purpose_id = r.purpose_id;
+  g.dataset = r.dataset;
+  g.resource = r.resource;
+  g.fields = r.fields;
+  g.owner_organisation = r.owner_organisation;
+  g.access_request_id = r.id;
+  g.approval = kind;
+  g.precedent_id = precedent;
+  g.granted_at = now();
+  g.valid_until = std::min(g.granted_at + options_.grant_validity, purpose_end(p));
+  return g;
+}
+
+// A precedent is a request the same source holder approved by hand, for the same purpose under the
+// same legal basis, the same role and resource, with the same or wider fields, whose grant still
+// stands: a revoked grant is a decision the holder took back and approves nothing.
+std::optional<AccessRequest> AccessService::find_precedent(const AccessRequest& r) const {
+  for (const auto& earlier : requests_) {
+    if (earlier.state != RequestState::Approved || earlier.approval != ApprovalKind::Manual ||
+        earlier.owner_organisation != r.owner_organisation || earlier.purpose_id != r.purpose_id ||
+        earlier.legal_basis != r.legal_basis || earlier.role != r.role ||
+        earlier.dataset != r.dataset || earlier.resource != r.resource ||
+        !subset(r.fields, earlier.fields)) {
+      continue;
+    }
+    auto g = std::find_if(grants_.begin(), grants_.end(),
+                          [&](const Grant& x) { return x.id == earlier.grant_id; });
+    if (g != grants_.end() && !g->revoked_at) return earlier;
+  }
+  return std::nullopt;
+}
+
+Result<AccessRequest> AccessService::file_request(const Identity& caller,
+                                                  const NewAccessRequest& in,
+                                                  const std::string& trace_id) {
+  if (is_citizen(caller)) {
+    return make_problem(403, "citizen-cannot-request",
+                        "Access requests are filed by data specialists of an organisation, not by "
+                        "data subjects.");
+  }
+  if (!caller.authenticated || caller.organisation.empty()) {
+    return make_problem(401, "unauthenticated",
+                        "Filing an access request needs an organisation token.");
+  }
+  if (!caller.has_role(in.role)) {
+    return make_problem(403, "role-not-held",
+                        "You can only request access for a role your token carries.");
+  }
+  auto snapshot = policy_->current();
+  const Purpose* p = snapshot->purpose(in.purpose_id);
+  if (!p) return invalid("/purpose", "no such purpose; see GET /v1/purposes", "purpose-unknown");
+  auto t = now();
+  if (t < TimePoint{p->valid_from} || t >= purpose_end(*p)) {
+    return make_problem(403, "purpose-expired", "Purpose '" + p->id + "' is not valid now.");
+  }
+  if (!p->allows_role(in.role)) {
+    return make_problem(403, "role-not-allowed",
+                        "Purpose '" + p->id + "' may not be stated by role '" + in.role + "'.");
+  }
+  const auto* covered = p->covered_fields(in.dataset, in.resource);
+  if (!covered) {
+    return invalid("/resource", "purpose '" + p->id + "' does not cover this dataset/resource",
+                   "purpose-does-not-cover");
+  }
+  AccessRequest r;
+  r.fields = in.fields;
+  std::sort(r.fields.begin(), r.fields.end());
+  r.fields.erase(std::unique(r.fields.begin(), r.fields.end()), r.fields.end());
+  for (const auto& f : r.fields) {
+    if (!std::binary_search(covered->begin(), covered->end(), f)) {
+      return invalid("/fields", "field '" + f + "' is not covered by purpose '" + p->id + "'",
+                     "field-not-covered");
+    }
+  }
+  auto owner = options_.dataset_owner ? options_.dataset_owner(in.dataset) : std::nullopt;
+  if (!owner) return invalid("/dataset", "no such dataset", "unknown-dataset");
+
+  std::lock_guard write(write_mutex_);
+  r.id = new_id("ar-");
+  r.organisation = caller.organisation;
+  r.requester = caller.subject;
+  r.role = in.role;
+  r.purpose_id = p->id;
+  r.legal_basis = p->legal_basis.citation;
+  r.dataset = in.dataset;
+  r.resource = in.resource;
+  r.motivation = in.motivation;
+  r.owner_organisation = *owner;
+  r.created_at = t;
+  {
+    std::shared_lock read(state_mutex_);
+    for (const auto& e : requests_) {
+      if (e.state == RequestState::Pending && e.organisation == r.organisation &&
+          e.role == r.role && e.purpose_id == r.purpose_id && e.dataset == r.dataset &&
+          e.resource == r.resource && e.fields == r.fields) {
+        return make_problem(409, "access-request-pending",
+                            "The same request is already pending: " + e.id + ".");
+      }
+    }
+  }
+  std::optional<Grant> grant;
+  std::optional<AccessRequest> precedent;
+  if (p->pre_approved) {
+    grant = make_grant(r, *p, ApprovalKind::Standing, "");
+    r.decision_reason = "standing approval of purpose '" + p->id + "' by the source holder";
+  } else {
+    std::shared_lock read(state_mutex_);
+    precedent = find_precedent(r);
+    if (precedent) {
+      grant = make_grant(r, *p, ApprovalKind::Precedent, precedent->id);
+      r.decision_reason = "approved by precedent " + precedent->id;
+    }
+  }
+  if (grant) {
+    r.state = RequestState::Approved;
+    r.decided_at = t;
+    r.decided_by = "auto";
+    r.approval = grant->approval;
+    r.precedent_id = grant->precedent_id;
+    r.grant_id = grant->id;
+  }
+  store_->insert_request(r, grant);
+  {
+    std::unique_lock lock(state_mutex_);
+    requests_.push_back(r);
+    if (grant) {
+      grants_.push_back(*grant);
+      rebuild_locked();
+    }
+  }
+  emit("access-request.filed", caller, trace_id, r.id, access_request_to_json(r));
+  if (grant) {
+    emit("access-request.approved", caller, trace_id, r.id, access_request_to_json(r));
+    emit("grant.created", caller, trace_id, grant->id, grant_to_json(*grant, t));
+  }
+  return r;
+}
+
+Result<AccessRequest> AccessService::approve(const Identity& caller, const std::string& id,
+                                             const std::string& reason,
+                                             const std::string& trace_id) {
+  return decide(caller, id, true, reason, trace_id);
+}
+
+Result<AccessRequest> AccessService::reject(const Identity& caller, const std::string& id,
+                                            const std::string& reason,
+                                            const std::string& trace_id) {
+  return decide(caller, id, false, reason, trace_id);
+}
+
+Result<AccessRequest> AccessService::decide(const Identity& caller, const std::string& id,
+                                            bool approve, const std::string& reason,
+                                            const std::string& trace_id) {
+  std::lock_guard write(write_mutex_);
+  std::optional<AccessRequest> found;
+  {
+    std::shared_lock read(state_mutex_);
+    for (const auto& r : requests_) {
+      if (r.id == id) found = r;
+    }
+  }
+  if (!found) return make_problem(404, "access-request-not-found", "No such access request.");
+  // The owner is looked up again: the sources registry is the authority on who holds a dataset.
+  auto owner = options_.dataset_owner ? options_.dataset_owner(found->dataset) : std::nullopt;
+  const std::string& holder = owner ? *owner : found->owner_organisation;
+  const bool holder_org = !caller.organisation.empty() && caller.organisation == holder;
+  const bool requester_org =
+      !caller.organisation.empty() && caller.organisation == found->organisation;
+  // Only the requesting organisation and the dataset's holder learn that a request exists.
+  if (!holder_org && !requester_org) {
+    return make_problem(404, "access-request-not-found", "No such access request.");
+  }
+  if (!holder_org || !caller.has_role(kSourceAdminRole) || is_citizen(caller)) {
+    return make_problem(403, "not-dataset-owner",
+                        "Only a source-admin of the organisation that holds dataset '" +
+                            found->dataset + "' may decide this request.");
+  }
+  if (found->state != RequestState::Pending) {
+    return make_problem(
+        409, "access-request-not-pending",
+        std::string("The request is already ") + request_state_name(found->state) + ".");
+  }
+  AccessRequest r = *found;
+  auto t = now();
+  std::optional<Grant> grant;
+  if (approve) {
+    auto snapshot = policy_->current();
+    const Purpose* p = snapshot->purpose(r.purpose_id);
+    if (!p || t >= purpose_end(*p) || !p->covered_fields(r.dataset, r.resource)) {
+      return make_problem(409, "purpose-unavailable",
+                          "The request's purpose no longer exists, is no longer valid or no longer "
+                          "covers the resource; reject it instead.");
+    }
+    r.legal_basis = p->legal_basis.citation;
+    grant = make_grant(r, *p, ApprovalKind::Manual, "");
+    r.state = RequestState::Approved;
+    r.approval = ApprovalKind::Manual;
+    r.grant_id = grant->id;
+  } else {
+    r.state = RequestState::Rejected;
+  }
+  r.decided_at = t;
+  r.decided_by = caller.subject;
+  r.decision_reason = reason;
+  if (!store_->decide_request(r, grant)) {
+    refresh_locked();
+    return make_problem(409, "access-request-not-pending",
+                        "The request was decided meanwhile (by another gateway instance).");
+  }
+  {
+    std::unique_lock lock(state_mutex_);
+    for (auto& e : requests_) {
+      if (e.id == r.id) e = r;
+    }
+    if (grant) {
+      grants_.push_back(*grant);
+      rebuild_locked();
+    }
+  }
+  emit(approve ? "access-request.approved" : "access-request.rejected", caller, trace_id, r.id,
+       access_request_to_json(r));
+  if (grant) emit("grant.created", caller, trace_id, grant->id, grant_to_json(*grant, t));
+  return r;
+}
+
+Result<Grant> AccessService::revoke(const Identity& caller, const std::string& id,
+                                    const std::string& trace_id) {
+  std::lock_guard write(write_mutex_);
+  std::optional<Grant> found;
+  {
+    std::shared_lock read(state_mutex_);
+    for (const auto& g : grants_) {
+      if (g.id == id && may_see(caller, g.organisation, g.owner_organisation)) found = g;
+    }
+  }
+  if (!found) return make_problem(404, "grant-not-found", "No such grant.");
+  if (found->revoked_at) {
+    return make_problem(409, "grant-already-revoked", "The grant was revoked already.");
+  }
+  auto t = now();
+  if (!store_->revoke_grant(id, t, caller.subject)) {
+    refresh_locked();
+    return make_problem(409, "grant-already-revoked", "The grant was revoked meanwhile.");
+  }
+  found->revoked_at = t;
+  found->revoked_by = caller.subject;
+  {
+    std::unique_lock lock(state_mutex_);
+    for (auto& g : grants_) {
+      if (g.id == id) g = *found;
+    }
+    rebuild_locked();
+  }
+  emit("grant.revoked", caller, trace_id, id, grant_to_json(*found, t));
+  return *found;
+}
+
+}  // namespace bronpoort::access

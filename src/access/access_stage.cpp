@@ -1,0 +1,77 @@
+#include <bronpoort/access/decision.hpp>
+#include <bronpoort/access/stages.hpp>
+
+namespace bronpoort::access {
+
+namespace {
+
+class AccessStage final : public SyncStage {
+ public:
+  AccessStage(std::shared_ptr<const PolicyHolder> policy, ClockFn clock)
+      : policy_(std::move(policy)), clock_(std::move(clock)) {}
+
+  const char* name() const override { return "access"; }
+
+  Flow process(RequestContext& ctx) const override {
+    if (ctx.route.kind != RouteKind::Data) return Flow::Continue;
+    auto& d = ctx.decision;
+    d.evaluated = true;
+    d.allowed = false;
+    if (!ctx.identity.authenticated) {
+      return refuse(ctx, make_problem(401, "unauthenticated",
+                                      "Data requests need a bearer token that identifies the "
+                                      "caller's organisation and roles."));
+    }
+    const auto& headers = ctx.request.headers;
+    if (headers.count(kPurposeHeader) > 1) {
+      return refuse(ctx, make_problem(400, "purpose-ambiguous",
+                                      "State exactly one purpose: send the Processing-Purpose "
+                                      "header once."));
+    }
+    if (auto h = headers.find(kPurposeHeader)) ctx.purpose_id = std::string(*h);
+    if (ctx.purpose_id.empty()) {
+      return refuse(ctx, make_problem(400, "purpose-missing",
+                                      "Every data request states its purpose in the "
+                                      "Processing-Purpose header; GET /v1/purposes lists them."));
+    }
+    if (!valid_purpose_id(ctx.purpose_id)) {
+      // The value is not echoed: it is untrusted and may be crafted for the log or the client.
+      ctx.purpose_id.clear();
+      return refuse(ctx,
+                    make_problem(400, "purpose-invalid",
+                                 "Processing-Purpose must be a purpose id: lower-case "
+                                 "letters, digits and single hyphens, at most 64 characters."));
+    }
+    auto snapshot = policy_->current();
+    auto outcome = decide(*snapshot, DecisionInput{ctx.identity, ctx.purpose_id, ctx.route,
+                                                   ctx.query, clock_ ? clock_() : Clock::now()});
+    ctx.decision = std::move(outcome.decision);
+    if (outcome.problem) {
+      ctx.fail(std::move(*outcome.problem));
+      return Flow::Stop;
+    }
+    return Flow::Continue;
+  }
+
+ private:
+  using Clock = std::chrono::system_clock;
+
+  static Flow refuse(RequestContext& ctx, Problem p) {
+    ctx.decision.code = p.code;
+    ctx.decision.reason = p.detail;
+    ctx.fail(std::move(p));
+    return Flow::Stop;
+  }
+
+  std::shared_ptr<const PolicyHolder> policy_;
+  ClockFn clock_;
+};
+
+}  // namespace
+
+std::shared_ptr<const Stage> make_access_stage(std::shared_ptr<const PolicyHolder> policy,
+                                               ClockFn clock) {
+  return std::make_shared<AccessStage>(std::move(policy), std::move(clock));
+}
+
+}  // namespace bronpoort::access

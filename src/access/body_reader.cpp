@@ -1,0 +1,105 @@
+#include "body_reader.hpp"
+
+#include "strict_json.hpp"
+
+namespace bronpoort::access {
+
+namespace {
+
+constexpr std::size_t kMaxName = 64;
+constexpr std::size_t kMaxMotivation = 4000;
+constexpr std::size_t kMaxFields = 200;
+
+Problem to_problem(const ConfigErrors& errors, const char* what) {
+  auto p = make_problem(400, "invalid-body",
+                        std::string("The ") + what + " body is not valid; see invalidParams.");
+  for (const auto& e : errors) p.invalid_params.push_back({e.pointer, e.reason, "invalid"});
+  return p;
+}
+
+std::string name(StrictObject& o, const char* key, bool required) {
+  auto v = o.string(key, required);
+  if (!v) return {};
+  if (v->size() > kMaxName || !valid_purpose_id(*v)) {
+    o.error(o.at(key), "must be a kebab-case name of at most 64 characters");
+    return {};
+  }
+  return *v;
+}
+
+std::vector<std::string> fields(StrictObject& o, bool required) {
+  std::vector<std::string> out;
+  const auto* v = o.member("fields", required);
+  if (!v) return out;
+  if (!v->is_array() || v->size() > kMaxFields || (required && v->empty())) {
+    o.error(o.at("fields"), "must be an array of 1 to 200 field names");
+    return out;
+  }
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    const auto& f = (*v)[i];
+    if (!f.is_string() || f.get<std::string>().empty() || f.get<std::string>().size() > kMaxName) {
+      o.error(o.at("fields") + "/" + std::to_string(i), "must be a field name");
+    } else {
+      out.push_back(f.get<std::string>());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::variant<NewAccessRequest, Problem> read_access_request(const nlohmann::json& body) {
+  ConfigErrors errors;
+  const std::string file = "body";
+  StrictObject o(body, "", file, errors);
+  NewAccessRequest r;
+  o.reject_unknown({"role", "purpose", "dataset", "resource", "fields", "motivation"});
+  r.role = name(o, "role", true);
+  r.purpose_id = name(o, "purpose", true);
+  r.dataset = name(o, "dataset", true);
+  r.resource = name(o, "resource", true);
+  r.fields = fields(o, true);
+  if (auto m = o.string("motivation", true)) {
+    if (m->size() > kMaxMotivation) {
+      o.error("/motivation", "must be at most 4000 characters");
+    } else {
+      r.motivation = *m;
+    }
+  }
+  if (!errors.empty()) return to_problem(errors, "access request");
+  return r;
+}
+
+std::variant<std::string, Problem> read_decision_reason(const nlohmann::json& body) {
+  ConfigErrors errors;
+  const std::string file = "body";
+  StrictObject o(body, "", file, errors);
+  o.reject_unknown({"reason"});
+  std::string reason;
+  if (auto r = o.string("reason", false, false)) {
+    if (r->size() > kMaxMotivation) {
+      o.error("/reason", "must be at most 4000 characters");
+    } else {
+      reason = *r;
+    }
+  }
+  if (!errors.empty()) return to_problem(errors, "decision");
+  return reason;
+}
+
+std::variant<AccessCheckQuery, Problem> read_access_check(const nlohmann::json& body) {
+  ConfigErrors errors;
+  const std::string file = "body";
+  StrictObject o(body, "", file, errors);
+  AccessCheckQuery q;
+  o.reject_unknown({"role", "purpose", "dataset", "resource", "fields"});
+  if (o.member("role", false)) q.role = name(o, "role", false);
+  q.purpose_id = name(o, "purpose", true);
+  q.dataset = name(o, "dataset", true);
+  q.resource = name(o, "resource", true);
+  q.fields = fields(o, false);
+  if (!errors.empty()) return to_problem(errors, "access check");
+  return q;
+}
+
+}  // namespace bronpoort::access

@@ -1,0 +1,95 @@
+#include "endpoint_support.hpp"
+
+#include "strict_json.hpp"
+
+#include <algorithm>
+
+namespace bronpoort::access::http {
+
+namespace {
+
+class FunctionEndpoint final : public Endpoint {
+ public:
+  explicit FunctionEndpoint(Handler h) : handler_(std::move(h)) {}
+  void handle(RequestContext& ctx, Resume done) const override { handler_(ctx, std::move(done)); }
+
+ private:
+  Handler handler_;
+};
+
+}  // namespace
+
+std::shared_ptr<const Endpoint> endpoint(Handler handler) {
+  return std::make_shared<FunctionEndpoint>(std::move(handler));
+}
+
+void respond(RequestContext& ctx, int status, const nlohmann::json& body, Resume& done) {
+  ctx.response.status = status;
+  ctx.response.headers.set("Content-Type", "application/json");
+  ctx.response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  done(Flow::Continue);
+}
+
+void refuse(RequestContext& ctx, Problem problem, Resume& done) {
+  ctx.fail(std::move(problem));
+  done(Flow::Stop);
+}
+
+std::optional<nlohmann::json> read_body(RequestContext& ctx, std::size_t max_bytes,
+                                        bool allow_empty) {
+  const auto& body = ctx.request.body;
+  if (body.size() > max_bytes) {
+    ctx.fail(make_problem(413, "body-too-large",
+                          "The request body exceeds " + std::to_string(max_bytes) + " bytes."));
+    return std::nullopt;
+  }
+  if (body.empty() && allow_empty) return nlohmann::json::object();
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    ctx.fail(make_problem(400, "invalid-json", "The request body must be a JSON object."));
+    return std::nullopt;
+  }
+  return json;
+}
+
+std::optional<Problem> only_query_params(const RequestContext& ctx,
+                                         std::initializer_list<const char*> allowed) {
+  for (const auto& [key, _] : ctx.request.query) {
+    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
+      auto p = make_problem(400, "unknown-parameter", "Unknown query parameter.");
+      p.invalid_params.push_back({key, "not a parameter of this endpoint", "unknown-parameter"});
+      return p;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> id_param(const RequestContext& ctx, const char* name) {
+  auto it = ctx.route.params.find(name);
+  if (it == ctx.route.params.end()) return std::nullopt;
+  const auto& v = it->second;
+  if (v.empty() || v.size() > 80) return std::nullopt;
+  bool ok = std::all_of(v.begin(), v.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+  return ok ? std::optional<std::string>(v) : std::nullopt;
+}
+
+void off_io(const std::shared_ptr<BlockingExecutor>& executor, RequestContext& ctx, Resume done,
+            std::function<void(RequestContext&, Resume&)> work) {
+  executor->post([&ctx, done = std::move(done), work = std::move(work)]() mutable {
+    try {
+      work(ctx, done);
+    } catch (const std::exception&) {
+      // The store's message may name hosts or paths: it goes to the operator's log, not to the
+      // caller (the lead's pipeline logs ctx.problem with the trace id).
+      refuse(ctx,
+             make_problem(503, "store-unavailable",
+                          "The access store failed; the change may not have been made. Check its "
+                          "state and try again."),
+             done);
+    }
+  });
+}
+
+}  // namespace bronpoort::access::http

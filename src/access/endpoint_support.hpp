@@ -1,0 +1,57 @@
+#pragma once
+// Small pieces the access endpoints share: an Endpoint made from a function, JSON responses,
+// bounded body parsing, and running store work on the blocking executor.
+
+#include <bronpoort/access/access_service.hpp>
+#include <bronpoort/core/route.hpp>
+#include <bronpoort/core/stage.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace bronpoort::access::http {
+
+using Handler = std::function<void(RequestContext&, Resume)>;
+
+std::shared_ptr<const Endpoint> endpoint(Handler handler);
+
+// Sets a JSON response and calls done(Continue).
+void respond(RequestContext& ctx, int status, const nlohmann::json& body, Resume& done);
+// Sets ctx.problem and calls done(Stop).
+void refuse(RequestContext& ctx, Problem problem, Resume& done);
+
+// Parses a JSON object body no larger than `max_bytes`; nullopt with ctx.problem set otherwise.
+std::optional<nlohmann::json> read_body(RequestContext& ctx, std::size_t max_bytes,
+                                        bool allow_empty);
+
+// Refuses query parameters other than `allowed`.
+std::optional<Problem> only_query_params(const RequestContext& ctx,
+                                         std::initializer_list<const char*> allowed);
+
+// The path parameter `name` when it looks like an id we issue; nullopt otherwise.
+std::optional<std::string> id_param(const RequestContext& ctx, const char* name);
+
+// Runs `work` on the executor and answers from there. Store failures become 503.
+void off_io(const std::shared_ptr<BlockingExecutor>& executor, RequestContext& ctx, Resume done,
+            std::function<void(RequestContext&, Resume&)> work);
+
+// Renders a Result: the value through `to_json` with `status`, or the problem.
+template <typename T, typename ToJson>
+void answer(RequestContext& ctx, Result<T> result, int status, ToJson&& to_json, Resume& done) {
+  if (auto* p = std::get_if<Problem>(&result)) {
+    refuse(ctx, std::move(*p), done);
+  } else {
+    respond(ctx, status, to_json(std::get<T>(result)), done);
+  }
+}
+
+}  // namespace bronpoort::access::http
+
+namespace bronpoort::access {
+struct AccessEndpointOptions;
+// The access-request and grant endpoints (access_request_endpoints.cpp).
+void add_request_endpoints(const AccessEndpointOptions& options, std::vector<EndpointRoute>& out);
+}  // namespace bronpoort::access

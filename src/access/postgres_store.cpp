@@ -1,0 +1,166 @@
+// The production store: PostgreSQL through libpqxx, shared by several gateway instances. One
+// connection used under a mutex (access administration is rare next to data traffic); a broken
+// connection is re-opened once per call. libpqxx exceptions become StoreError here.
+#include <bronpoort/access/access_store.hpp>
+
+#include "store_rows.hpp"
+#include "time_format.hpp"
+
+#include <pqxx/pqxx>
+
+#include <mutex>
+
+namespace bronpoort::access {
+
+namespace {
+
+std::string dollar(int i) {
+  return "$" + std::to_string(i);
+}
+
+// Runs `sql` with the row's values as parameters 1..n.
+pqxx::result exec_row(pqxx::work& tx, const std::string& sql, const rows::Row& params) {
+  return tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+}
+
+class PostgresStore final : public AccessStore {
+ public:
+  explicit PostgresStore(std::string dsn) : dsn_(std::move(dsn)) { connect(); }
+
+  void migrate() override {
+    run([&](pqxx::work& tx) {
+      // Serialise concurrent first starts of several instances.
+      tx.exec("SELECT pg_advisory_xact_lock(720501)");
+      tx.exec(rows::create_table(rows::kRequestTable, rows::request_columns()));
+      tx.exec(rows::create_table(rows::kGrantTable, rows::grant_columns()));
+      return true;
+    });
+  }
+
+  std::vector<AccessRequest> load_requests() override {
+    std::vector<AccessRequest> out;
+    run([&](pqxx::work& tx) {
+      out.clear();
+      for (const auto& row :
+           tx.exec(select(rows::kRequestTable, rows::request_columns(), "created_at"))) {
+        out.push_back(rows::to_request(to_row(row)));
+      }
+      return true;
+    });
+    return out;
+  }
+
+  std::vector<Grant> load_grants() override {
+    std::vector<Grant> out;
+    run([&](pqxx::work& tx) {
+      out.clear();
+      for (const auto& row :
+           tx.exec(select(rows::kGrantTable, rows::grant_columns(), "granted_at"))) {
+        out.push_back(rows::to_grant(to_row(row)));
+      }
+      return true;
+    });
+    return out;
+  }
+
+  void insert_request(const AccessRequest& request, const std::optional<Grant>& grant) override {
+    run([&](pqxx::work& tx) {
+      exec_row(tx, rows::insert_into(rows::kRequestTable, rows::request_columns(), dollar),
+               rows::from_request(request));
+      if (grant) {
+        exec_row(tx, rows::insert_into(rows::kGrantTable, rows::grant_columns(), dollar),
+                 rows::from_grant(*grant));
+      }
+      return true;
+    });
+  }
+
+  bool decide_request(const AccessRequest& decided, const std::optional<Grant>& grant) override {
+    return run([&](pqxx::work& tx) {
+      auto row = rows::from_request(decided);
+      rows::Row params(row.begin() + 1, row.end());
+      params.push_back(row[0]);
+      auto r = exec_row(tx, rows::decide_update(dollar), params);
+      if (r.affected_rows() != 1) return false;
+      if (grant) {
+        exec_row(tx, rows::insert_into(rows::kGrantTable, rows::grant_columns(), dollar),
+                 rows::from_grant(*grant));
+      }
+      return true;
+    });
+  }
+
+  bool revoke_grant(const std::string& id, TimePoint at, const std::string& by) override {
+    return run([&](pqxx::work& tx) {
+      auto r =
+          exec_row(tx,
+                   std::string("UPDATE ") + rows::kGrantTable +
+                       " SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at = ''",
+                   {format_time(at), by, id});
+      return r.affected_rows() == 1;
+    });
+  }
+
+ private:
+  static std::string select(const char* table, const std::vector<std::string>& columns,
+                            const char* order) {
+    std::string sql = "SELECT ";
+    for (std::size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + columns[i];
+    return sql + " FROM " + table + " ORDER BY " + order + ", id";
+  }
+
+  static rows::Row to_row(const pqxx::row& row) {
+    rows::Row out;
+    out.reserve(row.size());
+    for (const auto& field : row) out.emplace_back(field.is_null() ? "" : field.c_str());
+    return out;
+  }
+
+  void connect() {
+    try {
+      conn_ = std::make_unique<pqxx::connection>(dsn_);
+    } catch (const std::exception& e) {
+      throw StoreError(std::string("postgres connect: ") + e.what());
+    }
+  }
+
+  // Runs `body` in one transaction, committing when it returns true; the transaction is dropped
+  // (rolled back) when it returns false or throws.
+  template <typename Body>
+  bool run(Body&& body) {
+    std::lock_guard lock(mutex_);
+    for (int attempt = 0;; ++attempt) {
+      try {
+        if (!conn_ || !conn_->is_open()) connect();
+        pqxx::work tx(*conn_);
+        bool ok = body(tx);
+        if (ok) tx.commit();
+        return ok;
+      } catch (const pqxx::broken_connection& e) {
+        conn_.reset();
+        if (attempt > 0) throw StoreError(std::string("postgres: ") + e.what());
+      } catch (const StoreError&) {
+        throw;
+      } catch (const std::exception& e) {
+        throw StoreError(std::string("postgres: ") + e.what());
+      }
+    }
+  }
+
+  std::string dsn_;
+  std::unique_ptr<pqxx::connection> conn_;
+  std::mutex mutex_;
+};
+
+}  // namespace
+
+std::unique_ptr<AccessStore> open_postgres_store(const std::string& dsn) {
+  return std::make_unique<PostgresStore>(dsn);
+}
+
+std::unique_ptr<AccessStore> open_store(const StoreConfig& config) {
+  if (config.kind == StoreConfig::Kind::Postgres) return open_postgres_store(config.dsn);
+  return open_sqlite_store(config.path);
+}
+
+}  // namespace bronpoort::access

@@ -1,0 +1,312 @@
+#include <bronpoort/processing_log/group_commit_writer.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace bronpoort::processing_log {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// One append call. Whoever gets to it first — the commit or the deadline — completes it.
+struct Pending {
+  std::vector<LogRecord> records;
+  AppendCallback done;
+  Clock::time_point deadline;
+  std::atomic<bool> finished{false};
+
+  void complete(const AppendResult& result) {
+    if (!finished.exchange(true)) done(result);
+  }
+};
+
+}  // namespace
+
+struct GroupCommitWriter::Impl {
+  std::shared_ptr<LogStore> store;
+  std::shared_ptr<const CheckpointSigner> signer;
+  WriterOptions options;
+
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<std::shared_ptr<Pending>> queue;
+  std::size_t queued_records = 0;
+  bool stopping = false;
+
+  // Deadlines, watched by their own thread so that a commit stuck on a dead database still
+  // answers its requests in time.
+  std::mutex deadline_mutex;
+  std::condition_variable deadline_wake;
+  std::multimap<Clock::time_point, std::weak_ptr<Pending>> deadlines;
+  bool deadline_stopping = false;
+
+  // Chain state; only the writer thread touches it.
+  bool head_known = false;
+  std::int64_t head_seq = 0;
+  std::string head_hash;
+  std::int64_t last_checkpoint_seq = 0;
+  Clock::time_point last_checkpoint_time = Clock::now();
+  Clock::time_point last_probe{};
+
+  std::atomic<bool> healthy{true};
+  mutable std::mutex stats_mutex;
+  WriterStats stats;
+
+  std::thread writer_thread;
+  std::thread deadline_thread;
+
+  void writer_loop() {
+    for (;;) {
+      std::vector<std::shared_ptr<Pending>> batch;
+      {
+        std::unique_lock lock(mutex);
+        wake.wait_for(lock, options.retry_interval, [&] { return stopping || !queue.empty(); });
+        if (queue.empty()) {
+          if (stopping) return;
+          lock.unlock();
+          idle_work();
+          continue;
+        }
+        if (options.max_wait.count() > 0 && queued_records < options.max_batch_records &&
+            !stopping) {
+          wake.wait_for(lock, options.max_wait,
+                        [&] { return stopping || queued_records >= options.max_batch_records; });
+        }
+        std::size_t taken = 0;
+        while (!queue.empty() && (batch.empty() || taken + queue.front()->records.size() <=
+                                                       options.max_batch_records)) {
+          taken += queue.front()->records.size();
+          queued_records -= queue.front()->records.size();
+          batch.push_back(std::move(queue.front()));
+          queue.pop_front();
+        }
+      }
+      commit(batch);
+    }
+  }
+
+  bool load_head() {
+    try {
+      auto head = store->chain_head(options.chain_id);
+      head_seq = head ? head->seq : 0;
+      head_hash = head ? head->hash : genesis_hash();
+      last_checkpoint_seq = head ? head->last_checkpoint_seq : 0;
+      head_known = true;
+      return true;
+    } catch (const std::exception& e) {
+      spdlog::warn("processing log: cannot read chain head of {}: {}", options.chain_id, e.what());
+      return false;
+    }
+  }
+
+  std::vector<Checkpoint> due_checkpoints(std::int64_t seq, const std::string& hash, bool idle) {
+    if (!signer || seq <= last_checkpoint_seq) return {};
+    bool by_count = seq - last_checkpoint_seq >= options.checkpoint_every_records;
+    bool by_time = Clock::now() - last_checkpoint_time >= options.checkpoint_every;
+    if (!by_count && !by_time) return {};
+    if (idle && !by_time) return {};
+    Checkpoint cp{options.chain_id, seq, hash, now_us(), {}, {}};
+    signer->sign(cp);
+    return {cp};
+  }
+
+  void commit(std::vector<std::shared_ptr<Pending>>& batch) {
+    // A request whose deadline passed has already answered 503; its records are not written, so
+    // the log never claims a release that did not happen.
+    std::erase_if(batch, [](const auto& p) { return p->finished.load(); });
+    if (batch.empty()) return;
+    if (!head_known && !load_head()) {
+      fail(batch, "log store unavailable: chain head unknown");
+      return;
+    }
+    std::vector<LogRecord> rows;
+    std::int64_t seq = head_seq;
+    std::string hash = head_hash;
+    std::int64_t logged_at = now_us();
+    for (auto& p : batch) {
+      for (auto& r : p->records) {
+        r.chain_id = options.chain_id;
+        r.logged_at_us = logged_at;
+        link_record(r, seq, hash);
+        seq = r.seq;
+        hash = r.hash;
+        rows.push_back(std::move(r));
+      }
+    }
+    auto checkpoints = due_checkpoints(seq, hash, false);
+    try {
+      store->append(rows, checkpoints);
+    } catch (const std::exception& e) {
+      // The commit may or may not have landed (a lost connection during COMMIT): read the head
+      // again before the next batch rather than guess.
+      head_known = false;
+      fail(batch, e.what());
+      return;
+    }
+    std::int64_t first = head_seq + 1;
+    head_seq = seq;
+    head_hash = hash;
+    if (!checkpoints.empty()) {
+      last_checkpoint_seq = seq;
+      last_checkpoint_time = Clock::now();
+    }
+    healthy = true;
+    {
+      std::lock_guard lock(stats_mutex);
+      stats.committed_records += rows.size();
+      stats.batches += 1;
+      stats.checkpoints += checkpoints.size();
+    }
+    for (auto& p : batch) {
+      p->complete({true, {}, first});
+      first += static_cast<std::int64_t>(p->records.size());
+    }
+  }
+
+  void fail(std::vector<std::shared_ptr<Pending>>& batch, const std::string& error) {
+    if (healthy.exchange(false)) spdlog::error("processing log: commit failed: {}", error);
+    {
+      std::lock_guard lock(stats_mutex);
+      stats.failed_batches += 1;
+    }
+    for (auto& p : batch) p->complete({false, error, 0});
+  }
+
+  // Without traffic: recover readiness after a failure, and sign the head when it is time.
+  void idle_work() {
+    if (!head_known || !healthy) {
+      if (Clock::now() - last_probe < options.retry_interval) return;
+      last_probe = Clock::now();
+      if (load_head() && store->ping()) healthy = true;
+      return;
+    }
+    auto checkpoints = due_checkpoints(head_seq, head_hash, true);
+    if (checkpoints.empty()) return;
+    try {
+      store->append({}, checkpoints);
+      last_checkpoint_seq = head_seq;
+      last_checkpoint_time = Clock::now();
+      std::lock_guard lock(stats_mutex);
+      stats.checkpoints += 1;
+    } catch (const std::exception& e) {
+      head_known = false;
+      healthy = false;
+      spdlog::error("processing log: checkpoint failed: {}", e.what());
+    }
+  }
+
+  void deadline_loop() {
+    std::unique_lock lock(deadline_mutex);
+    for (;;) {
+      if (deadline_stopping) return;
+      if (deadlines.empty()) {
+        deadline_wake.wait(lock);
+        continue;
+      }
+      auto next = deadlines.begin()->first;
+      if (Clock::now() < next) {
+        deadline_wake.wait_until(lock, next);
+        continue;
+      }
+      auto pending = deadlines.begin()->second.lock();
+      deadlines.erase(deadlines.begin());
+      if (!pending) continue;
+      lock.unlock();
+      pending->complete({false, "log commit timed out", 0});
+      lock.lock();
+    }
+  }
+};
+
+GroupCommitWriter::GroupCommitWriter(std::shared_ptr<LogStore> store,
+                                     std::shared_ptr<const CheckpointSigner> signer,
+                                     WriterOptions options)
+    : impl_(std::make_shared<Impl>()) {
+  impl_->store = std::move(store);
+  impl_->signer = std::move(signer);
+  impl_->options = std::move(options);
+  if (impl_->options.max_batch_records == 0) impl_->options.max_batch_records = 1;
+  impl_->writer_thread = std::thread([impl = impl_.get()] { impl->writer_loop(); });
+  impl_->deadline_thread = std::thread([impl = impl_.get()] { impl->deadline_loop(); });
+}
+
+GroupCommitWriter::~GroupCommitWriter() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->stopping = true;
+  }
+  impl_->wake.notify_all();
+  impl_->writer_thread.join();
+  {
+    std::lock_guard lock(impl_->deadline_mutex);
+    impl_->deadline_stopping = true;
+  }
+  impl_->deadline_wake.notify_all();
+  impl_->deadline_thread.join();
+}
+
+void GroupCommitWriter::append(std::vector<LogRecord> records, std::chrono::milliseconds timeout,
+                               AppendCallback done) {
+  auto pending = std::make_shared<Pending>();
+  pending->records = std::move(records);
+  pending->done = std::move(done);
+  pending->deadline = Clock::now() + timeout;
+  std::size_t n = pending->records.size();
+  {
+    std::unique_lock lock(impl_->mutex);
+    if (impl_->stopping) {
+      lock.unlock();
+      pending->complete({false, "log writer stopped", 0});
+      return;
+    }
+    if (impl_->queued_records + n > impl_->options.max_queued_records) {
+      lock.unlock();
+      pending->complete({false, "log queue full", 0});
+      return;
+    }
+    impl_->queue.push_back(pending);
+    impl_->queued_records += n;
+  }
+  impl_->wake.notify_one();
+  {
+    std::lock_guard lock(impl_->deadline_mutex);
+    bool earliest = impl_->deadlines.empty() || pending->deadline < impl_->deadlines.begin()->first;
+    impl_->deadlines.emplace(pending->deadline, pending);
+    if (earliest) impl_->deadline_wake.notify_one();
+  }
+}
+
+std::future<AppendResult> GroupCommitWriter::append(std::vector<LogRecord> records,
+                                                    std::chrono::milliseconds timeout) {
+  auto promise = std::make_shared<std::promise<AppendResult>>();
+  auto future = promise->get_future();
+  append(std::move(records), timeout, [promise](const AppendResult& r) { promise->set_value(r); });
+  return future;
+}
+
+bool GroupCommitWriter::healthy() const {
+  return impl_->healthy.load();
+}
+
+WriterStats GroupCommitWriter::stats() const {
+  std::lock_guard lock(impl_->stats_mutex);
+  return impl_->stats;
+}
+
+const std::string& GroupCommitWriter::chain_id() const {
+  return impl_->options.chain_id;
+}
+
+}  // namespace bronpoort::processing_log

@@ -1,0 +1,135 @@
+// The auditor's endpoints: list, checkpoints, verify. Export, the standard's read API and the
+// citizen's view are in their own files.
+
+#include "log_endpoints.hpp"
+
+#include "log_query.hpp"
+
+#include <bronpoort/processing_log/verifier.hpp>
+
+namespace bronpoort::processing_log {
+namespace {
+
+nlohmann::json page_json(const RequestContext& ctx, const LogPage& page) {
+  nlohmann::json records = nlohmann::json::array();
+  for (const auto& r : page.records) records.push_back(r.to_api_json());
+  nlohmann::json links = {{"self", {{"href", ctx.request.target}}}};
+  if (page.next) links["next"] = {{"href", next_page_href(ctx.request, *page.next)}};
+  return {{"records", records}, {"_links", links}};
+}
+
+class ListEndpoint final : public Endpoint {
+ public:
+  ListEndpoint(std::shared_ptr<ProcessingLog> log, BlockingExecutor& executor)
+      : log_(std::move(log)), executor_(executor) {}
+
+  void handle(RequestContext& ctx, Resume done) const override {
+    Problem problem;
+    auto request = parse_log_query(ctx.request, log_->config().max_page_size, problem);
+    if (!request || !restrict_to_caller(ctx.identity, request->filter, problem)) {
+      ctx.fail(problem);
+      done(Flow::Stop);
+      return;
+    }
+    run_blocking(executor_, ctx, std::move(done), [this, &ctx, req = *request] {
+      auto page = log_->store().query(req.filter, req.cursor, req.page_size);
+      respond_json(ctx, 200, page_json(ctx, page));
+    });
+  }
+
+ private:
+  std::shared_ptr<ProcessingLog> log_;
+  BlockingExecutor& executor_;
+};
+
+class CheckpointsEndpoint final : public Endpoint {
+ public:
+  CheckpointsEndpoint(std::shared_ptr<ProcessingLog> log, BlockingExecutor& executor)
+      : log_(std::move(log)), executor_(executor) {}
+
+  void handle(RequestContext& ctx, Resume done) const override {
+    if (!require_role(ctx, "auditor", done)) return;
+    std::string chain;
+    for (const auto& [key, value] : ctx.request.query) {
+      if (key != "chainId") {
+        auto p = make_problem(400, "invalid-parameter", "Only chainId may be given.");
+        p.invalid_params.push_back({key, "unknown parameter", "unknown-parameter"});
+        ctx.fail(p);
+        done(Flow::Stop);
+        return;
+      }
+      chain = value;
+    }
+    run_blocking(executor_, ctx, std::move(done), [this, &ctx, chain] {
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& cp : log_->store().checkpoints(chain)) {
+        list.push_back({{"chainId", cp.chain_id},
+                        {"seq", cp.seq},
+                        {"headHash", cp.head_hash},
+                        {"signedAt", format_time_us(cp.signed_at_us)},
+                        {"signedAtMicros", cp.signed_at_us},
+                        {"keyId", cp.key_id},
+                        {"algorithm", "Ed25519"},
+                        {"signedMessage", cp.signed_message()},
+                        {"signature", cp.signature}});
+      }
+      respond_json(ctx, 200, {{"checkpoints", list}});
+    });
+  }
+
+ private:
+  std::shared_ptr<ProcessingLog> log_;
+  BlockingExecutor& executor_;
+};
+
+class VerifyEndpoint final : public Endpoint {
+ public:
+  VerifyEndpoint(std::shared_ptr<ProcessingLog> log, BlockingExecutor& executor)
+      : log_(std::move(log)), executor_(executor) {}
+
+  void handle(RequestContext& ctx, Resume done) const override {
+    if (!require_role(ctx, "auditor", done)) return;
+    run_blocking(executor_, ctx, std::move(done), [this, &ctx] {
+      auto report = verify_log(log_->store(), log_->verifier());
+      respond_json(ctx, 200, report.to_json());
+    });
+  }
+
+ private:
+  std::shared_ptr<ProcessingLog> log_;
+  BlockingExecutor& executor_;
+};
+
+}  // namespace
+
+std::shared_ptr<const Endpoint> make_list_endpoint(std::shared_ptr<ProcessingLog> log,
+                                                   BlockingExecutor& executor) {
+  return std::make_shared<ListEndpoint>(std::move(log), executor);
+}
+
+std::shared_ptr<const Endpoint> make_checkpoints_endpoint(std::shared_ptr<ProcessingLog> log,
+                                                          BlockingExecutor& executor) {
+  return std::make_shared<CheckpointsEndpoint>(std::move(log), executor);
+}
+
+std::shared_ptr<const Endpoint> make_verify_endpoint(std::shared_ptr<ProcessingLog> log,
+                                                     BlockingExecutor& executor) {
+  return std::make_shared<VerifyEndpoint>(std::move(log), executor);
+}
+
+std::vector<EndpointRoute> make_log_endpoints(std::shared_ptr<ProcessingLog> log,
+                                              BlockingExecutor& executor) {
+  using A = AuthRequirement;
+  return {
+      {"GET", "/v1/processing-log", A::Required, make_list_endpoint(log, executor)},
+      {"GET", "/v1/processing-log/export", A::Required, make_export_endpoint(log, executor)},
+      {"GET", "/v1/processing-log/checkpoints", A::Required,
+       make_checkpoints_endpoint(log, executor)},
+      {"GET", "/v1/processing-log/verify", A::Required, make_verify_endpoint(log, executor)},
+      {"POST", "/v1/processing-activities", A::Required,
+       make_processing_activities_endpoint(log, executor)},
+      {"GET", "/v1/my-processing-log", A::Required, make_my_log_endpoint(log, executor)},
+  };
+}
+
+}  // namespace bronpoort::processing_log

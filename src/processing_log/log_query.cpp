@@ -1,0 +1,186 @@
+#include "log_query.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+namespace bronpoort::processing_log {
+namespace {
+
+const std::set<std::string> kKnown = {"from",         "to",       "dataset", "purpose",
+                                      "organisation", "traceId",  "status",  "decision",
+                                      "kind",         "pageSize", "cursor"};
+
+bool parse_int(const std::string& s, int& v) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
+}
+
+std::string url_encode(const std::string& s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0x0f]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool is_trace_id(const std::string& s) {
+  if (s.size() != 32) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+std::optional<LogRequest> parse_log_query(const HttpRequest& request, int max_page_size,
+                                          Problem& problem) {
+  LogRequest out;
+  std::set<std::string> seen;
+  std::vector<InvalidParam> invalid;
+  for (const auto& [key, value] : request.query) {
+    if (!kKnown.count(key)) {
+      invalid.push_back({key,
+                         "unknown parameter; use one of from, to, dataset, purpose, "
+                         "organisation, traceId, status, decision, kind, pageSize, cursor",
+                         "unknown-parameter"});
+      continue;
+    }
+    if (!seen.insert(key).second) {
+      invalid.push_back({key, "given more than once", "repeated-parameter"});
+      continue;
+    }
+    auto& f = out.filter;
+    if (key == "from" || key == "to") {
+      std::int64_t us = 0;
+      if (!parse_time_us(value, us)) {
+        invalid.push_back(
+            {key, "must be an RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z", "invalid-date-time"});
+      } else {
+        (key == "from" ? f.from_us : f.to_us) = us;
+      }
+    } else if (key == "dataset") {
+      f.dataset = value;
+    } else if (key == "purpose") {
+      f.purpose = value;
+    } else if (key == "organisation") {
+      f.organisation = value;
+    } else if (key == "traceId") {
+      if (!is_trace_id(value)) {
+        invalid.push_back({key, "must be 32 lower-case hex digits", "invalid-trace-id"});
+      }
+      f.trace_id = value;
+    } else if (key == "status") {
+      int status = 0;
+      if (!parse_int(value, status) || status < 100 || status > 599) {
+        invalid.push_back({key, "must be an HTTP status code, e.g. 403", "invalid-status"});
+      }
+      f.http_status = status;
+    } else if (key == "decision") {
+      if (value != "allow" && value != "deny") {
+        invalid.push_back({key, "must be allow or deny", "invalid-decision"});
+      }
+      f.decision = value;
+    } else if (key == "kind") {
+      if (value != "processing" && value != "audit") {
+        invalid.push_back({key, "must be processing or audit", "invalid-kind"});
+      }
+      f.kind = value == "audit" ? RecordKind::Audit : RecordKind::Processing;
+    } else if (key == "pageSize") {
+      if (!parse_int(value, out.page_size) || out.page_size < 1 || out.page_size > max_page_size) {
+        invalid.push_back(
+            {key, "must be from 1 to " + std::to_string(max_page_size), "invalid-page-size"});
+      }
+    } else if (key == "cursor") {
+      out.cursor = LogCursor::decode(value);
+      if (!out.cursor) {
+        invalid.push_back(
+            {key, "not a cursor this API returned; start again without it", "invalid-cursor"});
+      }
+    }
+  }
+  if (out.filter.from_us && out.filter.to_us && *out.filter.from_us >= *out.filter.to_us) {
+    invalid.push_back({"to", "must be after from", "invalid-range"});
+  }
+  if (!invalid.empty()) {
+    problem = make_problem(400, "invalid-parameter", "One or more query parameters are invalid.");
+    problem.invalid_params = std::move(invalid);
+    return std::nullopt;
+  }
+  return out;
+}
+
+bool restrict_to_caller(const Identity& identity, LogFilter& filter, Problem& problem) {
+  if (identity.has_role("auditor")) return true;
+  std::string own = !identity.organisation.empty() ? identity.organisation
+                                                   : identity.certificate_oin.value_or("");
+  if (own.empty()) {
+    problem = make_problem(403, "log-access-denied",
+                           "Only auditors, source holders and organisations may read the "
+                           "processing log; citizens use /v1/my-processing-log.");
+    return false;
+  }
+  if (identity.has_role("source-admin")) {
+    // A source holder sees everything about its own datasets, whoever asked.
+    filter.owner_organisation = own;
+    return true;
+  }
+  if (!filter.organisation.empty() && filter.organisation != own) {
+    problem = make_problem(403, "log-access-denied",
+                           "You may read only your own organisation's requests; leave out "
+                           "organisation or use your own OIN.");
+    return false;
+  }
+  filter.organisation = own;
+  return true;
+}
+
+std::string next_page_href(const HttpRequest& request, const LogCursor& cursor) {
+  std::string href = request.path + "?";
+  for (const auto& [key, value] : request.query) {
+    if (key == "cursor") continue;
+    href += url_encode(key) + "=" + url_encode(value) + "&";
+  }
+  return href + "cursor=" + cursor.encode();
+}
+
+void respond_json(RequestContext& ctx, int status, const nlohmann::json& body) {
+  ctx.response.status = status;
+  ctx.response.headers.set("Content-Type", "application/json");
+  ctx.response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void run_blocking(BlockingExecutor& executor, RequestContext& ctx, Resume done,
+                  std::function<void()> work) {
+  executor.post([&ctx, done = std::move(done), work = std::move(work)] {
+    try {
+      work();
+    } catch (const std::exception& e) {
+      spdlog::warn("processing log: read failed: {}", e.what());
+      ctx.fail(make_problem(503, "log-unavailable",
+                            "The processing log cannot be read right now. Try again shortly."));
+    }
+    done(ctx.refused() ? Flow::Stop : Flow::Continue);
+  });
+}
+
+bool require_role(RequestContext& ctx, const char* role, Resume& done) {
+  if (ctx.identity.authenticated && ctx.identity.has_role(role)) return true;
+  ctx.fail(make_problem(ctx.identity.authenticated ? 403 : 401,
+                        ctx.identity.authenticated ? "role-required" : "authentication-required",
+                        std::string("This endpoint needs role ") + role + "."));
+  done(Flow::Stop);
+  return false;
+}
+
+}  // namespace bronpoort::processing_log

@@ -1,0 +1,68 @@
+// Log before release: the stage hands the request's records to the group-commit writer and lets
+// the pipeline continue only when they are durable. A data response whose records could not be
+// committed in time is replaced by 503 log-unavailable, so no data leaves unlogged.
+
+#include <bronpoort/processing_log/processing_log.hpp>
+
+#include <spdlog/spdlog.h>
+
+namespace bronpoort::processing_log {
+namespace {
+
+class LogStage final : public Stage {
+ public:
+  LogStage(std::shared_ptr<ProcessingLog> log, BlockingExecutor* continuation)
+      : log_(std::move(log)), continuation_(continuation) {}
+  const char* name() const override { return "processing-log"; }
+  bool runs_after_refusal() const override { return true; }
+
+  void run(RequestContext& ctx, Resume resume) const override {
+    if (!should_log(ctx)) {
+      resume(ctx.refused() ? Flow::Stop : Flow::Continue);
+      return;
+    }
+    auto records = records_for_request(ctx, log_->pseudonymiser());
+    log_->writer().append(
+        std::move(records), log_->config().commit_timeout,
+        [&ctx, resume = std::move(resume),
+         continuation = continuation_](const AppendResult& result) {
+          if (continuation) {
+            continuation->post([&ctx, resume, result] { finish(ctx, resume, result); });
+          } else {
+            finish(ctx, resume, result);
+          }
+        });
+  }
+
+ private:
+  static void finish(RequestContext& ctx, const Resume& resume, const AppendResult& result) {
+    if (result.durable) {
+      resume(ctx.refused() ? Flow::Stop : Flow::Continue);
+      return;
+    }
+    spdlog::warn("processing log: records of trace {} not durable: {}", ctx.trace.trace_id,
+                 result.error);
+    if (!ctx.refused()) {
+      ctx.fail(make_problem(503, "log-unavailable",
+                            "The processing log could not record this request, so no data "
+                            "was released. Try again shortly."));
+      ctx.result = SourceResult{};
+      ctx.response.body.clear();
+      ctx.response.stream.reset();
+      ctx.response.headers.set("Retry-After", "2");
+    }
+    resume(Flow::Stop);
+  }
+
+  std::shared_ptr<ProcessingLog> log_;
+  BlockingExecutor* continuation_;
+};
+
+}  // namespace
+
+std::shared_ptr<const Stage> make_log_stage(std::shared_ptr<ProcessingLog> log,
+                                            BlockingExecutor* continuation) {
+  return std::make_shared<LogStage>(std::move(log), continuation);
+}
+
+}  // namespace bronpoort::processing_log

@@ -1,0 +1,282 @@
+// The production store: PostgreSQL through libpqxx. Several gateway instances share one database,
+// each writing its own chain. A lost connection is dropped and re-opened on the next call, so the
+// writer resumes by itself when the database comes back.
+
+#include "postgres_migrations.hpp"
+#include "sql_shape.hpp"
+
+#include <bronpoort/processing_log/log_store.hpp>
+
+#include <pqxx/pqxx>
+
+#include <atomic>
+#include <mutex>
+
+namespace bronpoort::processing_log {
+namespace {
+
+using Connection = std::unique_ptr<pqxx::connection>;
+
+std::string dollar(std::size_t n) {
+  return "$" + std::to_string(n);
+}
+
+std::vector<std::string> as_texts(const std::vector<sql::Value>& values) {
+  std::vector<std::string> out;
+  out.reserve(values.size());
+  for (const auto& v : values) {
+    out.push_back(v.is_int ? std::to_string(v.integer) : v.text);
+  }
+  return out;
+}
+
+std::string with_timeout(const std::string& dsn) {
+  // A database host that stops answering must not hang the writer forever: bounded connects and
+  // TCP keepalives turn a silent network partition into an error within seconds. URIs and DSNs
+  // that set these themselves are left alone.
+  if (dsn.rfind("postgres", 0) == 0) return dsn;
+  std::string out = dsn;
+  if (out.find("connect_timeout") == std::string::npos) out += " connect_timeout=5";
+  if (out.find("keepalives") == std::string::npos) {
+    out += " keepalives=1 keepalives_idle=5 keepalives_interval=2 keepalives_count=3";
+  }
+  return out;
+}
+
+LogRecord read_record(const pqxx::row& row) {
+  std::vector<std::string> texts;
+  texts.reserve(row.size());
+  for (const auto& field : row) texts.push_back(field.is_null() ? "" : field.c_str());
+  return sql::record_from_texts(texts);
+}
+
+class PostgresStore final : public LogStore {
+ public:
+  PostgresStore(std::string dsn, std::string migration_dsn)
+      : dsn_(with_timeout(dsn)),
+        migration_dsn_(with_timeout(migration_dsn.empty() ? dsn : migration_dsn)) {
+    try {
+      migrate();
+    } catch (const StoreError&) {
+      // The database may be down at start-up; the first successful connection migrates.
+    }
+  }
+
+  void append(const std::vector<LogRecord>& records,
+              const std::vector<Checkpoint>& checkpoints) override {
+    std::lock_guard lock(write_mutex_);
+    run(writer_, [&](pqxx::connection& c) {
+      pqxx::work txn(c);
+      const std::size_t ncols = sql::record_columns().size();
+      // Many rows per statement: one round trip per chunk instead of per record.
+      constexpr std::size_t kRowsPerStatement = 500;
+      for (std::size_t start = 0; start < records.size(); start += kRowsPerStatement) {
+        std::size_t end = std::min(records.size(), start + kRowsPerStatement);
+        std::string sql = "INSERT INTO processing_log (" + sql::record_column_list() + ") VALUES ";
+        std::vector<std::string> params;
+        params.reserve((end - start) * ncols);
+        for (std::size_t i = start; i < end; ++i) {
+          sql += (i == start ? "(" : ", (");
+          for (std::size_t col = 0; col < ncols; ++col) {
+            sql += (col == 0 ? "" : ", ") + dollar(params.size() + col + 1);
+          }
+          sql += ")";
+          auto texts = as_texts(sql::record_values(records[i]));
+          params.insert(params.end(), texts.begin(), texts.end());
+        }
+        txn.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+      }
+      for (const auto& cp : checkpoints) {
+        txn.exec_params(
+            "INSERT INTO log_checkpoints (chain_id, seq, head_hash, signed_at_us, key_id, "
+            "signature) VALUES ($1, $2, $3, $4, $5, $6)",
+            cp.chain_id, cp.seq, cp.head_hash, cp.signed_at_us, cp.key_id, cp.signature);
+      }
+      txn.commit();
+    });
+  }
+
+  std::optional<ChainHead> chain_head(const std::string& chain_id) override {
+    return read([&](pqxx::work& txn) -> std::optional<ChainHead> {
+      auto r = txn.exec_params(
+          "SELECT seq, hash FROM processing_log WHERE chain_id = $1 ORDER BY seq DESC LIMIT 1",
+          chain_id);
+      if (r.empty()) return std::nullopt;
+      ChainHead head{r[0][0].as<std::int64_t>(), r[0][1].as<std::string>(), 0};
+      auto cp = txn.exec_params(
+          "SELECT COALESCE(MAX(seq), 0) FROM log_checkpoints WHERE chain_id = $1", chain_id);
+      head.last_checkpoint_seq = cp[0][0].as<std::int64_t>();
+      return head;
+    });
+  }
+
+  LogPage query(const LogFilter& filter, const std::optional<LogCursor>& after,
+                int limit) override {
+    auto where = sql::build_where(filter, after, dollar);
+    where.params.push_back(static_cast<std::int64_t>(limit) + 1);
+    std::string sql = "SELECT " + sql::record_column_list() + " FROM processing_log" + where.sql +
+                      sql::kNewestFirst + " LIMIT " + dollar(where.params.size());
+    auto params = as_texts(where.params);
+    return read([&](pqxx::work& txn) {
+      auto r = txn.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+      LogPage page;
+      for (const auto& row : r) page.records.push_back(read_record(row));
+      if (page.records.size() > static_cast<std::size_t>(limit)) {
+        page.records.pop_back();
+        const auto& last = page.records.back();
+        page.next = LogCursor{last.logged_at_us, last.chain_id, last.seq};
+      }
+      return page;
+    });
+  }
+
+  std::vector<std::string> chain_ids() override {
+    return read([&](pqxx::work& txn) {
+      std::vector<std::string> out;
+      for (const auto& row :
+           txn.exec("SELECT DISTINCT chain_id FROM processing_log ORDER BY chain_id")) {
+        out.push_back(row[0].as<std::string>());
+      }
+      return out;
+    });
+  }
+
+  std::vector<LogRecord> chain_records(const std::string& chain_id, std::int64_t from_seq,
+                                       int limit) override {
+    return read([&](pqxx::work& txn) {
+      auto r = txn.exec_params("SELECT " + sql::record_column_list() +
+                                   " FROM processing_log WHERE chain_id = $1 AND seq >= $2"
+                                   " ORDER BY seq LIMIT $3",
+                               chain_id, from_seq, limit);
+      std::vector<LogRecord> out;
+      for (const auto& row : r) out.push_back(read_record(row));
+      return out;
+    });
+  }
+
+  std::vector<Checkpoint> checkpoints(const std::string& chain_id) override {
+    return read([&](pqxx::work& txn) {
+      auto r = txn.exec_params(
+          "SELECT chain_id, seq, head_hash, signed_at_us, key_id, signature FROM log_checkpoints"
+          " WHERE $1 = '' OR chain_id = $1 ORDER BY chain_id, seq",
+          chain_id);
+      std::vector<Checkpoint> out;
+      for (const auto& row : r) {
+        out.push_back({row[0].as<std::string>(), row[1].as<std::int64_t>(),
+                       row[2].as<std::string>(), row[3].as<std::int64_t>(),
+                       row[4].as<std::string>(), row[5].as<std::string>()});
+      }
+      return out;
+    });
+  }
+
+  bool ping() override {
+    try {
+      return read([](pqxx::work& txn) {
+        txn.exec("SELECT 1 FROM schema_migrations LIMIT 1");
+        return true;
+      });
+    } catch (const StoreError&) {
+      return false;
+    }
+  }
+
+ private:
+  // Runs `fn` on `conn`, opening it first when needed. Any failure drops the connection when it is
+  // no longer usable, so the next call reconnects; database errors become StoreError.
+  template <typename Fn>
+  auto run(Connection& conn, Fn&& fn) -> decltype(fn(std::declval<pqxx::connection&>())) {
+    try {
+      if (!migrated_) migrate();
+      if (!conn || !conn->is_open()) conn = connect();
+      return fn(*conn);
+    } catch (const pqxx::broken_connection& e) {
+      conn.reset();
+      throw StoreError(std::string("PostgreSQL connection lost: ") + e.what());
+    } catch (const pqxx::in_doubt_error& e) {
+      conn.reset();
+      throw StoreError(std::string("PostgreSQL commit in doubt: ") + e.what());
+    } catch (const std::exception& e) {
+      if (conn && !conn->is_open()) conn.reset();
+      if (dynamic_cast<const StoreError*>(&e)) throw;
+      throw StoreError(std::string("PostgreSQL: ") + e.what());
+    }
+  }
+
+  template <typename Fn>
+  auto read(Fn&& fn) -> decltype(fn(std::declval<pqxx::work&>())) {
+    Connection conn;
+    {
+      std::lock_guard lock(pool_mutex_);
+      if (!readers_.empty()) {
+        conn = std::move(readers_.back());
+        readers_.pop_back();
+      }
+    }
+    auto result = run(conn, [&](pqxx::connection& c) {
+      pqxx::work txn(c);
+      auto r = fn(txn);
+      txn.commit();
+      return r;
+    });
+    std::lock_guard lock(pool_mutex_);
+    if (conn && readers_.size() < 8) readers_.push_back(std::move(conn));
+    return result;
+  }
+
+  Connection connect() {
+    auto conn = std::make_unique<pqxx::connection>(dsn_);
+    // Sessions run as the INSERT+SELECT-only role when the login may assume it, so even a
+    // privileged DSN cannot alter the log through the gateway.
+    pqxx::nontransaction tx(*conn);
+    auto r =
+        tx.exec_params("SELECT pg_has_role(current_user, $1, 'MEMBER')", postgres::kWriterRole);
+    if (r[0][0].as<bool>()) tx.exec(std::string("SET ROLE ") + postgres::kWriterRole);
+    return conn;
+  }
+
+  void migrate() {
+    std::lock_guard lock(migrate_mutex_);
+    if (migrated_) return;
+    try {
+      pqxx::connection conn(migration_dsn_);
+      pqxx::work txn(conn);
+      // One instance migrates at a time; the others wait and then see the new version.
+      txn.exec("SELECT pg_advisory_xact_lock(7395120431)");
+      txn.exec(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+          "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+      int current =
+          txn.exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0][0].as<int>();
+      int version = 0;
+      for (const char* migration : postgres::migrations()) {
+        ++version;
+        if (version <= current) continue;
+        txn.exec(migration);
+        txn.exec_params("INSERT INTO schema_migrations (version) VALUES ($1)", version);
+      }
+      txn.commit();
+      migrated_ = true;
+    } catch (const std::exception& e) {
+      throw StoreError(std::string("PostgreSQL migration: ") + e.what());
+    }
+  }
+
+  std::string dsn_;
+  std::string migration_dsn_;
+  std::mutex migrate_mutex_;
+  std::atomic<bool> migrated_{false};
+  std::mutex write_mutex_;
+  Connection writer_;
+  std::mutex pool_mutex_;
+  std::vector<Connection> readers_;
+};
+
+}  // namespace
+
+std::unique_ptr<LogStore> open_postgres_store(const std::string& dsn,
+                                              const std::string& migration_dsn) {
+  return std::make_unique<PostgresStore>(dsn, migration_dsn);
+}
+
+}  // namespace bronpoort::processing_log

@@ -1,0 +1,139 @@
+#include <bronpoort/processing_log/records_from_request.hpp>
+
+#include <cctype>
+
+namespace bronpoort::processing_log {
+namespace {
+
+std::int64_t to_us(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
+std::string calling_organisation(const Identity& id) {
+  if (!id.organisation.empty()) return id.organisation;
+  return id.certificate_oin.value_or("");
+}
+
+std::string acting_role(const RequestContext& ctx) {
+  if (!ctx.decision.role.empty()) return ctx.decision.role;
+  return ctx.identity.roles.empty() ? "" : ctx.identity.roles.front();
+}
+
+int http_status(const RequestContext& ctx) {
+  return ctx.problem ? ctx.problem->status : ctx.response.status;
+}
+
+std::int64_t record_count(const RequestContext& ctx) {
+  if (ctx.refused() || !ctx.result.fetched) return 0;
+  if (ctx.result.body.is_array()) return static_cast<std::int64_t>(ctx.result.body.size());
+  return ctx.result.body.is_null() ? 0 : 1;
+}
+
+// The fields every record of the request shares.
+LogRecord base_record(const RequestContext& ctx) {
+  LogRecord r;
+  r.trace_id = ctx.trace.trace_id;
+  r.start_us = to_us(ctx.started_wall);
+  r.end_us = to_us(std::chrono::system_clock::now());
+  r.status = ctx.refused() || http_status(ctx) >= 400 ? "Error" : "Ok";
+  r.organisation = calling_organisation(ctx.identity);
+  r.role = acting_role(ctx);
+  r.user = ctx.identity.subject;
+  r.purpose = ctx.decision.purpose_id.empty() ? ctx.purpose_id : ctx.decision.purpose_id;
+  r.legal_basis = ctx.decision.legal_basis;
+  r.processing_activity_id = ctx.decision.processing_activity;
+  r.dataset = ctx.route.dataset;
+  r.resource = ctx.route.resource;
+  r.owner_organisation = ctx.route.owner_organisation;
+  r.decision = ctx.decision.evaluated ? (ctx.decision.allowed ? "allow" : "deny") : "";
+  r.reason_code = ctx.problem ? ctx.problem->code : ctx.decision.code;
+  r.http_status = http_status(ctx);
+  return r;
+}
+
+std::string operation_name(const RequestContext& ctx) {
+  std::string what =
+      ctx.route.dataset.empty() ? ctx.route.name : ctx.route.dataset + "/" + ctx.route.resource;
+  switch (ctx.route.operation) {
+    case DataOperation::Detail:
+      return "read " + what;
+    case DataOperation::Search:
+      return "search " + what;
+    case DataOperation::List:
+      break;
+  }
+  return "list " + what;
+}
+
+}  // namespace
+
+bool should_log(const RequestContext& ctx) {
+  return ctx.route.kind == RouteKind::Data || ctx.decision.evaluated;
+}
+
+std::vector<LogRecord> records_for_request(const RequestContext& ctx, const Pseudonymiser& pseudo) {
+  std::vector<LogRecord> out;
+  const LogRecord base = base_record(ctx);
+  // A refused request processed nobody's data unless the subject was already known (a lookup by
+  // BSN that was denied is still an attempt on that person's data).
+  bool processed = !ctx.refused() || !ctx.data_subjects.empty();
+  if (processed && ctx.route.kind == RouteKind::Data) {
+    auto processing = [&]() {
+      LogRecord r = base;
+      r.kind = RecordKind::Processing;
+      r.span_id = TraceContext::new_span_id();
+      r.parent_span_id = ctx.trace.span_id;
+      r.name = operation_name(ctx);
+      return r;
+    };
+    for (const auto& subject : ctx.data_subjects) {
+      LogRecord r = processing();
+      r.data_subject_id = pseudo.pseudonym(subject.type, subject.id);
+      r.data_subject_id_type = subject.type;
+      for (auto& c : r.data_subject_id_type) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      }
+      r.pseudonym_key_id = pseudo.key_id();
+      out.push_back(std::move(r));
+    }
+    if (ctx.data_subjects.empty()) out.push_back(processing());
+  }
+  LogRecord audit = base;
+  audit.kind = RecordKind::Audit;
+  audit.event = "request";
+  audit.span_id = ctx.trace.span_id;
+  audit.parent_span_id = ctx.trace.parent_span_id;
+  audit.name =
+      ctx.request.method + " " + (ctx.route.name.empty() ? ctx.request.path : ctx.route.name);
+  if (ctx.decision.allowed && !ctx.refused()) audit.fields_released = ctx.decision.fields_granted;
+  audit.fields_withheld = ctx.decision.fields_withheld;
+  audit.record_count = record_count(ctx);
+  audit.source_latency_us = ctx.result.latency.count();
+  if (!ctx.decision.reason.empty() && !ctx.decision.allowed) {
+    audit.details = {{"reason", ctx.decision.reason}};
+  }
+  if (!ctx.decision.grant_id.empty()) audit.details["grantId"] = ctx.decision.grant_id;
+  out.push_back(std::move(audit));
+  return out;
+}
+
+LogRecord audit_event_record(const RequestContext& ctx, const AuditEvent& event) {
+  LogRecord r = base_record(ctx);
+  r.kind = RecordKind::Audit;
+  r.event = event.event;
+  r.span_id = TraceContext::new_span_id();
+  r.parent_span_id = ctx.trace.span_id;
+  r.name = event.event;
+  r.status = "Ok";
+  r.purpose = event.purpose;
+  r.dataset = event.dataset;
+  r.resource.clear();
+  r.owner_organisation = event.owner_organisation;
+  r.fields_released = event.fields;
+  r.details = event.details.is_object() ? event.details : nlohmann::json::object();
+  r.decision.clear();
+  r.reason_code.clear();
+  return r;
+}
+
+}  // namespace bronpoort::processing_log

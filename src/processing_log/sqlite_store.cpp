@@ -1,0 +1,239 @@
+// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a committed batch
+// survives a crash or power loss. Triggers make the log tables append-only.
+
+#include "sql_shape.hpp"
+#include "sqlite_db.hpp"
+
+#include <bronpoort/processing_log/log_store.hpp>
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <mutex>
+
+namespace bronpoort::processing_log {
+namespace {
+
+using sqlite::Db;
+using sqlite::Statement;
+
+const char* const kMigrations[] = {
+    // 1: the log and its checkpoints, append-only.
+    R"SQL(
+CREATE TABLE processing_log (
+  chain_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
+  prev_hash TEXT NOT NULL, hash TEXT NOT NULL, logged_at_us INTEGER NOT NULL,
+  trace_id TEXT NOT NULL, span_id TEXT NOT NULL, parent_span_id TEXT NOT NULL, name TEXT NOT NULL,
+  start_us INTEGER NOT NULL, end_us INTEGER NOT NULL, status TEXT NOT NULL,
+  processing_activity_id TEXT NOT NULL, data_subject_id TEXT NOT NULL,
+  data_subject_id_type TEXT NOT NULL, pseudonym_key_id TEXT NOT NULL, event TEXT NOT NULL,
+  organisation TEXT NOT NULL, role TEXT NOT NULL, user_id TEXT NOT NULL, purpose TEXT NOT NULL,
+  legal_basis TEXT NOT NULL, dataset TEXT NOT NULL, resource TEXT NOT NULL,
+  owner_organisation TEXT NOT NULL, fields_released TEXT NOT NULL, fields_withheld TEXT NOT NULL,
+  decision TEXT NOT NULL, reason_code TEXT NOT NULL, http_status INTEGER NOT NULL,
+  record_count INTEGER NOT NULL, source_latency_us INTEGER NOT NULL, details TEXT NOT NULL,
+  PRIMARY KEY (chain_id, seq));
+CREATE INDEX processing_log_newest ON processing_log (logged_at_us DESC, chain_id DESC, seq DESC);
+CREATE INDEX processing_log_trace ON processing_log (trace_id);
+CREATE INDEX processing_log_subject ON processing_log (data_subject_id);
+CREATE INDEX processing_log_organisation ON processing_log (organisation, logged_at_us);
+CREATE INDEX processing_log_owner ON processing_log (owner_organisation, logged_at_us);
+CREATE TABLE log_checkpoints (
+  chain_id TEXT NOT NULL, seq INTEGER NOT NULL, head_hash TEXT NOT NULL,
+  signed_at_us INTEGER NOT NULL, key_id TEXT NOT NULL, signature TEXT NOT NULL,
+  PRIMARY KEY (chain_id, seq));
+CREATE TRIGGER processing_log_no_update BEFORE UPDATE ON processing_log
+  BEGIN SELECT RAISE(ABORT, 'processing_log is append-only'); END;
+CREATE TRIGGER processing_log_no_delete BEFORE DELETE ON processing_log
+  BEGIN SELECT RAISE(ABORT, 'processing_log is append-only'); END;
+CREATE TRIGGER log_checkpoints_no_update BEFORE UPDATE ON log_checkpoints
+  BEGIN SELECT RAISE(ABORT, 'log_checkpoints is append-only'); END;
+CREATE TRIGGER log_checkpoints_no_delete BEFORE DELETE ON log_checkpoints
+  BEGIN SELECT RAISE(ABORT, 'log_checkpoints is append-only'); END;
+)SQL",
+};
+
+std::string question(std::size_t n) {
+  return "?" + std::to_string(n);
+}
+
+LogRecord read_record(Statement& st) {
+  std::vector<std::string> texts;
+  texts.reserve(sql::record_columns().size());
+  for (std::size_t c = 0; c < sql::record_columns().size(); ++c) {
+    texts.push_back(st.text(static_cast<int>(c)));
+  }
+  return sql::record_from_texts(texts);
+}
+
+class SqliteStore final : public LogStore {
+ public:
+  explicit SqliteStore(std::string path) : path_(std::move(path)), writer_(path_), reader_(path_) {
+    migrate();
+  }
+
+  void append(const std::vector<LogRecord>& records,
+              const std::vector<Checkpoint>& checkpoints) override {
+    std::lock_guard lock(write_mutex_);
+    writer_.exec("BEGIN IMMEDIATE");
+    try {
+      if (!records.empty()) {
+        std::string placeholders;
+        for (std::size_t i = 1; i <= sql::record_columns().size(); ++i) {
+          placeholders += (i == 1 ? "" : ", ") + question(i);
+        }
+        Statement insert(writer_, "INSERT INTO processing_log (" + sql::record_column_list() +
+                                      ") VALUES (" + placeholders + ")");
+        for (const auto& r : records) {
+          insert.bind(sql::record_values(r));
+          insert.step();
+        }
+      }
+      if (!checkpoints.empty()) {
+        Statement insert(writer_,
+                         "INSERT INTO log_checkpoints (chain_id, seq, head_hash, signed_at_us, "
+                         "key_id, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        for (const auto& c : checkpoints) {
+          insert.bind({});
+          insert.arg(c.chain_id)
+              .arg(c.seq)
+              .arg(c.head_hash)
+              .arg(c.signed_at_us)
+              .arg(c.key_id)
+              .arg(c.signature);
+          insert.step();
+        }
+      }
+      writer_.exec("COMMIT");
+    } catch (...) {
+      try {
+        writer_.exec("ROLLBACK");
+      } catch (const StoreError&) {
+        // The failed statement may already have ended the transaction.
+      }
+      throw;
+    }
+  }
+
+  std::optional<ChainHead> chain_head(const std::string& chain_id) override {
+    std::lock_guard lock(read_mutex_);
+    Statement st(
+        reader_,
+        "SELECT seq, hash FROM processing_log WHERE chain_id = ?1 ORDER BY seq DESC LIMIT 1");
+    st.arg(chain_id);
+    if (!st.step()) return std::nullopt;
+    ChainHead head{st.integer(0), st.text(1), 0};
+    Statement cp(reader_, "SELECT COALESCE(MAX(seq), 0) FROM log_checkpoints WHERE chain_id = ?1");
+    cp.arg(chain_id);
+    if (cp.step()) head.last_checkpoint_seq = cp.integer(0);
+    return head;
+  }
+
+  LogPage query(const LogFilter& filter, const std::optional<LogCursor>& after,
+                int limit) override {
+    auto where = sql::build_where(filter, after, question);
+    where.params.push_back(static_cast<std::int64_t>(limit) + 1);
+    std::lock_guard lock(read_mutex_);
+    Statement st(reader_, "SELECT " + sql::record_column_list() + " FROM processing_log" +
+                              where.sql + sql::kNewestFirst + " LIMIT " +
+                              question(where.params.size()));
+    st.bind(where.params);
+    LogPage page;
+    while (st.step()) page.records.push_back(read_record(st));
+    if (page.records.size() > static_cast<std::size_t>(limit)) {
+      page.records.pop_back();
+      const auto& last = page.records.back();
+      page.next = LogCursor{last.logged_at_us, last.chain_id, last.seq};
+    }
+    return page;
+  }
+
+  std::vector<std::string> chain_ids() override {
+    std::lock_guard lock(read_mutex_);
+    Statement st(reader_, "SELECT DISTINCT chain_id FROM processing_log ORDER BY chain_id");
+    std::vector<std::string> out;
+    while (st.step()) out.push_back(st.text(0));
+    return out;
+  }
+
+  std::vector<LogRecord> chain_records(const std::string& chain_id, std::int64_t from_seq,
+                                       int limit) override {
+    std::lock_guard lock(read_mutex_);
+    Statement st(reader_, "SELECT " + sql::record_column_list() +
+                              " FROM processing_log WHERE chain_id = ?1 AND seq >= ?2"
+                              " ORDER BY seq LIMIT ?3");
+    st.arg(chain_id).arg(from_seq).arg(static_cast<std::int64_t>(limit));
+    std::vector<LogRecord> out;
+    while (st.step()) out.push_back(read_record(st));
+    return out;
+  }
+
+  std::vector<Checkpoint> checkpoints(const std::string& chain_id) override {
+    std::lock_guard lock(read_mutex_);
+    Statement st(reader_,
+                 "SELECT chain_id, seq, head_hash, signed_at_us, key_id, signature FROM "
+                 "log_checkpoints WHERE ?1 = '' OR chain_id = ?1 ORDER BY chain_id, seq");
+    st.arg(chain_id);
+    std::vector<Checkpoint> out;
+    while (st.step()) {
+      out.push_back({st.text(0), st.integer(1), st.text(2), st.integer(3), st.text(4), st.text(5)});
+    }
+    return out;
+  }
+
+  bool ping() override {
+    try {
+      std::lock_guard lock(read_mutex_);
+      Statement st(reader_, "SELECT 1 FROM schema_migrations LIMIT 1");
+      st.step();
+      return true;
+    } catch (const StoreError&) {
+      return false;
+    }
+  }
+
+ private:
+  void migrate() {
+    std::lock_guard lock(write_mutex_);
+    writer_.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+    writer_.exec("BEGIN IMMEDIATE");
+    try {
+      Statement st(writer_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+      st.step();
+      std::int64_t current = st.integer(0);
+      std::int64_t version = 0;
+      for (const char* migration : kMigrations) {
+        ++version;
+        if (version <= current) continue;
+        writer_.exec(migration);
+        writer_.exec("INSERT INTO schema_migrations (version) VALUES (" + std::to_string(version) +
+                     ")");
+      }
+      writer_.exec("COMMIT");
+    } catch (...) {
+      writer_.exec("ROLLBACK");
+      throw;
+    }
+  }
+
+  std::string path_;
+  std::mutex write_mutex_;
+  Db writer_;
+  // Reads use their own connection so that they see committed data without waiting for a write;
+  // WAL mode lets them run beside the writer.
+  std::mutex read_mutex_;
+  Db reader_;
+};
+
+}  // namespace
+
+std::unique_ptr<LogStore> open_sqlite_store(const std::string& path) {
+  std::error_code ec;
+  auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  return std::make_unique<SqliteStore>(path);
+}
+
+}  // namespace bronpoort::processing_log

@@ -1,0 +1,275 @@
+// Access requests becoming grants, and grants taking effect, being revoked and expiring, as the
+// next decision sees them. Runs against a real SQLite store.
+#include <bronpoort/access/access_service.hpp>
+#include <bronpoort/access/decision.hpp>
+
+#include "unit/access/access_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+#include <atomic>
+#include <thread>
+
+namespace bronpoort::access {
+namespace {
+
+using namespace test;
+
+class AccessServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = std::filesystem::temp_directory_path() /
+          ("bronpoort-access-" + std::to_string(::getpid()) + "-" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
+    std::filesystem::remove(db_);
+    purposes_ = std::make_shared<const std::vector<Purpose>>(std::vector<Purpose>{
+        purpose("intake", {"case-worker"},
+                {{"persons", {{"persons", {"bsn", "givenName", "familyName", "birthDate"}}}}}),
+        purpose("address-check", {"case-worker"},
+                {{"addresses", {{"addresses", {"addressId", "street"}}}}}, PurposeScope::Case,
+                true),
+    });
+    service_ = open();
+  }
+  void TearDown() override {
+    service_.reset();
+    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_.string() + suffix);
+  }
+
+  std::shared_ptr<AccessService> open() {
+    AccessServiceOptions options;
+    options.grant_validity = std::chrono::days{30};
+    options.clock = clock_.fn();
+    options.audit = [this](const AuditEvent& e) { events_.push_back(e); };
+    options.dataset_owner = [](const std::string& dataset) -> std::optional<std::string> {
+      if (dataset == "persons" || dataset == "addresses") return std::string(kRvig);
+      return std::nullopt;
+    };
+    return AccessService::open(open_sqlite_store(db_), purposes_, options);
+  }
+
+  DecisionOutcome decide_intake(const Identity& who) {
+    auto snapshot = service_->snapshot();
+    DataQuery q = search_by("bsn", "999990019");
+    return decide(*snapshot, {who, "intake", persons_route(), q, *clock_.now});
+  }
+
+  AccessRequest file(const Identity& who, std::vector<std::string> fields,
+                     std::string purpose_id = "intake") {
+    NewAccessRequest in{"case-worker", purpose_id,        "persons",
+                        "persons",     std::move(fields), "intake of debt assistance"};
+    if (purpose_id == "address-check") {
+      in.dataset = in.resource = "addresses";
+      in.fields = {"street"};
+    }
+    auto r = service_->file_request(who, in, "trace-1");
+    EXPECT_TRUE(std::holds_alternative<AccessRequest>(r)) << std::get<Problem>(r).code;
+    return std::get<AccessRequest>(r);
+  }
+
+  std::string code_of(const Result<AccessRequest>& r) {
+    return std::holds_alternative<Problem>(r) ? std::get<Problem>(r).code : "";
+  }
+
+  std::filesystem::path db_;
+  TestClock clock_;
+  PurposeList purposes_;
+  std::vector<AuditEvent> events_;
+  std::shared_ptr<AccessService> service_;
+  const Identity worker_ = caller(kGemeente, {"case-worker"}, "worker-1");
+  const Identity admin_ = caller(kRvig, {"source-admin"}, "admin-1");
+};
+
+TEST_F(AccessServiceTest, ApprovedRequestBecomesGrantForTheNextDecision) {
+  EXPECT_EQ(decide_intake(worker_).problem->code, "no-grant");
+  auto r = file(worker_, {"bsn", "givenName"});
+  EXPECT_EQ(r.state, RequestState::Pending);
+  EXPECT_EQ(r.owner_organisation, kRvig);
+  EXPECT_EQ(decide_intake(worker_).problem->code, "no-grant");
+
+  auto approved = service_->approve(admin_, r.id, "ok", "trace-2");
+  ASSERT_TRUE(std::holds_alternative<AccessRequest>(approved)) << code_of(approved);
+  const auto& a = std::get<AccessRequest>(approved);
+  EXPECT_EQ(a.state, RequestState::Approved);
+  EXPECT_EQ(a.approval, ApprovalKind::Manual);
+  EXPECT_EQ(a.decided_by, "admin-1");
+
+  auto out = decide_intake(worker_);
+  ASSERT_FALSE(out.problem) << out.problem->detail;
+  EXPECT_EQ(out.decision.grant_id, a.grant_id);
+  EXPECT_EQ(out.decision.fields_granted, (std::vector<std::string>{"bsn", "givenName"}));
+
+  ASSERT_EQ(events_.size(), 3u);
+  EXPECT_EQ(events_[0].type, "access-request.filed");
+  EXPECT_EQ(events_[0].actor_organisation, kGemeente);
+  EXPECT_EQ(events_[1].type, "access-request.approved");
+  EXPECT_EQ(events_[1].actor_subject, "admin-1");
+  EXPECT_EQ(events_[2].type, "grant.created");
+  EXPECT_EQ(events_[2].object_id, a.grant_id);
+  EXPECT_EQ(events_[2].trace_id, "trace-2");
+}
+
+TEST_F(AccessServiceTest, RevocationTakesEffectOnTheNextDecision) {
+  auto r = file(worker_, {"bsn"});
+  auto a = std::get<AccessRequest>(service_->approve(admin_, r.id, "", "t"));
+  ASSERT_FALSE(decide_intake(worker_).problem);
+  auto revoked = service_->revoke(admin_, a.grant_id, "t");
+  ASSERT_TRUE(std::holds_alternative<Grant>(revoked));
+  EXPECT_EQ(decide_intake(worker_).problem->code, "no-grant");
+  EXPECT_EQ(events_.back().type, "grant.revoked");
+  // Revoking twice is refused, and the revocation survives a restart.
+  EXPECT_EQ(std::get<Problem>(service_->revoke(admin_, a.grant_id, "t")).code,
+            "grant-already-revoked");
+  service_ = open();
+  EXPECT_EQ(decide_intake(worker_).problem->code, "no-grant");
+}
+
+TEST_F(AccessServiceTest, GrantExpiresWithoutAnyRebuild) {
+  auto r = file(worker_, {"bsn"});
+  service_->approve(admin_, r.id, "", "t");
+  *clock_.now += std::chrono::days{29};
+  EXPECT_FALSE(decide_intake(worker_).problem);
+  *clock_.now += std::chrono::days{2};
+  auto out = decide_intake(worker_);
+  ASSERT_TRUE(out.problem);
+  EXPECT_EQ(out.problem->code, "no-grant");
+  EXPECT_NE(out.problem->detail.find("expired"), std::string::npos);
+}
+
+TEST_F(AccessServiceTest, StandingApprovalApprovesAtOnce) {
+  auto r = file(worker_, {}, "address-check");
+  EXPECT_EQ(r.state, RequestState::Approved);
+  EXPECT_EQ(r.approval, ApprovalKind::Standing);
+  EXPECT_EQ(r.decided_by, "auto");
+  EXPECT_FALSE(r.grant_id.empty());
+  ASSERT_EQ(events_.size(), 3u);
+  EXPECT_EQ(events_[2].type, "grant.created");
+}
+
+TEST_F(AccessServiceTest, PrecedentApprovesSameOrNarrowerFieldsForAnotherOrganisation) {
+  auto first = file(worker_, {"bsn", "givenName", "familyName"});
+  service_->approve(admin_, first.id, "ok", "t");
+
+  auto other = caller("00000001009999999000", {"case-worker"}, "worker-2");
+  auto narrower = file(other, {"bsn", "givenName"});
+  EXPECT_EQ(narrower.state, RequestState::Approved);
+  EXPECT_EQ(narrower.approval, ApprovalKind::Precedent);
+  EXPECT_EQ(narrower.precedent_id, first.id);
+  auto grants = service_->visible_grants(other);
+  ASSERT_EQ(grants.size(), 1u);
+  EXPECT_EQ(grants[0].precedent_id, first.id);
+  EXPECT_EQ(grants[0].approval, ApprovalKind::Precedent);
+  EXPECT_FALSE(decide_intake(other).problem);
+
+  auto wider = file(other, {"bsn", "birthDate"});
+  EXPECT_EQ(wider.state, RequestState::Pending);
+}
+
+TEST_F(AccessServiceTest, PrecedentNeedsTheSameLegalBasis) {
+  auto first = file(worker_, {"bsn"});
+  service_->approve(admin_, first.id, "ok", "t");
+  auto changed = *purposes_;
+  changed[0].legal_basis.citation = "Andere wet, artikel 9";
+  service_->reload_purposes(std::make_shared<const std::vector<Purpose>>(changed));
+  auto other = caller("00000001009999999000", {"case-worker"});
+  EXPECT_EQ(file(other, {"bsn"}).state, RequestState::Pending);
+}
+
+TEST_F(AccessServiceTest, RevokedPrecedentApprovesNothing) {
+  auto first = file(worker_, {"bsn"});
+  auto a = std::get<AccessRequest>(service_->approve(admin_, first.id, "ok", "t"));
+  service_->revoke(admin_, a.grant_id, "t");
+  auto other = caller("00000001009999999000", {"case-worker"});
+  EXPECT_EQ(file(other, {"bsn"}).state, RequestState::Pending);
+}
+
+TEST_F(AccessServiceTest, OnlyTheHoldersSourceAdminDecides) {
+  auto r = file(worker_, {"bsn"});
+  // The requesting organisation's own admin may not approve another holder's dataset.
+  EXPECT_EQ(code_of(service_->approve(caller(kGemeente, {"source-admin"}), r.id, "", "t")),
+            "not-dataset-owner");
+  // A third organisation's admin does not even learn the request exists.
+  EXPECT_EQ(code_of(service_->approve(caller(kKvk, {"source-admin"}), r.id, "", "t")),
+            "access-request-not-found");
+  // The holder, but without the admin role.
+  EXPECT_EQ(code_of(service_->approve(caller(kRvig, {"analyst"}), r.id, "", "t")),
+            "not-dataset-owner");
+  EXPECT_EQ(decide_intake(worker_).problem->code, "no-grant");
+  EXPECT_EQ(events_.size(), 1u);  // only the filing
+}
+
+TEST_F(AccessServiceTest, RejectedRequestCannotBeApprovedLater) {
+  auto r = file(worker_, {"bsn"});
+  auto rejected = service_->reject(admin_, r.id, "no legal need", "t");
+  EXPECT_EQ(std::get<AccessRequest>(rejected).state, RequestState::Rejected);
+  EXPECT_EQ(code_of(service_->approve(admin_, r.id, "", "t")), "access-request-not-pending");
+  EXPECT_EQ(events_.back().type, "access-request.rejected");
+}
+
+TEST_F(AccessServiceTest, RefusesInvalidFilings) {
+  NewAccessRequest in{"case-worker", "intake", "persons", "persons", {"bsn"}, "m"};
+  auto code = [&](const Identity& who, NewAccessRequest r) {
+    auto out = service_->file_request(who, r, "t");
+    return std::holds_alternative<Problem>(out) ? std::get<Problem>(out).code : "";
+  };
+  EXPECT_EQ(code(citizen("999990019"), in), "citizen-cannot-request");
+  EXPECT_EQ(code(caller(kGemeente, {"analyst"}), in), "role-not-held");
+  auto bad = in;
+  bad.purpose_id = "nope";
+  EXPECT_EQ(code(worker_, bad), "invalid-access-request");
+  bad = in;
+  bad.fields = {"bsn", "salary"};
+  EXPECT_EQ(code(worker_, bad), "invalid-access-request");
+  bad = in;
+  bad.dataset = "sensors";
+  EXPECT_EQ(code(worker_, bad), "invalid-access-request");
+  EXPECT_EQ(code(worker_, in), "");
+  EXPECT_EQ(code(worker_, in), "access-request-pending");  // a duplicate while pending
+}
+
+TEST_F(AccessServiceTest, EachOrganisationSeesItsOwnAndTheHolderSeesItsDatasets) {
+  auto r = file(worker_, {"bsn"});
+  EXPECT_EQ(service_->visible_requests(worker_, std::nullopt).size(), 1u);
+  EXPECT_EQ(service_->visible_requests(admin_, RequestState::Pending).size(), 1u);
+  EXPECT_EQ(service_->visible_requests(admin_, RequestState::Approved).size(), 0u);
+  EXPECT_TRUE(service_->visible_requests(caller(kKvk, {"source-admin"}), std::nullopt).empty());
+  EXPECT_TRUE(service_->visible_requests(caller(kRvig, {"analyst"}), std::nullopt).empty());
+  EXPECT_FALSE(service_->visible_request(caller(kKvk, {"case-worker"}), r.id));
+  EXPECT_TRUE(service_->visible_request(admin_, r.id));
+}
+
+// Decisions on other threads keep running on whole snapshots while grants change underneath, and
+// see the final state as soon as the change returns.
+TEST_F(AccessServiceTest, DecisionsStayConsistentWhileGrantsChange) {
+  std::atomic<bool> stop{false};
+  std::atomic<long> decisions{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 2; ++t) {
+    readers.emplace_back([&] {
+      while (!stop) {
+        auto out = decide_intake(worker_);
+        // Either no grant, or exactly the fields of one grant: never a torn mix.
+        if (!out.problem) {
+          EXPECT_EQ(out.decision.fields_granted, (std::vector<std::string>{"bsn"}));
+        } else {
+          EXPECT_EQ(out.problem->code, "no-grant");
+        }
+        ++decisions;
+      }
+    });
+  }
+  for (int i = 0; i < 20; ++i) {
+    auto r = file(worker_, {"bsn"});
+    auto a = std::get<AccessRequest>(service_->approve(admin_, r.id, "", "t"));
+    EXPECT_FALSE(decide_intake(worker_).problem);
+    ASSERT_TRUE(std::holds_alternative<Grant>(service_->revoke(admin_, a.grant_id, "t")));
+    EXPECT_EQ(decide_intake(worker_).problem->code, "no-grant");
+  }
+  stop = true;
+  for (auto& t : readers) t.join();
+  EXPECT_GT(decisions.load(), 0);
+}
+
+}  // namespace
+}  // namespace bronpoort::access

@@ -1,0 +1,259 @@
+// The access endpoints called as the router would: an Endpoint with a RequestContext, including
+// the attacks (foreign approval, citizens, oversize and malformed bodies, path injection).
+#include <bronpoort/access/endpoints.hpp>
+
+#include "unit/access/access_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+namespace bronpoort::access {
+namespace {
+
+using namespace test;
+
+// Keeps state in memory and fails every write, as a database that went away would.
+class FailingStore final : public AccessStore {
+ public:
+  void migrate() override {}
+  std::vector<AccessRequest> load_requests() override { return {}; }
+  std::vector<Grant> load_grants() override { return {}; }
+  void insert_request(const AccessRequest&, const std::optional<Grant>&) override {
+    throw StoreError("connection refused to db.internal:5432");
+  }
+  bool decide_request(const AccessRequest&, const std::optional<Grant>&) override {
+    throw StoreError("down");
+  }
+  bool revoke_grant(const std::string&, TimePoint, const std::string&) override {
+    throw StoreError("down");
+  }
+};
+
+class EndpointsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = std::filesystem::temp_directory_path() /
+          ("bronpoort-endpoints-" + std::to_string(::getpid()) + "-" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
+    std::filesystem::remove(db_);
+    build(open_sqlite_store(db_));
+  }
+  void TearDown() override {
+    routes_.clear();
+    service_.reset();
+    for (auto s : {"", "-wal", "-shm"}) std::filesystem::remove(db_.string() + s);
+  }
+
+  void build(std::unique_ptr<AccessStore> store) {
+    auto purposes = std::make_shared<const std::vector<Purpose>>(std::vector<Purpose>{
+        purpose("intake", {"case-worker"},
+                {{"persons", {{"persons", {"bsn", "givenName", "familyName"}}}}}),
+    });
+    AccessServiceOptions options;
+    options.clock = clock_.fn();
+    options.dataset_owner = [](const std::string& d) -> std::optional<std::string> {
+      if (d == "persons") return std::string(kRvig);
+      return std::nullopt;
+    };
+    service_ = AccessService::open(std::move(store), purposes, options);
+    routes_ = make_access_endpoints({service_, executor_, 4096});
+  }
+
+  struct Call {
+    RequestContext ctx;
+    bool done = false;
+    Flow flow = Flow::Continue;
+    nlohmann::json json() const { return nlohmann::json::parse(ctx.response.body); }
+    int status() const { return ctx.problem ? ctx.problem->status : ctx.response.status; }
+    std::string code() const { return ctx.problem ? ctx.problem->code : ""; }
+  };
+
+  // Calls the endpoint registered for (method, template); runs queued executor work.
+  std::unique_ptr<Call> call(const Identity& who, const std::string& method,
+                             const std::string& path_template, std::string body = {},
+                             std::map<std::string, std::string> params = {},
+                             std::vector<std::pair<std::string, std::string>> query = {}) {
+    auto c = std::make_unique<Call>();
+    const EndpointRoute* route = nullptr;
+    for (const auto& r : routes_) {
+      if (r.method == method && r.path_template == path_template) route = &r;
+    }
+    EXPECT_NE(route, nullptr) << method << " " << path_template;
+    if (!route) return c;
+    c->ctx.identity = who;
+    c->ctx.request.method = method;
+    c->ctx.request.body = std::move(body);
+    c->ctx.request.query = std::move(query);
+    c->ctx.route.kind = RouteKind::Endpoint;
+    c->ctx.route.params = std::move(params);
+    c->ctx.route.endpoint = route->endpoint.get();
+    c->ctx.trace.trace_id = "0af7651916cd43dd8448eb211c80319c";
+    auto* raw = c.get();
+    route->endpoint->handle(c->ctx, [raw](Flow f) {
+      EXPECT_FALSE(raw->done) << "done called twice";
+      raw->done = true;
+      raw->flow = f;
+    });
+    executor_->run_all();
+    EXPECT_TRUE(c->done);
+    return c;
+  }
+
+  std::string file_request(const Identity& who) {
+    auto c = call(who, "POST", "/v1/access-requests",
+                  R"({"role": "case-worker", "purpose": "intake", "dataset": "persons",
+                      "resource": "persons", "fields": ["bsn", "givenName"],
+                      "motivation": "intake"})");
+    EXPECT_EQ(c->status(), 201) << c->code();
+    return c->json()["id"];
+  }
+
+  std::filesystem::path db_;
+  TestClock clock_;
+  std::shared_ptr<QueuedExecutor> executor_ = std::make_shared<QueuedExecutor>();
+  std::shared_ptr<AccessService> service_;
+  std::vector<EndpointRoute> routes_;
+  const Identity worker_ = caller(kGemeente, {"case-worker"});
+  const Identity admin_ = caller(kRvig, {"source-admin"});
+};
+
+TEST_F(EndpointsTest, OffersTheDocumentedRoutes) {
+  std::set<std::string> got;
+  for (const auto& r : routes_) got.insert(r.method + " " + r.path_template);
+  EXPECT_EQ(got, (std::set<std::string>{"GET /v1/purposes", "GET /v1/purposes/{id}",
+                                        "POST /v1/access-checks", "POST /v1/access-requests",
+                                        "GET /v1/access-requests", "GET /v1/access-requests/{id}",
+                                        "POST /v1/access-requests/{id}/approve",
+                                        "POST /v1/access-requests/{id}/reject", "GET /v1/grants",
+                                        "DELETE /v1/grants/{id}"}));
+}
+
+TEST_F(EndpointsTest, ListsAndShowsPurposes) {
+  auto list = call(Identity{}, "GET", "/v1/purposes");
+  EXPECT_EQ(list->status(), 200);
+  EXPECT_EQ(list->json()["purposes"][0]["id"], "intake");
+  auto one = call(Identity{}, "GET", "/v1/purposes/{id}", "", {{"id", "intake"}});
+  EXPECT_EQ(one->json()["legalBasis"]["citation"], "Testwet, artikel 1");
+  auto evil = call(Identity{}, "GET", "/v1/purposes/{id}", "", {{"id", "../intake"}});
+  EXPECT_EQ(evil->status(), 404);
+}
+
+TEST_F(EndpointsTest, FilingWaitsForTheExecutor) {
+  auto c = std::make_unique<Call>();
+  c->ctx.identity = worker_;
+  c->ctx.request.body = R"({"role": "case-worker", "purpose": "intake", "dataset": "persons",
+      "resource": "persons", "fields": ["bsn"], "motivation": "m"})";
+  for (const auto& r : routes_) {
+    if (r.method == "POST" && r.path_template == "/v1/access-requests") {
+      r.endpoint->handle(c->ctx, [&](Flow) { c->done = true; });
+    }
+  }
+  EXPECT_FALSE(c->done);  // the store write has not run on the calling (I/O) thread
+  EXPECT_EQ(executor_->queue.size(), 1u);
+  executor_->run_all();
+  EXPECT_TRUE(c->done);
+  EXPECT_EQ(c->ctx.response.status, 201);
+  EXPECT_EQ(*c->ctx.response.headers.find("Location"),
+            "/v1/access-requests/" +
+                nlohmann::json::parse(c->ctx.response.body)["id"].get<std::string>());
+}
+
+TEST_F(EndpointsTest, RequestApproveUseRevokeFlow) {
+  auto id = file_request(worker_);
+  auto pending = call(admin_, "GET", "/v1/access-requests", "", {}, {{"state", "pending"}});
+  ASSERT_EQ(pending->json()["accessRequests"].size(), 1u);
+  auto approved = call(admin_, "POST", "/v1/access-requests/{id}/approve",
+                       R"({"reason": "lawful"})", {{"id", id}});
+  ASSERT_EQ(approved->status(), 200) << approved->code();
+  std::string grant_id = approved->json()["grant"];
+  auto mine = call(worker_, "GET", "/v1/access-requests/{id}", "", {{"id", id}});
+  EXPECT_EQ(mine->json()["state"], "approved");
+
+  auto grants = call(worker_, "GET", "/v1/grants");
+  ASSERT_EQ(grants->json()["grants"].size(), 1u);
+  EXPECT_EQ(grants->json()["grants"][0]["state"], "active");
+  auto check = call(worker_, "POST", "/v1/access-checks",
+                    R"({"purpose": "intake", "dataset": "persons", "resource": "persons",
+                        "fields": ["bsn", "familyName"]})");
+  auto explained = check->json();
+  EXPECT_TRUE(explained["allowed"]);
+  EXPECT_TRUE(explained["fields"][0]["allowed"]);
+  EXPECT_FALSE(explained["fields"][1]["allowed"]);
+  EXPECT_EQ(explained["accessRequest"]["body"]["fields"], nlohmann::json::array({"familyName"}));
+
+  auto revoked = call(admin_, "DELETE", "/v1/grants/{id}", "", {{"id", grant_id}});
+  EXPECT_EQ(revoked->json()["state"], "revoked");
+  auto after = call(worker_, "POST", "/v1/access-checks",
+                    R"({"purpose": "intake", "dataset": "persons", "resource": "persons"})");
+  EXPECT_FALSE(after->json()["allowed"]);
+  EXPECT_EQ(after->json()["code"], "no-grant");
+  EXPECT_EQ(after->json()["purpose"]["legalBasis"]["citation"], "Testwet, artikel 1");
+}
+
+TEST_F(EndpointsTest, ForeignAdminCannotApproveOrRevoke) {
+  auto id = file_request(worker_);
+  auto own_admin = call(caller(kGemeente, {"source-admin"}), "POST",
+                        "/v1/access-requests/{id}/approve", "", {{"id", id}});
+  EXPECT_EQ(own_admin->status(), 403);
+  EXPECT_EQ(own_admin->code(), "not-dataset-owner");
+  auto stranger = call(caller(kKvk, {"source-admin"}), "POST", "/v1/access-requests/{id}/approve",
+                       "", {{"id", id}});
+  EXPECT_EQ(stranger->status(), 404);
+  auto approved = call(admin_, "POST", "/v1/access-requests/{id}/approve", "", {{"id", id}});
+  std::string grant_id = approved->json()["grant"];
+  auto steal =
+      call(caller(kKvk, {"source-admin"}), "DELETE", "/v1/grants/{id}", "", {{"id", grant_id}});
+  EXPECT_EQ(steal->status(), 404);
+  EXPECT_TRUE(call(caller(kKvk, {"source-admin"}), "GET", "/v1/grants")->json()["grants"].empty());
+}
+
+TEST_F(EndpointsTest, CitizensCannotFileOrList) {
+  auto c = call(citizen("999990019"), "POST", "/v1/access-requests",
+                R"({"role": "data-subject", "purpose": "intake", "dataset": "persons",
+                    "resource": "persons", "fields": ["bsn"], "motivation": "mine"})");
+  EXPECT_EQ(c->status(), 403);
+  EXPECT_EQ(c->code(), "citizen-not-allowed");
+  EXPECT_EQ(call(citizen("999990019"), "GET", "/v1/grants")->status(), 403);
+}
+
+TEST_F(EndpointsTest, RefusesBadBodies) {
+  auto huge = call(worker_, "POST", "/v1/access-requests", std::string(5000, ' '));
+  EXPECT_EQ(huge->status(), 413);
+  EXPECT_EQ(huge->code(), "body-too-large");
+  EXPECT_EQ(call(worker_, "POST", "/v1/access-requests", "{\"role\": ")->code(), "invalid-json");
+  EXPECT_EQ(call(worker_, "POST", "/v1/access-requests", "[1]")->code(), "invalid-json");
+  auto unknown = call(worker_, "POST", "/v1/access-requests",
+                      R"({"role": "case-worker", "purpose": "intake", "dataset": "persons",
+                          "resource": "persons", "fields": ["bsn"], "motivation": "m",
+                          "state": "approved"})");
+  EXPECT_EQ(unknown->code(), "invalid-body");
+  EXPECT_EQ(unknown->ctx.problem->invalid_params[0].name, "/state");
+  auto injected = call(worker_, "POST", "/v1/access-requests",
+                       R"({"role": "case-worker", "purpose": "intake'; DROP TABLE x; --",
+                           "dataset": "persons", "resource": "persons", "fields": ["bsn"],
+                           "motivation": "m"})");
+  EXPECT_EQ(injected->code(), "invalid-body");
+  EXPECT_EQ(injected->ctx.problem->invalid_params[0].name, "/purpose");
+  EXPECT_EQ(call(worker_, "GET", "/v1/access-requests", "", {}, {{"state", "all"}})->status(), 400);
+  EXPECT_EQ(call(worker_, "GET", "/v1/access-requests", "", {}, {{"owner", "x"}})->code(),
+            "unknown-parameter");
+  EXPECT_EQ(
+      call(admin_, "POST", "/v1/access-requests/{id}/approve", "", {{"id", "AR 1"}})->status(),
+      404);
+  EXPECT_TRUE(service_->visible_requests(worker_, std::nullopt).empty());
+}
+
+TEST_F(EndpointsTest, StoreFailureIs503WithoutLeakingDetails) {
+  build(std::make_unique<FailingStore>());
+  auto c = call(worker_, "POST", "/v1/access-requests",
+                R"({"role": "case-worker", "purpose": "intake", "dataset": "persons",
+                    "resource": "persons", "fields": ["bsn"], "motivation": "m"})");
+  EXPECT_EQ(c->status(), 503);
+  EXPECT_EQ(c->code(), "store-unavailable");
+  EXPECT_EQ(c->ctx.problem->detail.find("db.internal"), std::string::npos);
+  EXPECT_TRUE(service_->visible_requests(worker_, std::nullopt).empty());
+}
+
+}  // namespace
+}  // namespace bronpoort::access

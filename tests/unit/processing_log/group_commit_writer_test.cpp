@@ -1,0 +1,178 @@
+#include "log_test_support.hpp"
+
+#include <bronpoort/processing_log/group_commit_writer.hpp>
+#include <bronpoort/processing_log/verifier.hpp>
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace bronpoort::processing_log {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::FakeStore;
+using testing::sample_record;
+
+TEST(GroupCommitWriter, ConcurrentRequestsShareCommits) {
+  auto store = std::make_shared<FakeStore>();
+  store->commit_delay = 2ms;  // like an fsync
+  WriterOptions options;
+  options.max_batch_records = 256;
+  GroupCommitWriter writer(store, nullptr, options);
+  constexpr int kThreads = 32;
+  constexpr int kPerThread = 20;
+  std::atomic<int> durable{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kPerThread; ++i) {
+        if (writer.append({sample_record()}, 10s).get().durable) ++durable;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(durable.load(), kThreads * kPerThread);
+  EXPECT_EQ(store->record_count(), static_cast<std::size_t>(kThreads * kPerThread));
+  // Without group commit this would be 640 commits.
+  EXPECT_LT(writer.stats().batches, static_cast<std::uint64_t>(kThreads * kPerThread / 4));
+}
+
+TEST(GroupCommitWriter, ConcurrentWritersProduceOneValidChain) {
+  auto dir = testing::temp_path("writer");
+  std::shared_ptr<LogStore> store = open_sqlite_store((dir / "log.db").string());
+  {
+    GroupCommitWriter writer(store, nullptr, WriterOptions{});
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&] {
+        for (int i = 0; i < 25; ++i)
+          ASSERT_TRUE(writer.append({sample_record()}, 10s).get().durable);
+      });
+    }
+    for (auto& t : threads) t.join();
+  }
+  auto report = verify_log(*store, nullptr);
+  EXPECT_TRUE(report.ok) << report.to_json().dump();
+  EXPECT_EQ(report.chains.at(0).records, 200);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(GroupCommitWriter, BatchNeverExceedsMaxBatchRecords) {
+  auto store = std::make_shared<FakeStore>();
+  store->hang();
+  WriterOptions options;
+  options.max_batch_records = 3;
+  GroupCommitWriter writer(store, nullptr, options);
+  std::vector<std::future<AppendResult>> results;
+  for (int i = 0; i < 10; ++i) results.push_back(writer.append({sample_record()}, 10s));
+  store->release();
+  for (auto& r : results) EXPECT_TRUE(r.get().durable);
+  EXPECT_GE(writer.stats().batches, 4u);  // 10 records, at most 3 per commit
+}
+
+TEST(GroupCommitWriter, FailedCommitIsReportedAndReadinessRecovers) {
+  auto store = std::make_shared<FakeStore>();
+  WriterOptions options;
+  options.retry_interval = 20ms;
+  GroupCommitWriter writer(store, nullptr, options);
+  ASSERT_TRUE(writer.append({sample_record()}, 5s).get().durable);
+  store->failing = true;
+  auto r = writer.append({sample_record()}, 5s).get();
+  EXPECT_FALSE(r.durable);
+  EXPECT_FALSE(writer.healthy());
+  store->failing = false;
+  for (int i = 0; i < 100 && !writer.healthy(); ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(writer.healthy());  // recovered without traffic, without a restart
+  auto again = writer.append({sample_record()}, 5s).get();
+  EXPECT_TRUE(again.durable);
+  EXPECT_EQ(again.first_seq, 2);  // the failed batch left no hole in the chain
+}
+
+TEST(GroupCommitWriter, HungStoreAnswersAtTheDeadline) {
+  auto store = std::make_shared<FakeStore>();
+  store->hang();
+  GroupCommitWriter writer(store, nullptr, WriterOptions{});
+  auto start = std::chrono::steady_clock::now();
+  auto r = writer.append({sample_record()}, 100ms).get();
+  auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_FALSE(r.durable);
+  EXPECT_EQ(r.error, "log commit timed out");
+  EXPECT_LT(waited, 2s);
+  store->release();
+}
+
+TEST(GroupCommitWriter, TimedOutRequestsAreNotWrittenLater) {
+  auto store = std::make_shared<FakeStore>();
+  store->hang();
+  GroupCommitWriter writer(store, nullptr, WriterOptions{});
+  auto first = writer.append({sample_record()}, 10s);  // taken by the hung commit
+  std::this_thread::sleep_for(50ms);
+  auto late = writer.append({sample_record("late")}, 50ms).get();  // still queued
+  EXPECT_FALSE(late.durable);
+  store->release();
+  EXPECT_TRUE(first.get().durable);
+  auto after = writer.append({sample_record()}, 10s).get();
+  EXPECT_TRUE(after.durable);
+  // The request that answered 503 has no record claiming it was served.
+  EXPECT_EQ(store->record_count(), 2u);
+}
+
+TEST(GroupCommitWriter, FullQueueRefusesAtOnce) {
+  auto store = std::make_shared<FakeStore>();
+  store->hang();
+  WriterOptions options;
+  options.max_queued_records = 2;
+  GroupCommitWriter writer(store, nullptr, options);
+  auto a = writer.append({sample_record()}, 10s);
+  std::this_thread::sleep_for(30ms);  // a is now in the hung commit
+  auto b = writer.append({sample_record(), sample_record()}, 10s);
+  auto c = writer.append({sample_record()}, 10s);
+  EXPECT_EQ(c.wait_for(0s), std::future_status::ready);
+  EXPECT_FALSE(c.get().durable);
+  store->release();
+  EXPECT_TRUE(a.get().durable);
+  EXPECT_TRUE(b.get().durable);
+}
+
+TEST(GroupCommitWriter, SignsCheckpointsEveryNRecords) {
+  auto store = std::make_shared<FakeStore>();
+  std::string error;
+  std::shared_ptr<const CheckpointSigner> signer = CheckpointSigner::from_pem_file(
+      std::filesystem::path(BRONPOORT_SOURCE_DIR) / "config/keys/demo-log-checkpoint-ed25519.pem",
+      "demo", error);
+  ASSERT_TRUE(signer) << error;
+  auto verifier = CheckpointVerifier::from_pem(signer->public_key_pem(), error);
+  WriterOptions options;
+  options.checkpoint_every_records = 4;
+  GroupCommitWriter writer(store, signer, options);
+  for (int i = 0; i < 9; ++i) ASSERT_TRUE(writer.append({sample_record()}, 5s).get().durable);
+  auto cps = store->checkpoints("");
+  ASSERT_EQ(cps.size(), 2u);
+  EXPECT_EQ(cps[0].seq, 4);
+  EXPECT_EQ(cps[1].seq, 8);
+  EXPECT_TRUE(verifier->verify(cps[0]));
+  auto forged = cps[0];
+  forged.seq = 5;
+  EXPECT_FALSE(verifier->verify(forged));
+}
+
+TEST(GroupCommitWriter, SignsTheHeadAfterIdleTime) {
+  auto store = std::make_shared<FakeStore>();
+  std::string error;
+  std::shared_ptr<const CheckpointSigner> signer = CheckpointSigner::from_pem_file(
+      std::filesystem::path(BRONPOORT_SOURCE_DIR) / "config/keys/demo-log-checkpoint-ed25519.pem",
+      "demo", error);
+  WriterOptions options;
+  options.checkpoint_every = 50ms;
+  options.retry_interval = 10ms;
+  GroupCommitWriter writer(store, signer, options);
+  std::this_thread::sleep_for(60ms);
+  ASSERT_TRUE(writer.append({sample_record()}, 5s).get().durable);
+  for (int i = 0; i < 100 && store->checkpoints("").empty(); ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_FALSE(store->checkpoints("").empty());
+  EXPECT_EQ(store->checkpoints("").back().seq, 1);
+}
+
+}  // namespace
+}  // namespace bronpoort::processing_log
