@@ -71,8 +71,8 @@ std::optional<bool> ConfigReader::boolean(const std::string& key, bool required)
   return v->get<bool>();
 }
 
-std::optional<long long> ConfigReader::integer(const std::string& key, bool required,
-                                               long long min, long long max) {
+std::optional<long long> ConfigReader::integer(const std::string& key, bool required, long long min,
+                                               long long max) {
   const auto* v = member(key, required);
   if (v == nullptr) return std::nullopt;
   if (!v->is_number_integer()) {

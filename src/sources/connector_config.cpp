@@ -43,12 +43,14 @@ bool substitute_env(const std::string& text, std::string& out, std::string& miss
 namespace {
 
 bool parse_base_url(const std::string& url, HttpConnectorConfig& http) {
-  static const std::regex re(R"(^(https?)://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\])(?::([0-9]{1,5}))?(/[A-Za-z0-9._~\-/]*)?$)");
+  static const std::regex re(
+      R"(^(https?)://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\])(?::([0-9]{1,5}))?(/[A-Za-z0-9._~\-/]*)?$)");
   std::smatch m;
   if (!std::regex_match(url, m, re)) return false;
   http.tls = m[1] == "https";
   http.host = m[2];
-  if (!http.host.empty() && http.host.front() == '[') http.host = http.host.substr(1, http.host.size() - 2);
+  if (!http.host.empty() && http.host.front() == '[')
+    http.host = http.host.substr(1, http.host.size() - 2);
   http.port = m[3].matched ? m[3].str() : (http.tls ? "443" : "80");
   if (std::stoi(http.port) < 1 || std::stoi(http.port) > 65535) return false;
   http.base_path = m[4].matched ? m[4].str() : "";

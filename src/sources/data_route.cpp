@@ -49,8 +49,7 @@ DataRouteResolution resolve_data_route(const Registry& registry,
     expected = "GET";
   }
   if (method != expected) {
-    return make_problem(405, "method-not-allowed",
-                        m.name + " accepts " + expected + " only.");
+    return make_problem(405, "method-not-allowed", m.name + " accepts " + expected + " only.");
   }
   return m;
 }

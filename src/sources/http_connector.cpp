@@ -25,7 +25,8 @@ std::string encode_segment(const std::string& s) {
 Problem invalid_response(const std::string& why) {
   return make_problem(502, "source-invalid-response",
                       "The source holder's system answered with something that does not fit the "
-                      "resource's schema (" + why + ").");
+                      "resource's schema (" +
+                          why + ").");
 }
 
 // Keeps only the selected fields of a record (all when the selection is empty).
@@ -74,15 +75,18 @@ UpstreamRequest upstream_request_for(const FetchRequest& request) {
   nlohmann::json body;
   body["filters"] = nlohmann::json::array();
   for (const auto& f : q.filters) {
-    body["filters"].push_back({{"field", f.field}, {"op", filter_op_name(f.op)}, {"values", f.values}});
+    body["filters"].push_back(
+        {{"field", f.field}, {"op", filter_op_name(f.op)}, {"values", f.values}});
   }
   body["sort"] = nlohmann::json::array();
-  for (const auto& s : q.sort) body["sort"].push_back({{"field", s.field}, {"descending", s.descending}});
+  for (const auto& s : q.sort)
+    body["sort"].push_back({{"field", s.field}, {"descending", s.descending}});
   // The id last, as for PostgreSQL, so both give the same order when sort keys tie.
   bool id_sorted = std::any_of(q.sort.begin(), q.sort.end(), [&](const SortKey& k) {
     return k.field == request.resource->id_field;
   });
-  if (!id_sorted) body["sort"].push_back({{"field", request.resource->id_field}, {"descending", false}});
+  if (!id_sorted)
+    body["sort"].push_back({{"field", request.resource->id_field}, {"descending", false}});
   body["fields"] = request.fields;
   body["offset"] = static_cast<long long>(q.page - 1) * q.page_size;
   body["limit"] = q.page_size + 1;  // one more: tells whether another page follows
@@ -102,13 +106,14 @@ FetchOutcome outcome_from_upstream(const FetchRequest& request, UpstreamResponse
   const Resource& res = *request.resource;
   bool detail = request.query.operation == DataOperation::Detail;
   if (r.status == 404 && detail) {
-    out.problem = make_problem(404, "record-not-found", "No record with this id in " + res.id + ".");
+    out.problem =
+        make_problem(404, "record-not-found", "No record with this id in " + res.id + ".");
     return out;
   }
   if (r.status != 200) {
-    out.problem = make_problem(502, "source-error",
-                               "The source holder's system answered HTTP " +
-                                   std::to_string(r.status) + ".");
+    out.problem =
+        make_problem(502, "source-error",
+                     "The source holder's system answered HTTP " + std::to_string(r.status) + ".");
     return out;
   }
   auto body = nlohmann::json::parse(r.body, nullptr, false);

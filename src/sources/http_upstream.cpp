@@ -4,8 +4,8 @@
 // source-response-too-large / source-invalid-response).
 #include "http_connector.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -14,10 +14,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <spdlog/spdlog.h>
 
 #include <deque>
-#include <thread>
 
 namespace bronpoort::sources {
 
@@ -25,30 +23,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
-
-struct HttpClientContext::Impl {
-  asio::io_context io;
-  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-  std::vector<std::thread> threads;
-};
-
-HttpClientContext::HttpClientContext(std::size_t threads) : impl_(std::make_unique<Impl>()) {
-  for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) {
-    impl_->threads.emplace_back([this] { impl_->io.run(); });
-  }
-}
-
-HttpClientContext::~HttpClientContext() { stop(); }
-
-void HttpClientContext::stop() {
-  impl_->work.reset();
-  impl_->io.stop();
-  for (auto& t : impl_->threads) {
-    if (t.joinable()) t.join();
-  }
-}
-
-void* HttpClientContext::io() { return &impl_->io; }
 
 namespace {
 
@@ -76,8 +50,9 @@ struct Connection {
 };
 
 Problem unreachable(const std::string& what) {
-  return make_problem(502, "source-unavailable",
-                      "The source holder's system cannot be reached (" + what + "). Try again later.");
+  return make_problem(
+      502, "source-unavailable",
+      "The source holder's system cannot be reached (" + what + "). Try again later.");
 }
 
 Problem timed_out() {
@@ -97,6 +72,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
  private:
   void write();
+  void read_more();
   void on_read(beast::error_code ec);
   void fail(beast::error_code ec, bool connecting);
   void finish(UpstreamResponse r);
@@ -113,7 +89,10 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 class Upstream : public HttpUpstream, public std::enable_shared_from_this<Upstream> {
  public:
   Upstream(asio::io_context& io, const HttpConnectorConfig& cfg)
-      : io_(io), strand_(asio::make_strand(io)), config_(cfg), ssl_(asio::ssl::context::tls_client) {
+      : io_(io),
+        strand_(asio::make_strand(io)),
+        config_(cfg),
+        ssl_(asio::ssl::context::tls_client) {
     if (cfg.tls) {
       ssl_.set_verify_mode(asio::ssl::verify_peer);
       beast::error_code ec;
@@ -122,7 +101,8 @@ class Upstream : public HttpUpstream, public std::enable_shared_from_this<Upstre
       } else {
         ssl_.load_verify_file(cfg.ca_file, ec);
       }
-      if (ec) spdlog::error("http source {}: cannot load CA certificates: {}", cfg.host, ec.message());
+      if (ec)
+        spdlog::error("http source {}: cannot load CA certificates: {}", cfg.host, ec.message());
     }
   }
 
@@ -200,24 +180,26 @@ class Upstream : public HttpUpstream, public std::enable_shared_from_this<Upstre
           if (ec) return self->connect_failed(ex, unreachable("name lookup failed"));
           auto* conn = c.get();
           conn->tcp().expires_after(self->config_.connect_timeout);
-          conn->tcp().async_connect(results, [self, ex, c = std::move(c)](
-                                                 beast::error_code cec, const tcp::endpoint&) mutable {
-            if (cec == beast::error::timeout) return self->connect_failed(ex, timed_out());
-            if (cec) return self->connect_failed(ex, unreachable("connection refused"));
-            if (!c->secure) return ex->on_connection(std::move(c), std::nullopt);
-            auto* sc = c.get();
-            sc->secure->async_handshake(
-                asio::ssl::stream_base::client,
-                [self, ex, c = std::move(c)](beast::error_code hec) mutable {
-                  if (hec == beast::error::timeout) return self->connect_failed(ex, timed_out());
-                  if (hec) {
-                    spdlog::warn("http source {}: TLS handshake failed: {}", self->config_.host,
-                                 hec.message());
-                    return self->connect_failed(ex, unreachable("TLS handshake failed"));
-                  }
-                  ex->on_connection(std::move(c), std::nullopt);
-                });
-          });
+          conn->tcp().async_connect(
+              results,
+              [self, ex, c = std::move(c)](beast::error_code cec, const tcp::endpoint&) mutable {
+                if (cec == beast::error::timeout) return self->connect_failed(ex, timed_out());
+                if (cec) return self->connect_failed(ex, unreachable("connection refused"));
+                if (!c->secure) return ex->on_connection(std::move(c), std::nullopt);
+                auto* sc = c.get();
+                sc->secure->async_handshake(
+                    asio::ssl::stream_base::client,
+                    [self, ex, c = std::move(c)](beast::error_code hec) mutable {
+                      if (hec == beast::error::timeout)
+                        return self->connect_failed(ex, timed_out());
+                      if (hec) {
+                        spdlog::warn("http source {}: TLS handshake failed: {}", self->config_.host,
+                                     hec.message());
+                        return self->connect_failed(ex, unreachable("TLS handshake failed"));
+                      }
+                      ex->on_connection(std::move(c), std::nullopt);
+                    });
+              });
         });
   }
 
@@ -235,7 +217,9 @@ class Upstream : public HttpUpstream, public std::enable_shared_from_this<Upstre
   std::size_t open_ = 0;
 };
 
-void Exchange::start() { upstream_->acquire(shared_from_this(), false); }
+void Exchange::start() {
+  upstream_->acquire(shared_from_this(), false);
+}
 
 void Exchange::on_connection(std::unique_ptr<Connection> c, std::optional<Problem> problem) {
   ++attempts_;
@@ -270,11 +254,31 @@ void Exchange::write() {
   conn_->with_stream([&](auto& stream) {
     http::async_write(stream, msg_, [self](beast::error_code ec, std::size_t) {
       if (ec) return self->fail(ec, false);
-      self->conn_->with_stream([&](auto& s) {
-        http::async_read(s, self->conn_->buffer, *self->parser_,
-                         [self](beast::error_code rec, std::size_t) { self->on_read(rec); });
-      });
+      self->read_more();
     });
+  });
+}
+
+// Reads the header, then the body piece by piece. The size limit is checked here on every piece:
+// Beast 1.74's parser body_limit did not stop a 16 MB body in our tests.
+void Exchange::read_more() {
+  auto self = shared_from_this();
+  conn_->with_stream([&](auto& s) {
+    auto handler = [self](beast::error_code ec, std::size_t) {
+      if (ec) return self->fail(ec, false);
+      auto& p = *self->parser_;
+      auto limit = self->request_.max_response_bytes;
+      bool too_large =
+          (p.content_length() && *p.content_length() > limit) || p.get().body().size() > limit;
+      if (too_large) return self->fail(http::error::body_limit, false);
+      if (p.is_done()) return self->on_read({});
+      self->read_more();
+    };
+    if (!parser_->is_header_done()) {
+      http::async_read_header(s, conn_->buffer, *parser_, handler);
+    } else {
+      http::async_read_some(s, conn_->buffer, *parser_, handler);
+    }
   });
 }
 
@@ -291,8 +295,8 @@ void Exchange::on_read(beast::error_code ec) {
 }
 
 void Exchange::fail(beast::error_code ec, bool) {
-  bool stale = conn_ && conn_->reused && parser_ && !parser_->got_some() &&
-               ec != beast::error::timeout;
+  bool stale =
+      conn_ && conn_->reused && parser_ && !parser_->got_some() && ec != beast::error::timeout;
   conn_.reset();
   upstream_->release(nullptr);
   if (stale && attempts_ < 2) {

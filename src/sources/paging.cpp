@@ -30,7 +30,9 @@ std::string page_href(const RequestContext& ctx, int page) {
   return ctx.request.path + "?" + query;
 }
 
-bool has_prev(const RequestContext& ctx) { return ctx.query.page > 1; }
+bool has_prev(const RequestContext& ctx) {
+  return ctx.query.page > 1;
+}
 
 }  // namespace
 
@@ -39,7 +41,8 @@ std::string paging_link_header(const RequestContext& ctx) {
   std::string out;
   if (ctx.result.has_next) out = "<" + page_href(ctx, ctx.query.page + 1) + ">; rel=\"next\"";
   if (has_prev(ctx)) {
-    out += (out.empty() ? "" : ", ") + ("<" + page_href(ctx, ctx.query.page - 1) + ">; rel=\"prev\"");
+    out +=
+        (out.empty() ? "" : ", ") + ("<" + page_href(ctx, ctx.query.page - 1) + ">; rel=\"prev\"");
   }
   return out;
 }
@@ -61,10 +64,12 @@ nlohmann::json data_response_body(const RequestContext& ctx) {
     // A search is repeated with the same body and another "page"; identifiers stay out of URLs.
     links["self"] = {{"href", ctx.request.path}, {"method", "POST"}, {"page", ctx.query.page}};
     if (ctx.result.has_next) {
-      links["next"] = {{"href", ctx.request.path}, {"method", "POST"}, {"page", ctx.query.page + 1}};
+      links["next"] = {
+          {"href", ctx.request.path}, {"method", "POST"}, {"page", ctx.query.page + 1}};
     }
     if (has_prev(ctx)) {
-      links["prev"] = {{"href", ctx.request.path}, {"method", "POST"}, {"page", ctx.query.page - 1}};
+      links["prev"] = {
+          {"href", ctx.request.path}, {"method", "POST"}, {"page", ctx.query.page - 1}};
     }
   }
   return body;

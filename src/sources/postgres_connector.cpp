@@ -2,8 +2,8 @@
 
 #include <bronpoort/sources/sql_builder.hpp>
 
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
+#include <pqxx/pqxx>
 
 #include <cstdlib>
 
@@ -29,10 +29,14 @@ nlohmann::json typed(const Field& f, const pqxx::field& v) {
   if (v.is_null()) return nullptr;
   std::string text = v.c_str();
   switch (f.type) {
-    case FieldType::String: return text;
-    case FieldType::Integer: return std::stoll(text);
-    case FieldType::Number: return std::strtod(text.c_str(), nullptr);
-    case FieldType::Boolean: return text == "t" || text == "true";
+    case FieldType::String:
+      return text;
+    case FieldType::Integer:
+      return std::stoll(text);
+    case FieldType::Number:
+      return std::strtod(text.c_str(), nullptr);
+    case FieldType::Boolean:
+      return text == "t" || text == "true";
   }
   return text;
 }
@@ -55,7 +59,9 @@ PostgresConnector::PostgresConnector(const PostgresConnectorConfig& config)
       max_queued_(config.pool_size * 64),
       executor_(config.pool_size) {}
 
-PostgresConnector::~PostgresConnector() { executor_.join(); }
+PostgresConnector::~PostgresConnector() {
+  executor_.join();
+}
 
 void PostgresConnector::fetch(std::shared_ptr<const FetchRequest> request, FetchDone done) {
   // Bounded: past the queue limit the caller gets 503 at once instead of waiting without end.
@@ -135,8 +141,8 @@ FetchOutcome PostgresConnector::run(const FetchRequest& request) {
                               pqxx::prepare::make_dynamic_params(plan->count->params));
       out.total = r[0][0].as<long long>();
     }
-    auto rows = tx.exec_params(plan->select.text,
-                               pqxx::prepare::make_dynamic_params(plan->select.params));
+    auto rows =
+        tx.exec_params(plan->select.text, pqxx::prepare::make_dynamic_params(plan->select.params));
     tx.commit();
     if (request.query.operation == DataOperation::Detail) {
       if (rows.empty()) {
@@ -169,8 +175,8 @@ FetchOutcome PostgresConnector::run(const FetchRequest& request) {
       out.problem = unavailable();
     } else {
       spdlog::warn("postgres source: query failed, sqlstate {}", state);
-      out.problem = make_problem(502, "source-error",
-                                 "The source holder's database refused the query.");
+      out.problem =
+          make_problem(502, "source-error", "The source holder's database refused the query.");
       release(std::move(conn));
     }
   } catch (const std::exception& e) {

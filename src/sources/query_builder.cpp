@@ -6,13 +6,20 @@ namespace bronpoort::sources {
 
 const char* filter_op_suffix(FilterOp op) {
   switch (op) {
-    case FilterOp::Eq: return "";
-    case FilterOp::Gt: return "Gt";
-    case FilterOp::Gte: return "Gte";
-    case FilterOp::Lt: return "Lt";
-    case FilterOp::Lte: return "Lte";
-    case FilterOp::StartsWith: return "StartsWith";
-    case FilterOp::In: return "In";
+    case FilterOp::Eq:
+      return "";
+    case FilterOp::Gt:
+      return "Gt";
+    case FilterOp::Gte:
+      return "Gte";
+    case FilterOp::Lt:
+      return "Lt";
+    case FilterOp::Lte:
+      return "Lte";
+    case FilterOp::StartsWith:
+      return "StartsWith";
+    case FilterOp::In:
+      return "In";
   }
   return "";
 }
@@ -57,8 +64,8 @@ const Field* QueryBuilder::filter_field(const std::string& param, const std::str
   }
   bool ordered = f->type != FieldType::Boolean;
   bool textual = f->type == FieldType::String;
-  bool ok = op == FilterOp::Eq || op == FilterOp::In ||
-            (op == FilterOp::StartsWith ? textual : ordered);
+  bool ok =
+      op == FilterOp::Eq || op == FilterOp::In || (op == FilterOp::StartsWith ? textual : ordered);
   if (!ok) {
     invalid(param, "unsupported-operator",
             std::string("operator \"") + filter_op_name(op) + "\" does not apply to the " +

@@ -40,7 +40,8 @@ std::optional<KeyMatch> match_filter_key(const Resource& res, const std::string&
   for (FilterOp op : {FilterOp::StartsWith, FilterOp::Gte, FilterOp::Lte, FilterOp::Gt,
                       FilterOp::Lt, FilterOp::In}) {
     std::string suffix = filter_op_suffix(op);
-    if (key.size() > suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    if (key.size() > suffix.size() &&
+        key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0) {
       std::string field = key.substr(0, key.size() - suffix.size());
       if (res.field(field) != nullptr) return KeyMatch{field, op};
     }
@@ -169,9 +170,11 @@ void read_search_body(QueryBuilder& b, const nlohmann::json& body) {
     if (key == "filters") {
       read_body_filters(b, value);
     } else if (key == "sort") {
-      read_string_array(b, value, ptr, [&](const std::string& p, const std::string& s) { b.add_sort(p, s); });
+      read_string_array(b, value, ptr,
+                        [&](const std::string& p, const std::string& s) { b.add_sort(p, s); });
     } else if (key == "fields") {
-      read_string_array(b, value, ptr, [&](const std::string& p, const std::string& s) { b.add_field(p, s); });
+      read_string_array(b, value, ptr,
+                        [&](const std::string& p, const std::string& s) { b.add_field(p, s); });
     } else if (key == "page" || key == "pageSize") {
       if (!value.is_number_integer()) {
         b.invalid(ptr, "invalid-value", "must be a positive integer");

@@ -36,8 +36,8 @@ bool record_fits(const Resource& resource, const nlohmann::json& record,
       return false;
     }
   }
-  bool id_expected = fields.empty() || std::find(fields.begin(), fields.end(),
-                                                 resource.id_field) != fields.end();
+  bool id_expected =
+      fields.empty() || std::find(fields.begin(), fields.end(), resource.id_field) != fields.end();
   if (id_expected && !record.contains(resource.id_field)) {
     reason = "the id field \"" + resource.id_field + "\" is missing";
     return false;

@@ -9,20 +9,28 @@ namespace bronpoort::sources {
 
 const char* field_type_name(FieldType type) {
   switch (type) {
-    case FieldType::String: return "string";
-    case FieldType::Integer: return "integer";
-    case FieldType::Number: return "number";
-    case FieldType::Boolean: return "boolean";
+    case FieldType::String:
+      return "string";
+    case FieldType::Integer:
+      return "integer";
+    case FieldType::Number:
+      return "number";
+    case FieldType::Boolean:
+      return "boolean";
   }
   return "string";
 }
 
 const char* category_name(Category c) {
   switch (c) {
-    case Category::Person: return "person";
-    case Category::Business: return "business";
-    case Category::Location: return "location";
-    case Category::Sensor: return "sensor";
+    case Category::Person:
+      return "person";
+    case Category::Business:
+      return "business";
+    case Category::Location:
+      return "location";
+    case Category::Sensor:
+      return "sensor";
   }
   return "person";
 }
@@ -90,10 +98,12 @@ void check_relations(const Registry& registry, ConfigErrors& errors) {
                           std::to_string(r) + "/relations/" + std::to_string(i);
         const Dataset* target = registry.dataset(rel.dataset);
         if (target == nullptr) {
-          errors.push_back({file, ptr + "/dataset", "no registered dataset \"" + rel.dataset + "\""});
+          errors.push_back(
+              {file, ptr + "/dataset", "no registered dataset \"" + rel.dataset + "\""});
         } else if (target->resource(rel.resource) == nullptr) {
-          errors.push_back({file, ptr + "/resource", "dataset \"" + rel.dataset +
-                                                         "\" has no resource \"" + rel.resource + "\""});
+          errors.push_back(
+              {file, ptr + "/resource",
+               "dataset \"" + rel.dataset + "\" has no resource \"" + rel.resource + "\""});
         }
       }
     }
@@ -108,7 +118,8 @@ RegistryLoad load_registry(const nlohmann::json& section, const std::string& bas
   ConfigReader r(section, where, "/sources", out.errors);
   std::string directory = r.string("directory", false).value_or("sources");
   std::string schema_directory = r.string("schemaDirectory", false).value_or("../schemas/datasets");
-  int default_page_size = static_cast<int>(r.integer("defaultPageSize", false, 1, 10000).value_or(20));
+  int default_page_size =
+      static_cast<int>(r.integer("defaultPageSize", false, 1, 10000).value_or(20));
   int max_page_size = static_cast<int>(r.integer("maxPageSize", false, 1, 10000).value_or(100));
   if (default_page_size > max_page_size) {
     r.error("/sources/defaultPageSize", "must not be larger than maxPageSize");
@@ -125,7 +136,8 @@ RegistryLoad load_registry(const nlohmann::json& section, const std::string& bas
   }
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().extension() == ".json")
+      files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   auto registry = std::make_shared<Registry>();

@@ -58,7 +58,8 @@ void read_organisation(ConfigReader& r, Organisation& org) {
     if (auto v = cr.string("email", true)) {
       org.contact.email = *v;
       static const std::regex email(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)");
-      if (!std::regex_match(*v, email)) cr.error(cr.child_pointer("email"), "must be an email address");
+      if (!std::regex_match(*v, email))
+        cr.error(cr.child_pointer("email"), "must be an email address");
     }
     if (auto v = cr.string("url", false)) {
       org.contact.url = *v;
@@ -106,7 +107,8 @@ void read_fields(ConfigReader& r, Resource& res) {
       auto it = std::find_if(res.fields.begin(), res.fields.end(),
                              [&](const Field& x) { return x.name == *name; });
       if (it == res.fields.end()) {
-        fr.error(fr.child_pointer("name"), "\"" + *name + "\" is not a property of " + res.schema_file);
+        fr.error(fr.child_pointer("name"),
+                 "\"" + *name + "\" is not a property of " + res.schema_file);
       } else if (!described.insert(*name).second) {
         fr.error(fr.child_pointer("name"), "\"" + *name + "\" is described twice");
       } else {
@@ -123,8 +125,8 @@ void read_fields(ConfigReader& r, Resource& res) {
   }
   for (const auto& f : res.fields) {
     if (described.count(f.name) == 0) {
-      r.error(r.child_pointer("fields"), "field \"" + f.name + "\" of " + res.schema_file +
-                                             " has no definition here");
+      r.error(r.child_pointer("fields"),
+              "field \"" + f.name + "\" of " + res.schema_file + " has no definition here");
     }
   }
 }
@@ -139,7 +141,8 @@ void read_relations(ConfigReader& r, Resource& res) {
     Relation rel;
     if (auto v = rr.string("field", true)) {
       rel.field = *v;
-      if (res.field(*v) == nullptr) rr.error(rr.child_pointer("field"), "\"" + *v + "\" is not a field of this resource");
+      if (res.field(*v) == nullptr)
+        rr.error(rr.child_pointer("field"), "\"" + *v + "\" is not a field of this resource");
     }
     if (auto v = rr.string("dataset", true)) rel.dataset = *v;
     if (auto v = rr.string("resource", true)) rel.resource = *v;
@@ -158,11 +161,13 @@ void read_resource(ConfigReader& r, const std::string& schema_dir, int default_p
   res.default_page_size = default_page_size;
   res.max_page_size = max_page_size;
   if (auto v = r.integer("maxPageSize", false, 1, 10000)) res.max_page_size = static_cast<int>(*v);
-  if (auto v = r.integer("defaultPageSize", false, 1, 10000)) res.default_page_size = static_cast<int>(*v);
+  if (auto v = r.integer("defaultPageSize", false, 1, 10000))
+    res.default_page_size = static_cast<int>(*v);
   if (res.default_page_size > res.max_page_size) res.default_page_size = res.max_page_size;
   if (!schema_ok) {
     // Field names are unknown without the schema; the remaining members cannot be checked.
-    for (const char* k : {"idField", "subject", "fields", "relations", "connector"}) r.member(k, false);
+    for (const char* k : {"idField", "subject", "fields", "relations", "connector"})
+      r.member(k, false);
     r.reject_unknown();
     return;
   }
@@ -189,7 +194,8 @@ void read_resource(ConfigReader& r, const std::string& schema_dir, int default_p
     if (auto v = sr.string("type", true)) {
       subject.type = *v;
       static const std::regex type_re("^[A-Z][A-Z0-9_-]{0,31}$");
-      if (!std::regex_match(*v, type_re)) sr.error(sr.child_pointer("type"), "must be an upper-case identifier type such as \"BSN\"");
+      if (!std::regex_match(*v, type_re))
+        sr.error(sr.child_pointer("type"), "must be an upper-case identifier type such as \"BSN\"");
     }
     sr.reject_unknown();
     res.subject = subject;
@@ -240,9 +246,8 @@ void read_dataset(ConfigReader& r, const std::string& schema_dir, int default_pa
 
 }  // namespace
 
-void load_source_file(const std::string& path, const std::string& schema_dir,
-                      int default_page_size, int max_page_size, Registry& registry,
-                      ConfigErrors& errors) {
+void load_source_file(const std::string& path, const std::string& schema_dir, int default_page_size,
+                      int max_page_size, Registry& registry, ConfigErrors& errors) {
   nlohmann::json doc;
   if (!read_json_file(path, doc, errors)) return;
   ConfigReader r(doc, path, "", errors);
@@ -266,8 +271,8 @@ void load_source_file(const std::string& path, const std::string& schema_dir,
       ds.organisation = org_index;
       read_dataset(dr, schema_dir, default_page_size, max_page_size, ds);
       if (!ds.id.empty() && registry.dataset(ds.id) != nullptr) {
-        errors.push_back(ConfigError{path, ptr + "/id",
-                                     "dataset \"" + ds.id + "\" is already registered"});
+        errors.push_back(
+            ConfigError{path, ptr + "/id", "dataset \"" + ds.id + "\" is already registered"});
       }
       registry.datasets.push_back(std::move(ds));
     }

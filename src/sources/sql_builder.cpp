@@ -32,10 +32,14 @@ namespace {
 const char* param_cast(const Field& f) {
   if (f.is_date) return "::date";
   switch (f.type) {
-    case FieldType::String: return "::text";
-    case FieldType::Integer: return "::bigint";
-    case FieldType::Number: return "::numeric";
-    case FieldType::Boolean: return "::boolean";
+    case FieldType::String:
+      return "::text";
+    case FieldType::Integer:
+      return "::bigint";
+    case FieldType::Number:
+      return "::numeric";
+    case FieldType::Boolean:
+      return "::boolean";
   }
   return "::text";
 }
@@ -86,11 +90,21 @@ bool where_clause(const Resource& res, const DataQuery& q, Params& params, std::
     }
     std::string col = column_expr(res, *f, true);
     switch (c.op) {
-      case FilterOp::Eq: conditions.push_back(col + " = " + params.add(*f, c.values[0])); break;
-      case FilterOp::Gt: conditions.push_back(col + " > " + params.add(*f, c.values[0])); break;
-      case FilterOp::Gte: conditions.push_back(col + " >= " + params.add(*f, c.values[0])); break;
-      case FilterOp::Lt: conditions.push_back(col + " < " + params.add(*f, c.values[0])); break;
-      case FilterOp::Lte: conditions.push_back(col + " <= " + params.add(*f, c.values[0])); break;
+      case FilterOp::Eq:
+        conditions.push_back(col + " = " + params.add(*f, c.values[0]));
+        break;
+      case FilterOp::Gt:
+        conditions.push_back(col + " > " + params.add(*f, c.values[0]));
+        break;
+      case FilterOp::Gte:
+        conditions.push_back(col + " >= " + params.add(*f, c.values[0]));
+        break;
+      case FilterOp::Lt:
+        conditions.push_back(col + " < " + params.add(*f, c.values[0]));
+        break;
+      case FilterOp::Lte:
+        conditions.push_back(col + " <= " + params.add(*f, c.values[0]));
+        break;
       case FilterOp::StartsWith:
         // starts_with() instead of LIKE: no wildcard characters to escape in the value.
         conditions.push_back("starts_with(" + column_expr(res, *f, false) + ", " +
@@ -124,7 +138,8 @@ std::optional<SqlPlan> build_sql(const Resource& resource, const DataQuery& quer
   } else {
     // Schema order, whatever order the caller named them in.
     for (const auto& f : resource.fields) {
-      if (std::find(fields.begin(), fields.end(), f.name) != fields.end()) plan.columns.push_back(&f);
+      if (std::find(fields.begin(), fields.end(), f.name) != fields.end())
+        plan.columns.push_back(&f);
     }
     if (plan.columns.size() != fields.size()) {
       error = "field selection names an unknown field";
@@ -133,7 +148,10 @@ std::optional<SqlPlan> build_sql(const Resource& resource, const DataQuery& quer
   }
   std::string select = "SELECT ";
   for (std::size_t i = 0; i < plan.columns.size(); ++i) {
-    select += (i ? ", " : "") + select_expr(resource, *plan.columns[i]);
+    // Output columns get neutral aliases: an output column named like a table column would
+    // otherwise be what ORDER BY "column" sorts on (the text form, not the typed value).
+    select += (i ? ", " : "") + select_expr(resource, *plan.columns[i]) + " AS \"c" +
+              std::to_string(i) + "\"";
   }
   std::string from = " FROM " + quote_table(resource.connector.postgres.table);
   Params params;
@@ -163,8 +181,7 @@ std::optional<SqlPlan> build_sql(const Resource& resource, const DataQuery& quer
         error = "resource has no id field";
         return std::nullopt;
       }
-      order += (order.empty() ? " ORDER BY " : ", ") +
-               column_expr(resource, *idf, true) + " ASC";
+      order += (order.empty() ? " ORDER BY " : ", ") + column_expr(resource, *idf, true) + " ASC";
     }
   }
   plan.limit = query.operation == DataOperation::Detail ? 1 : query.page_size + 1;

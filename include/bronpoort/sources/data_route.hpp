@@ -13,7 +13,8 @@ namespace bronpoort::sources {
 
 // std::monostate: not a data path (e.g. /v1/datasets or /v1/datasets/{dataset}, the catalog's);
 // RouteMatch:     a data route, with dataset, resource, operation, id_field, subject_field,
-//                 subject_type, owner_organisation, name and params filled (params["id"] for Detail);
+//                 subject_type, owner_organisation, name and params filled (params["id"] for
+//                 Detail);
 // Problem:        404 `dataset-not-found` / `resource-not-found`, or 405 `method-not-allowed`.
 using DataRouteResolution = std::variant<std::monostate, RouteMatch, Problem>;
 

@@ -21,7 +21,8 @@ std::shared_ptr<const Stage> make_fetch_stage(std::shared_ptr<const Registry> re
 // fields from ctx.result.body since the fetch):
 //   Detail:       the record
 //   List/Search:  {"_embedded": {"<resource>": [...]}, "page": n, "pageSize": n,
-//                  "total": n (when asked), "_links": {"self": {...}, "next": {...}, "prev": {...}}}
+//                  "total": n (when asked), "_links": {"self": {...}, "next": {...}, "prev":
+//                  {...}}}
 nlohmann::json data_response_body(const RequestContext& ctx);
 
 // RFC 8288 `Link` header value with rel="next"/"prev" for a List; empty when neither exists.

@@ -19,13 +19,15 @@ using QueryParse = std::variant<DataQuery, Problem>;
 // Detail: `id` (from the path) typed per the id field; only `fields` in the query string.
 // Search: everything from the JSON body; the query string must be empty.
 // Problems: 400 `invalid-query` with one invalidParams entry per mistake (codes unknown-parameter,
-// unknown-field, not-filterable, not-sortable, unknown-operator, invalid-value, page-size-too-large,
+// unknown-field, not-filterable, not-sortable, unknown-operator, invalid-value,
+// page-size-too-large,
 // ...); 400 `sensitive-in-uri` when a field whose values identify a person is in the URI (path or
 // query); 400 `invalid-body` when a search body is not a JSON object.
 QueryParse parse_data_query(const Resource& resource, const HttpRequest& request,
                             DataOperation operation, const std::string& id = {});
 
-// Converts `text` to a JSON value of `field`'s type; nullopt with `reason` set when it does not fit.
+// Converts `text` to a JSON value of `field`'s type; nullopt with `reason` set when it does not
+// fit.
 std::optional<nlohmann::json> typed_value(const Field& field, std::string_view text,
                                           std::string& reason);
 // Checks a JSON value (from a search body) against `field`'s type.

@@ -62,8 +62,8 @@ struct HttpConnectorConfig {
 };
 
 struct PostgresConnectorConfig {
-  std::string dsn;  // after ${ENV} substitution; never logged
-  std::string table;  // optionally schema-qualified: "public.cases"
+  std::string dsn;                             // after ${ENV} substitution; never logged
+  std::string table;                           // optionally schema-qualified: "public.cases"
   std::map<std::string, std::string> columns;  // field name -> column name (default: same)
   std::size_t pool_size = 4;  // connections, and threads of the connector's own pool
   std::chrono::milliseconds statement_timeout{5000};
@@ -133,7 +133,9 @@ class Registry {
   std::vector<Dataset> datasets;
 
   const Dataset* dataset(std::string_view id) const;
-  const Organisation& organisation_of(const Dataset& d) const { return organisations[d.organisation]; }
+  const Organisation& organisation_of(const Dataset& d) const {
+    return organisations[d.organisation];
+  }
   // OIN of the source holder that owns `dataset`; empty when the dataset is unknown.
   std::string owner_oin(std::string_view dataset) const;
 };
@@ -156,8 +158,7 @@ RegistryLoad load_registry(const nlohmann::json& section, const std::string& bas
 
 // Loads one source-holder file into `registry` (used by load_registry; exposed for tests and
 // check-config). Errors are appended to `errors`; relations are checked by load_registry.
-void load_source_file(const std::string& path, const std::string& schema_dir,
-                      int default_page_size, int max_page_size, Registry& registry,
-                      ConfigErrors& errors);
+void load_source_file(const std::string& path, const std::string& schema_dir, int default_page_size,
+                      int max_page_size, Registry& registry, ConfigErrors& errors);
 
 }  // namespace bronpoort::sources

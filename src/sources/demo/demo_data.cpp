@@ -16,23 +16,27 @@ class Rng {
   explicit Rng(std::uint64_t seed) : gen_(seed) {}
   std::uint64_t below(std::uint64_t n) { return gen_() % n; }
   template <typename T>
-  const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
+  const T& pick(const std::vector<T>& v) {
+    return v[below(v.size())];
+  }
 
  private:
   std::mt19937_64 gen_;
 };
 
 const std::vector<std::string> kGivenNames = {
-    "Anna", "Bram", "Daan", "Emma", "Fenna", "Finn", "Julia", "Lars", "Lotte", "Luuk", "Mila",
-    "Noah", "Sanne", "Sem", "Sophie", "Thijs", "Tess", "Jesse", "Eva", "Ruben", "Fatima", "Mohamed",
-    "Yara", "Omar", "Priya", "Wei", "Olga", "Piotr", "Ingrid", "Kees"};
+    "Anna",   "Bram",    "Daan",  "Emma", "Fenna",  "Finn",  "Julia", "Lars",  "Lotte",  "Luuk",
+    "Mila",   "Noah",    "Sanne", "Sem",  "Sophie", "Thijs", "Tess",  "Jesse", "Eva",    "Ruben",
+    "Fatima", "Mohamed", "Yara",  "Omar", "Priya",  "Wei",   "Olga",  "Piotr", "Ingrid", "Kees"};
 const std::vector<std::string> kFamilyNames = {
-    "de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Janssen", "Visser",
-    "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks",
-    "van Leeuwen", "Dekker", "Brouwer", "El Amrani", "Yilmaz", "Nguyen", "Kowalski", "Öztürk"};
+    "de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker",   "Janssen",
+    "Visser",  "Smit",   "Meijer",   "de Boer",      "Mulder",   "de Groot", "Bos",
+    "Vos",     "Peters", "Hendriks", "van Leeuwen",  "Dekker",   "Brouwer",  "El Amrani",
+    "Yilmaz",  "Nguyen", "Kowalski", "Öztürk"};
 const std::vector<std::string> kStreets = {
-    "Kerkstraat", "Schoolstraat", "Molenweg", "Dorpsstraat", "Stationsweg", "Julianastraat",
-    "Beatrixlaan", "Parallelweg", "Nieuwstraat", "Markt", "Lindelaan", "Eikenlaan", "Havenkade"};
+    "Kerkstraat",    "Schoolstraat", "Molenweg",    "Dorpsstraat", "Stationsweg",
+    "Julianastraat", "Beatrixlaan",  "Parallelweg", "Nieuwstraat", "Markt",
+    "Lindelaan",     "Eikenlaan",    "Havenkade"};
 struct City {
   const char* name;
   const char* code;  // municipality code, 4 digits
@@ -44,11 +48,11 @@ const std::vector<City> kCities = {
     {"Utrecht", "0344", 3511, 52.0907, 5.1214},   {"Den Haag", "0518", 2511, 52.0705, 4.3007},
     {"Groningen", "0014", 9711, 53.2194, 6.5665}, {"Eindhoven", "0772", 5611, 51.4416, 5.4697},
     {"Zwolle", "0193", 8011, 52.5168, 6.0830},    {"Demostad", "0999", 7411, 52.2500, 6.1600}};
-const std::vector<std::string> kSbi = {"4711", "5610", "6201", "6920", "8610", "4120", "4941",
-                                       "8559", "9602", "4778", "7022", "1071"};
-const std::vector<std::string> kBizWords = {"Noord", "Zon", "Polder", "Tulp", "Delta", "Molen",
-                                            "Haven", "Duin", "Kanaal", "Lely", "Brug", "Linde"};
-const std::vector<std::string> kBizKinds = {"Bakkerij", "Advies", "Techniek", "Zorg", "Bouw",
+const std::vector<std::string> kSbi = {"4711", "5610", "6201", "6920", "8610", "4120",
+                                       "4941", "8559", "9602", "4778", "7022", "1071"};
+const std::vector<std::string> kBizWords = {"Noord", "Zon",  "Polder", "Tulp", "Delta", "Molen",
+                                            "Haven", "Duin", "Kanaal", "Lely", "Brug",  "Linde"};
+const std::vector<std::string> kBizKinds = {"Bakkerij",  "Advies",   "Techniek", "Zorg",  "Bouw",
                                             "Logistiek", "Software", "Kapsalon", "Handel"};
 const std::vector<std::string> kViruses = {"SARS-CoV-2", "RSV", "Influenza-A"};
 
@@ -109,9 +113,11 @@ DemoData generate(const DemoOptions& options) {
                   static_cast<char>('A' + rng.below(26)), static_cast<char>('A' + rng.below(26)));
     double lat = c.lat + (static_cast<double>(rng.below(20001)) - 10000) / 250000.0;
     double lon = c.lon + (static_cast<double>(rng.below(20001)) - 10000) / 150000.0;
-    data.addresses.records.push_back({{"addressId", id}, {"street", rng.pick(kStreets)},
+    data.addresses.records.push_back({{"addressId", id},
+                                      {"street", rng.pick(kStreets)},
                                       {"houseNumber", 1 + static_cast<int>(rng.below(300))},
-                                      {"postcode", pc}, {"city", c.name},
+                                      {"postcode", pc},
+                                      {"city", c.name},
                                       {"latitude", std::round(lat * 1e6) / 1e6},
                                       {"longitude", std::round(lon * 1e6) / 1e6}});
   }
@@ -123,9 +129,12 @@ DemoData generate(const DemoOptions& options) {
     if (!passes_eleven_test(bsn)) continue;
     const auto& addr = data.addresses.records[rng.below(n_addresses)];
     data.persons.records.push_back(
-        {{"bsn", bsn}, {"givenName", rng.pick(kGivenNames)}, {"familyName", rng.pick(kFamilyNames)},
+        {{"bsn", bsn},
+         {"givenName", rng.pick(kGivenNames)},
+         {"familyName", rng.pick(kFamilyNames)},
          {"birthDate", date_string(kDay1930 + static_cast<int>(rng.below(80 * 365)))},
-         {"addressId", addr["addressId"]}, {"municipality", addr["city"]}});
+         {"addressId", addr["addressId"]},
+         {"municipality", addr["city"]}});
   }
   data.businesses.id_field = "kvkNumber";
   std::size_t n_businesses = std::max<std::size_t>(100, options.persons / 10);
@@ -134,15 +143,16 @@ DemoData generate(const DemoOptions& options) {
     data.businesses.records.push_back(
         {{"kvkNumber", std::to_string(10000000 + i * 7)},
          {"name", rng.pick(kBizWords) + " " + rng.pick(kBizKinds) + " B.V."},
-         {"sbiCode", rng.pick(kSbi)}, {"addressId", addr["addressId"]},
+         {"sbiCode", rng.pick(kSbi)},
+         {"addressId", addr["addressId"]},
          {"foundedDate", date_string(kDay1930 + 20000 + static_cast<int>(rng.below(14000)))}});
   }
   data.measurements.id_field = "measurementId";
   for (int plant = 1; plant <= 20; ++plant) {
     char pid[48];
     std::snprintf(pid, sizeof pid, "RWZI-%03d", plant);
-    std::string pname = std::string("RWZI ") + kCities[plant % kCities.size()].name + " " +
-                        std::to_string(plant);
+    std::string pname =
+        std::string("RWZI ") + kCities[plant % kCities.size()].name + " " + std::to_string(plant);
     for (int day = 0; day < 365; ++day) {
       std::string date = date_string(kDay2025 + day);
       for (const auto& virus : kViruses) {
@@ -151,9 +161,12 @@ DemoData generate(const DemoOptions& options) {
         // A seasonal wave plus noise, in particles per ml.
         double season = 1.0 + std::cos((day - 30 * (plant % 3)) / 365.0 * 2 * 3.14159265);
         double value = std::round((season * 400 + static_cast<double>(rng.below(200))) * 10) / 10;
-        data.measurements.records.push_back({{"measurementId", mid}, {"plantId", pid},
-                                             {"plantName", pname}, {"date", date},
-                                             {"virus", virus}, {"concentration", value}});
+        data.measurements.records.push_back({{"measurementId", mid},
+                                             {"plantId", pid},
+                                             {"plantName", pname},
+                                             {"date", date},
+                                             {"virus", virus},
+                                             {"concentration", value}});
       }
     }
   }
@@ -168,14 +181,13 @@ std::string debt_cases_sql(const DemoData& data, std::size_t cases, std::uint64_
   for (std::size_t i = 0; i < cases; ++i) {
     const auto& p = data.persons.records[rng.below(data.persons.records.size())];
     char line[512];
-    std::snprintf(line, sizeof line,
-                  "INSERT INTO debt.cases VALUES ('DA-%06zu', '%s', '%s', '%s', '%s', %llu.%02llu);\n",
-                  i + 1, p["bsn"].get<std::string>().c_str(),
-                  p["municipality"].get<std::string>().c_str(),
-                  date_string(kDay2025 - 1500 + static_cast<int>(rng.below(1800))).c_str(),
-                  statuses[rng.below(3)].c_str(),
-                  static_cast<unsigned long long>(500 + rng.below(60000)),
-                  static_cast<unsigned long long>(rng.below(100)));
+    std::snprintf(
+        line, sizeof line,
+        "INSERT INTO debt.cases VALUES ('DA-%06zu', '%s', '%s', '%s', '%s', %llu.%02llu);\n", i + 1,
+        p["bsn"].get<std::string>().c_str(), p["municipality"].get<std::string>().c_str(),
+        date_string(kDay2025 - 1500 + static_cast<int>(rng.below(1800))).c_str(),
+        statuses[rng.below(3)].c_str(), static_cast<unsigned long long>(500 + rng.below(60000)),
+        static_cast<unsigned long long>(rng.below(100)));
     sql += line;
   }
   return sql;

@@ -64,15 +64,16 @@ QueryAnswer run_query(const DemoTable& table, const nlohmann::json& q) {
     }
     const auto& sort = q.at("sort");
     if (!sort.empty()) {
-      std::stable_sort(hits.begin(), hits.end(), [&](const nlohmann::json* a, const nlohmann::json* b) {
-        for (const auto& k : sort) {
-          const auto& f = k.at("field").get_ref<const std::string&>();
-          bool ok = false;
-          int c = compare(a->value(f, nlohmann::json()), b->value(f, nlohmann::json()), ok);
-          if (c != 0) return k.at("descending").get<bool>() ? c > 0 : c < 0;
-        }
-        return false;
-      });
+      std::stable_sort(
+          hits.begin(), hits.end(), [&](const nlohmann::json* a, const nlohmann::json* b) {
+            for (const auto& k : sort) {
+              const auto& f = k.at("field").get_ref<const std::string&>();
+              bool ok = false;
+              int c = compare(a->value(f, nlohmann::json()), b->value(f, nlohmann::json()), ok);
+              if (c != 0) return k.at("descending").get<bool>() ? c > 0 : c < 0;
+            }
+            return false;
+          });
     }
     auto offset = q.at("offset").get<std::size_t>();
     auto limit = q.at("limit").get<std::size_t>();

@@ -137,8 +137,9 @@ class Session : public std::enable_shared_from_this<Session> {
       close();
     } else if (f.mode == "http-garbage") {
       auto junk = std::make_shared<std::string>("NOT HTTP AT ALL\r\n\r\n");
-      asio::async_write(stream_.socket(), asio::buffer(*junk),
-                        [self = shared_from_this(), junk](beast::error_code, std::size_t) { self->close(); });
+      asio::async_write(
+          stream_.socket(), asio::buffer(*junk),
+          [self = shared_from_this(), junk](beast::error_code, std::size_t) { self->close(); });
     } else if (f.mode == "garbage") {
       Response res{http::status::ok, v};
       res.set(http::field::content_type, "application/json");
@@ -149,7 +150,9 @@ class Session : public std::enable_shared_from_this<Session> {
     } else if (f.mode == "oversized") {
       Response res{http::status::ok, v};
       res.set(http::field::content_type, "application/json");
-      res.body() = "{\"items\": [], \"padding\": \"" + std::string(16 << 20, 'x') + "\"}";
+      static const std::string padding =
+          "{\"items\": [], \"padding\": \"" + std::string(16 << 20, 'x') + "\"}";
+      res.body() = padding;
       send(std::move(res));
     } else {  // error500
       send(json_response(500, {{"error", "simulated failure"}}, v));
@@ -160,10 +163,11 @@ class Session : public std::enable_shared_from_this<Session> {
     res.keep_alive(req_.keep_alive());
     res.prepare_payload();
     auto sp = std::make_shared<Response>(std::move(res));
-    http::async_write(stream_, *sp, [self = shared_from_this(), sp](beast::error_code ec, std::size_t) {
-      if (ec || !sp->keep_alive()) return self->close();
-      self->read();
-    });
+    http::async_write(stream_, *sp,
+                      [self = shared_from_this(), sp](beast::error_code ec, std::size_t) {
+                        if (ec || !sp->keep_alive()) return self->close();
+                        self->read();
+                      });
   }
 
   void close() {
@@ -181,11 +185,11 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 void accept(tcp::acceptor& acceptor, asio::io_context& io, std::shared_ptr<Shared> shared) {
-  acceptor.async_accept(asio::make_strand(io), [&acceptor, &io, shared](beast::error_code ec,
-                                                                         tcp::socket socket) {
-    if (!ec) std::make_shared<Session>(std::move(socket), shared)->start();
-    if (acceptor.is_open()) accept(acceptor, io, shared);
-  });
+  acceptor.async_accept(asio::make_strand(io),
+                        [&acceptor, &io, shared](beast::error_code ec, tcp::socket socket) {
+                          if (!ec) std::make_shared<Session>(std::move(socket), shared)->start();
+                          if (acceptor.is_open()) accept(acceptor, io, shared);
+                        });
 }
 
 }  // namespace

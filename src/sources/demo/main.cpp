@@ -54,8 +54,10 @@ int main(int argc, char** argv) {
         server_options.fault.mode = spec.substr(0, c1);
         if (c1 != std::string::npos) {
           auto c2 = spec.find(':', c1 + 1);
-          server_options.fault.path = spec.substr(c1 + 1, c2 == std::string::npos ? c2 : c2 - c1 - 1);
-          if (c2 != std::string::npos) server_options.fault.delay_ms = std::stoi(spec.substr(c2 + 1));
+          server_options.fault.path =
+              spec.substr(c1 + 1, c2 == std::string::npos ? c2 : c2 - c1 - 1);
+          if (c2 != std::string::npos)
+            server_options.fault.delay_ms = std::stoi(spec.substr(c2 + 1));
         }
       } else {
         return usage();
@@ -65,7 +67,8 @@ int main(int argc, char** argv) {
     std::cerr << "bronpoort-demo-source: " << e.what() << "\n";
     return usage();
   }
-  auto data = std::make_shared<const bronpoort::demo::DemoData>(bronpoort::demo::generate(data_options));
+  auto data =
+      std::make_shared<const bronpoort::demo::DemoData>(bronpoort::demo::generate(data_options));
   if (debt_cases >= 0) {
     std::cout << bronpoort::demo::debt_cases_sql(*data, static_cast<std::size_t>(debt_cases),
                                                  data_options.seed);

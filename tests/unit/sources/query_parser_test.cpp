@@ -103,11 +103,10 @@ TEST_F(QueryParserTest, NamesEveryBadParameter) {
   EXPECT_EQ(p.code, "invalid-query");
   std::vector<std::pair<std::string, std::string>> got;
   for (const auto& ip : p.invalid_params) got.emplace_back(ip.name, ip.code);
-  EXPECT_EQ(got, (std::vector<std::pair<std::string, std::string>>{
-                     {"colour", "unknown-parameter"},
-                     {"houseNumber", "invalid-value"},
-                     {"sort", "unknown-field"},
-                     {"page", "invalid-value"}}))
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, std::string>>{{"colour", "unknown-parameter"},
+                                                                   {"houseNumber", "invalid-value"},
+                                                                   {"sort", "unknown-field"},
+                                                                   {"page", "invalid-value"}}))
       << p.to_json("", "");
 }
 
@@ -118,12 +117,14 @@ TEST_F(QueryParserTest, RefusesAFilterOnAFieldNotDeclaredFilterable) {
 }
 
 TEST_F(QueryParserTest, RefusesStartsWithOnANumber) {
-  auto p = refused(parse_data_query(*addresses_, get("houseNumberStartsWith=1"), DataOperation::List));
+  auto p =
+      refused(parse_data_query(*addresses_, get("houseNumberStartsWith=1"), DataOperation::List));
   EXPECT_EQ(p.invalid_params[0].code, "unsupported-operator");
 }
 
 TEST_F(QueryParserTest, RefusesAnImpossibleDate) {
-  auto p = refused(parse_data_query(*persons_, get("birthDateGte=2023-02-29"), DataOperation::List));
+  auto p =
+      refused(parse_data_query(*persons_, get("birthDateGte=2023-02-29"), DataOperation::List));
   EXPECT_EQ(p.invalid_params[0].name, "birthDateGte");
   EXPECT_EQ(p.invalid_params[0].code, "invalid-value");
 }
@@ -156,13 +157,12 @@ TEST_F(QueryParserTest, TypesTheDetailIdAndAllowsOnlyFields) {
 }
 
 TEST_F(QueryParserTest, AcceptsABsnInASearchBody) {
-  auto q = ok(parse_data_query(
-      *persons_,
-      post(R"({"filters": {"bsn": {"in": ["123456782", "111222333"]},
+  auto q =
+      ok(parse_data_query(*persons_, post(R"({"filters": {"bsn": {"in": ["123456782", "111222333"]},
                             "birthDate": {"gte": "1980-01-01", "lt": "1990-01-01"}},
                "sort": ["-birthDate"], "fields": ["bsn", "familyName"], "page": 2,
                "pageSize": 10, "includeTotal": true})"),
-      DataOperation::Search));
+                          DataOperation::Search));
   ASSERT_EQ(q.filters.size(), 3u);
   EXPECT_EQ(q.filters[0].field, "birthDate");  // object members come in key order
   EXPECT_EQ(q.filters[2].field, "bsn");
@@ -180,8 +180,8 @@ TEST_F(QueryParserTest, NamesTheBodyPointerOfABadSearch) {
       DataOperation::Search));
   std::vector<std::string> names;
   for (const auto& ip : p.invalid_params) names.push_back(ip.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"/filters/city/like", "/filters/houseNumber/eq",
-                                             "/limit"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"/filters/city/like", "/filters/houseNumber/eq", "/limit"}));
 }
 
 TEST_F(QueryParserTest, RefusesASearchBodyThatIsNotAnObject) {

@@ -41,8 +41,9 @@ TEST(SourceRegistry, LoadsTheDemoRegistrations) {
 class BrokenRegistration : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("bronpoort-sources-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("bronpoort-sources-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "sources");
     fs::create_directories(dir_ / "schemas");

@@ -33,8 +33,9 @@ TEST_F(SqlBuilderTest, ListsWithStableOrderAndOneExtraRow) {
   q.page_size = 10;
   auto plan = build(q);
   EXPECT_EQ(plan.select.text,
-            "SELECT \"bsn\"::text, \"case_id\"::text, \"debt_amount\"::text, "
-            "\"municipality\"::text, to_char(\"opened_date\", 'YYYY-MM-DD'), \"status\"::text "
+            "SELECT \"bsn\"::text AS \"c0\", \"case_id\"::text AS \"c1\", \"debt_amount\"::text "
+            "AS \"c2\", \"municipality\"::text AS \"c3\", to_char(\"opened_date\", 'YYYY-MM-DD') "
+            "AS \"c4\", \"status\"::text AS \"c5\" "
             "FROM \"debt\".\"cases\" ORDER BY \"case_id\" COLLATE \"C\" ASC "
             "LIMIT $1::bigint OFFSET $2::bigint");
   EXPECT_EQ(plan.select.params, (std::vector<std::string>{"11", "20"}));
@@ -53,7 +54,8 @@ TEST_F(SqlBuilderTest, FiltersSortsAndCountsWithParameters) {
   q.include_total = true;
   auto plan = build(q, {"caseId", "status"});
   EXPECT_EQ(plan.select.text,
-            "SELECT \"case_id\"::text, \"status\"::text FROM \"debt\".\"cases\" WHERE "
+            "SELECT \"case_id\"::text AS \"c0\", \"status\"::text AS \"c1\" FROM "
+            "\"debt\".\"cases\" WHERE "
             "\"municipality\" COLLATE \"C\" IN ($1::text, $2::text) AND \"opened_date\" >= "
             "$3::date AND \"debt_amount\" < $4::numeric AND starts_with(\"case_id\", $5::text) "
             "ORDER BY \"opened_date\" DESC, \"case_id\" COLLATE \"C\" ASC "
@@ -102,8 +104,9 @@ TEST_F(SqlBuilderTest, QuotesHostileIdentifiersFromTheRegistry) {
   std::string error;
   auto plan = build_sql(r, q, {}, error);
   ASSERT_TRUE(plan) << error;
-  EXPECT_NE(plan->select.text.find("\"weird\"\"col\"::text"), std::string::npos);
-  EXPECT_NE(plan->select.text.find("ORDER BY \"weird\"\"col\" COLLATE \"C\" ASC"), std::string::npos);
+  EXPECT_NE(plan->select.text.find("\"weird\"\"col\"::text AS \"c0\""), std::string::npos);
+  EXPECT_NE(plan->select.text.find("ORDER BY \"weird\"\"col\" COLLATE \"C\" ASC"),
+            std::string::npos);
 }
 
 TEST_F(SqlBuilderTest, RefusesFieldsTheResourceDoesNotHave) {

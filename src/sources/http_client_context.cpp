@@ -1,0 +1,43 @@
+// The I/O threads shared by every HTTP upstream pool of a SourceRuntime.
+#include "http_connector.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <algorithm>
+#include <thread>
+#include <vector>
+
+namespace bronpoort::sources {
+
+namespace asio = boost::asio;
+
+struct HttpClientContext::Impl {
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
+  std::vector<std::thread> threads;
+};
+
+HttpClientContext::HttpClientContext(std::size_t threads) : impl_(std::make_unique<Impl>()) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) {
+    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  }
+}
+
+HttpClientContext::~HttpClientContext() {
+  stop();
+}
+
+void HttpClientContext::stop() {
+  impl_->work.reset();
+  impl_->io.stop();
+  for (auto& t : impl_->threads) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void* HttpClientContext::io() {
+  return &impl_->io;
+}
+
+}  // namespace bronpoort::sources

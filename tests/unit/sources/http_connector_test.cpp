@@ -1,0 +1,225 @@
+// The HTTP connector against the real demo source process: queries, paging, detail, and every
+// upstream fault mapped to its stated status.
+#include "registry_fixture.hpp"
+#include "source_fixtures.hpp"
+
+#include <bronpoort/sources/runtime.hpp>
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace bronpoort::sources {
+namespace {
+
+using testing::fetch_and_wait;
+using testing::make_request;
+
+// The demo registry with every HTTP connector pointed at the test's demo source.
+std::shared_ptr<const Registry> registry_on_port(int port, int read_timeout_ms = 5000) {
+  auto reg = std::make_shared<Registry>(*testing::demo_registry());
+  for (auto& ds : reg->datasets) {
+    for (auto& res : ds.resources) {
+      if (res.connector.kind != ConnectorConfig::Kind::Http) continue;
+      res.connector.http.port = std::to_string(port);
+      res.connector.http.read_timeout = std::chrono::milliseconds(read_timeout_ms);
+      res.connector.http.max_response_bytes = 1 << 20;
+    }
+  }
+  return reg;
+}
+
+class HttpConnectorTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { demo_ = new testing::DemoSourceProcess(2000); }
+  static void TearDownTestSuite() {
+    delete demo_;
+    demo_ = nullptr;
+  }
+  void SetUp() override {
+    ASSERT_TRUE(demo_->running());
+    demo_->set_fault("none");
+    registry_ = registry_on_port(demo_->port(), 1500);
+    runtime_ = std::make_unique<SourceRuntime>();
+  }
+  void TearDown() override { demo_->set_fault("none"); }
+  const Resource* resource(const std::string& ds, const std::string& res) {
+    return registry_->dataset(ds)->resource(res);
+  }
+  FetchOutcome fetch(const Resource* res, DataQuery q) {
+    auto connector = runtime_->connector_for(*res);
+    return fetch_and_wait(*connector, make_request(registry_, res, std::move(q)));
+  }
+  static DataQuery list(int page_size, int page = 1) {
+    DataQuery q;
+    q.page_size = page_size;
+    q.page = page;
+    return q;
+  }
+
+  static testing::DemoSourceProcess* demo_;
+  std::shared_ptr<const Registry> registry_;
+  std::unique_ptr<SourceRuntime> runtime_;
+};
+
+testing::DemoSourceProcess* HttpConnectorTest::demo_ = nullptr;
+
+TEST_F(HttpConnectorTest, ListsWithFilterSortPagingAndTotal) {
+  DataQuery q = list(5);
+  q.filters.push_back({"city", FilterOp::Eq, {"Utrecht"}, "city"});
+  q.filters.push_back({"houseNumber", FilterOp::Gte, {100}, "houseNumberGte"});
+  q.sort.push_back({"houseNumber", true});
+  q.include_total = true;
+  auto out = fetch(resource("addresses", "addresses"), q);
+  ASSERT_FALSE(out.problem) << out.problem->detail;
+  ASSERT_EQ(out.body.size(), 5u);
+  EXPECT_TRUE(out.has_next);
+  ASSERT_TRUE(out.total);
+  EXPECT_GT(*out.total, 5);
+  int last = 1000000;
+  for (const auto& r : out.body) {
+    EXPECT_EQ(r["city"], "Utrecht");
+    EXPECT_GE(r["houseNumber"].get<int>(), 100);
+    EXPECT_LE(r["houseNumber"].get<int>(), last);
+    last = r["houseNumber"].get<int>();
+  }
+}
+
+TEST_F(HttpConnectorTest, PagesFollowEachOtherWithoutOverlap) {
+  const Resource* persons = resource("persons", "persons");
+  DataQuery q = list(50);
+  q.sort.push_back({"birthDate", false});
+  auto p1 = fetch(persons, q);
+  q.page = 2;
+  auto p2 = fetch(persons, q);
+  ASSERT_FALSE(p1.problem);
+  ASSERT_FALSE(p2.problem);
+  std::set<std::string> ids;
+  for (const auto& r : p1.body) ids.insert(r["bsn"].get<std::string>());
+  for (const auto& r : p2.body) EXPECT_TRUE(ids.insert(r["bsn"].get<std::string>()).second);
+  EXPECT_LE(p1.body.back()["birthDate"].get<std::string>(),
+            p2.body.front()["birthDate"].get<std::string>());
+}
+
+TEST_F(HttpConnectorTest, LastPageHasNoNext) {
+  DataQuery q = list(100);
+  q.filters.push_back({"plantId", FilterOp::Eq, {"RWZI-001"}, "plantId"});
+  q.filters.push_back({"virus", FilterOp::In, {"RSV"}, "virusIn"});
+  q.filters.push_back({"date", FilterOp::StartsWith, {"2025-01"}, "dateStartsWith"});
+  auto out = fetch(resource("sewage-surveillance", "measurements"), q);
+  ASSERT_FALSE(out.problem);
+  EXPECT_EQ(out.body.size(), 31u);
+  EXPECT_FALSE(out.has_next);
+}
+
+TEST_F(HttpConnectorTest, FetchesOneRecordAndSelectsFields) {
+  const Resource* addresses = resource("addresses", "addresses");
+  auto first = fetch(addresses, list(1));
+  ASSERT_FALSE(first.problem);
+  DataQuery q;
+  q.operation = DataOperation::Detail;
+  q.id = first.body[0]["addressId"].get<std::string>();
+  q.fields = {"street", "addressId"};
+  auto out = fetch(addresses, q);
+  ASSERT_FALSE(out.problem);
+  EXPECT_EQ(out.body["addressId"], q.id);
+  EXPECT_EQ(out.body.size(), 2u);
+}
+
+TEST_F(HttpConnectorTest, AnswersNotFoundForAnUnknownId) {
+  DataQuery q;
+  q.operation = DataOperation::Detail;
+  q.id = "0000000000000000/../../etc";
+  auto out = fetch(resource("addresses", "addresses"), q);
+  ASSERT_TRUE(out.problem);
+  EXPECT_EQ(out.problem->status, 404);
+  EXPECT_EQ(out.problem->code, "record-not-found");
+}
+
+TEST_F(HttpConnectorTest, SearchesByBsnInTheBody) {
+  const Resource* persons = resource("persons", "persons");
+  auto first = fetch(persons, list(3));
+  ASSERT_FALSE(first.problem);
+  DataQuery q = list(10);
+  q.operation = DataOperation::Search;
+  q.filters.push_back({"bsn", FilterOp::Eq, {first.body[1]["bsn"]}, "/filters/bsn/eq"});
+  auto out = fetch(persons, q);
+  ASSERT_FALSE(out.problem);
+  ASSERT_EQ(out.body.size(), 1u);
+  EXPECT_EQ(out.body[0], first.body[1]);
+}
+
+struct FaultCase {
+  const char* mode;
+  int status;
+  const char* code;
+};
+
+class HttpFaultTest : public HttpConnectorTest, public ::testing::WithParamInterface<FaultCase> {};
+
+TEST_P(HttpFaultTest, MapsTheUpstreamFault) {
+  demo_->set_fault(GetParam().mode, "/bag", 4000);
+  auto out = fetch(resource("addresses", "addresses"), list(5));
+  ASSERT_TRUE(out.problem) << out.body.dump().substr(0, 200);
+  EXPECT_EQ(out.problem->status, GetParam().status);
+  EXPECT_EQ(out.problem->code, GetParam().code);
+  // Other upstream paths and, once the fault is gone, this one, keep working.
+  auto other = fetch(resource("businesses", "businesses"), list(5));
+  EXPECT_FALSE(other.problem);
+  demo_->set_fault("none");
+  auto again = fetch(resource("addresses", "addresses"), list(5));
+  EXPECT_FALSE(again.problem) << again.problem->code;
+}
+
+INSTANTIATE_TEST_SUITE_P(Faults, HttpFaultTest,
+                         ::testing::Values(FaultCase{"slow", 504, "source-timeout"},
+                                           FaultCase{"garbage", 502, "source-invalid-response"},
+                                           FaultCase{"invalid", 502, "source-invalid-response"},
+                                           FaultCase{"oversized", 502, "source-response-too-large"},
+                                           FaultCase{"error500", 502, "source-error"},
+                                           FaultCase{"reset", 502, "source-unavailable"},
+                                           FaultCase{"http-garbage", 502,
+                                                     "source-invalid-response"}),
+                         [](const auto& param_info) {
+                           std::string n = param_info.param.mode;
+                           n.erase(std::remove(n.begin(), n.end(), '-'), n.end());
+                           return n;
+                         });
+
+TEST(HttpUpstreamDown, AnswersUnavailableAndRecoversWhenItReturns) {
+  auto demo = std::make_unique<testing::DemoSourceProcess>(500);
+  ASSERT_TRUE(demo->running());
+  int port = demo->port();
+  auto registry = registry_on_port(port);
+  const Resource* res = registry->dataset("addresses")->resource("addresses");
+  SourceRuntime runtime;
+  auto connector = runtime.connector_for(*res);
+  DataQuery q;
+  q.page_size = 3;
+  EXPECT_FALSE(fetch_and_wait(*connector, make_request(registry, res, q)).problem);
+  demo->kill();
+  auto down = fetch_and_wait(*connector, make_request(registry, res, q));
+  ASSERT_TRUE(down.problem);
+  EXPECT_EQ(down.problem->status, 502);
+  EXPECT_EQ(down.problem->code, "source-unavailable");
+  demo = std::make_unique<testing::DemoSourceProcess>(500, port);
+  ASSERT_TRUE(demo->running());
+  auto back = fetch_and_wait(*connector, make_request(registry, res, q));
+  EXPECT_FALSE(back.problem) << back.problem->code;
+}
+
+TEST(HttpUpstreamDown, TimesOutConnectingToABlackHole) {
+  auto reg = std::make_shared<Registry>(*registry_on_port(9));
+  auto& addresses = const_cast<Resource&>(*reg->dataset("addresses")->resource("addresses"));
+  auto& http = addresses.connector.http;
+  http.host = "10.255.255.1";  // not routed: the connect never completes
+  http.connect_timeout = std::chrono::milliseconds(200);
+  const Resource* res = &addresses;
+  SourceRuntime runtime;
+  auto out = fetch_and_wait(*runtime.connector_for(*res), make_request(reg, res, DataQuery{}));
+  ASSERT_TRUE(out.problem);
+  EXPECT_TRUE(out.problem->status == 504 || out.problem->status == 502) << out.problem->status;
+}
+
+}  // namespace
+}  // namespace bronpoort::sources

@@ -1,0 +1,156 @@
+// The PostgreSQL connector against a real database: queries through generated SQL, hostile values
+// as plain data, the same answers as the HTTP connector for the same records, and faults
+// (database unreachable, connections killed, statement timeout) mapped to their status.
+#include "registry_fixture.hpp"
+#include "source_fixtures.hpp"
+
+#include <bronpoort/sources/runtime.hpp>
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace bronpoort::sources {
+namespace {
+
+using testing::fetch_and_wait;
+using testing::make_request;
+
+constexpr const char* kCasesTable = R"SQL(
+  CREATE SCHEMA debt;
+  CREATE TABLE debt.cases (case_id text PRIMARY KEY, bsn char(9) NOT NULL,
+    municipality text NOT NULL, opened_date date NOT NULL, status text NOT NULL,
+    debt_amount numeric(12, 2) NOT NULL);
+  INSERT INTO debt.cases
+    SELECT 'DA-' || lpad(i::text, 6, '0'), lpad((100000000 + i)::text, 9, '0'),
+           CASE WHEN i % 3 = 0 THEN 'Demostad' WHEN i % 3 = 1 THEN 'Zwolle' ELSE 'o''Brien; --' END,
+           DATE '2024-01-01' + i, CASE WHEN i % 2 = 0 THEN 'open' ELSE 'closed' END, i * 10.5
+    FROM generate_series(1, 250) AS i;
+  CREATE VIEW debt.slow_cases AS SELECT * FROM debt.cases WHERE (SELECT true FROM pg_sleep(0.3));
+)SQL";
+
+class PostgresConnectorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    BRONPOORT_REQUIRE_PG_OR_SKIP();
+    db_ = std::make_unique<testing::PgTestDatabase>();
+    db_->exec(kCasesTable);
+    registry_ = with_dsn(db_->dsn());
+    runtime_ = std::make_unique<SourceRuntime>();
+  }
+  std::shared_ptr<const Registry> with_dsn(const std::string& dsn,
+                                           const std::string& table = "debt.cases",
+                                           int statement_timeout_ms = 5000) {
+    auto reg = std::make_shared<Registry>(*testing::demo_registry());
+    auto& c = const_cast<Resource*>(reg->dataset("debt-assistance")->resource("cases"))->connector;
+    c.postgres.dsn = dsn;
+    c.postgres.table = table;
+    c.postgres.statement_timeout = std::chrono::milliseconds(statement_timeout_ms);
+    return reg;
+  }
+  FetchOutcome fetch(const std::shared_ptr<const Registry>& reg, DataQuery q) {
+    const Resource* res = reg->dataset("debt-assistance")->resource("cases");
+    return fetch_and_wait(*runtime_->connector_for(*res), make_request(reg, res, std::move(q)));
+  }
+  FetchOutcome fetch(DataQuery q) { return fetch(registry_, std::move(q)); }
+
+  std::unique_ptr<testing::PgTestDatabase> db_;
+  std::shared_ptr<const Registry> registry_;
+  std::unique_ptr<SourceRuntime> runtime_;
+};
+
+TEST_F(PostgresConnectorTest, ListsFilteredSortedPagesWithTotal) {
+  DataQuery q;
+  q.page_size = 10;
+  q.page = 2;
+  q.filters.push_back({"municipality", FilterOp::In, {"Demostad", "Zwolle"}, "municipalityIn"});
+  q.filters.push_back({"openedDate", FilterOp::Gte, {"2024-02-01"}, "openedDateGte"});
+  q.sort.push_back({"debtAmount", true});
+  q.include_total = true;
+  auto out = fetch(q);
+  ASSERT_FALSE(out.problem) << out.problem->detail;
+  ASSERT_EQ(out.body.size(), 10u);
+  EXPECT_TRUE(out.has_next);
+  ASSERT_TRUE(out.total);
+  // Days 31..250 (opened 2024-02-01 onwards), minus every third-but-one (the hostile name).
+  EXPECT_EQ(*out.total, 147);
+  double prev = 1e9;
+  for (const auto& r : out.body) {
+    EXPECT_NE(r["municipality"], "o'Brien; --");
+    EXPECT_GE(r["openedDate"].get<std::string>(), "2024-02-01");
+    EXPECT_TRUE(r["debtAmount"].is_number());
+    EXPECT_LT(r["debtAmount"].get<double>(), prev);
+    prev = r["debtAmount"].get<double>();
+  }
+  // Page 1 holds cases 250, 249, 247, 246, 244, 243, 241, 240, 238, 237 (not i % 3 == 2).
+  EXPECT_DOUBLE_EQ(out.body[0]["debtAmount"].get<double>(), 235 * 10.5);
+}
+
+TEST_F(PostgresConnectorTest, TreatsHostileValuesAsData) {
+  DataQuery q;
+  q.filters.push_back({"municipality", FilterOp::Eq, {"o'Brien; --"}, "municipality"});
+  q.include_total = true;
+  auto out = fetch(q);
+  ASSERT_FALSE(out.problem);
+  EXPECT_EQ(*out.total, 83);
+  DataQuery evil;
+  evil.filters.push_back(
+      {"status", FilterOp::StartsWith, {"%' OR 1=1; DROP TABLE debt.cases; --"}, "s"});
+  auto none = fetch(evil);
+  ASSERT_FALSE(none.problem);
+  EXPECT_TRUE(none.body.empty());
+  DataQuery all;
+  all.include_total = true;
+  EXPECT_EQ(*fetch(all).total, 250);  // the table is still there
+}
+
+TEST_F(PostgresConnectorTest, FetchesOneRecordOrNotFound) {
+  DataQuery q;
+  q.operation = DataOperation::Detail;
+  q.id = "DA-000007";
+  q.fields = {"caseId", "status"};
+  auto out = fetch(q);
+  ASSERT_FALSE(out.problem);
+  EXPECT_EQ(out.body, (nlohmann::json{{"caseId", "DA-000007"}, {"status", "closed"}}));
+  q.id = "DA-999999' OR '1'='1";
+  auto missing = fetch(q);
+  ASSERT_TRUE(missing.problem);
+  EXPECT_EQ(missing.problem->status, 404);
+}
+
+TEST_F(PostgresConnectorTest, AnswersUnavailableWhenTheDatabaseCannotBeReached) {
+  auto reg = with_dsn("host=127.0.0.1 port=1 dbname=nothing user=nobody");
+  auto out = fetch(reg, DataQuery{});
+  ASSERT_TRUE(out.problem);
+  EXPECT_EQ(out.problem->status, 503);
+  EXPECT_EQ(out.problem->code, "source-unavailable");
+}
+
+TEST_F(PostgresConnectorTest, RecoversAfterItsConnectionsAreKilled) {
+  ASSERT_FALSE(fetch(DataQuery{}).problem);
+  // What a database restart does to pooled connections.
+  db_->exec(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+      "WHERE application_name = 'bronpoort' AND datname = current_database() "
+      "AND pid <> pg_backend_pid()");
+  auto during = fetch(DataQuery{});
+  if (during.problem) {
+    EXPECT_EQ(during.problem->status, 503);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  auto after = fetch(DataQuery{});
+  EXPECT_FALSE(after.problem) << after.problem->code;
+}
+
+TEST_F(PostgresConnectorTest, AnswersTimeoutWhenAQueryRunsTooLong) {
+  auto reg = with_dsn(db_->dsn(), "debt.slow_cases", 200);
+  DataQuery q;
+  q.page_size = 5;
+  auto out = fetch(reg, q);
+  ASSERT_TRUE(out.problem);
+  EXPECT_EQ(out.problem->status, 504);
+  EXPECT_EQ(out.problem->code, "source-timeout");
+}
+
+}  // namespace
+}  // namespace bronpoort::sources
