@@ -1,4 +1,5 @@
 #include <bronpoort/access/access_config.hpp>
+#include <bronpoort/access/purpose_register.hpp>
 #include <bronpoort/access/endpoints.hpp>
 #include <bronpoort/access/stages.hpp>
 #include <bronpoort/authenticate/config.hpp>
@@ -10,6 +11,9 @@
 #include <bronpoort/pipeline/gateway_builder.hpp>
 #include <bronpoort/pipeline/router.hpp>
 #include <bronpoort/processing_log/config.hpp>
+#include <bronpoort/schema/response_validation.hpp>
+#include <bronpoort/sources/data_route.hpp>
+#include <bronpoort/sources/fetch_stage.hpp>
 
 #include <condition_variable>
 
@@ -31,7 +35,32 @@ struct StageConfigs {
   std::shared_ptr<const authenticate::IdentityConfig> identity;
   std::optional<access::AccessConfig> access;
   std::optional<access::StoreConfig> store;
+  std::shared_ptr<const sources::Registry> registry;
+  std::shared_ptr<const schema::ResourceSchemas> record_schemas;
 };
+
+// Compiles every resource's record schema once; references resolve next to the schema file.
+std::shared_ptr<const schema::ResourceSchemas> compile_record_schemas(
+    const sources::Registry& registry, ConfigErrors& errors) {
+  auto out = std::make_shared<schema::ResourceSchemas>();
+  for (const auto& dataset : registry.datasets) {
+    for (const auto& resource : dataset.resources) {
+      const std::filesystem::path file(resource.schema_file);
+      const std::string base = "https://bronpoort.example.nl/schemas/datasets/";
+      schema::SchemaRegistry refs;
+      refs.map_directory(base, file.parent_path().string());
+      auto compiled = schema::Compiler(refs).compile(resource.schema, base + file.filename().string());
+      if (!compiled) {
+        for (const auto& e : compiled.errors()) {
+          errors.push_back({resource.schema_file, "", e.to_string()});
+        }
+        continue;
+      }
+      (*out)[dataset.id + "/" + resource.id] = compiled.schema();
+    }
+  }
+  return out;
+}
 
 StageConfigs load_stage_configs(const config::GatewayConfig& cfg, ConfigErrors& errors) {
   StageConfigs s;
@@ -45,6 +74,34 @@ StageConfigs load_stage_configs(const config::GatewayConfig& cfg, ConfigErrors& 
       errors.push_back({cfg.file.string(), "", "the access section needs a store section for grants"});
     }
   }
+  if (!cfg.sources.empty()) {
+    auto loaded = sources::load_registry(cfg.sources, cfg.base_dir.string());
+    errors.insert(errors.end(), loaded.errors.begin(), loaded.errors.end());
+    s.registry = loaded.registry;
+    if (s.registry) s.record_schemas = compile_record_schemas(*s.registry, errors);
+    // No data without role, purpose and grant, and none without its processing record.
+    if (cfg.access.empty()) {
+      errors.push_back({cfg.file.string(), "", "registered sources need an access section"});
+    }
+    if (cfg.processing_log.empty()) {
+      errors.push_back({cfg.file.string(), "", "registered sources need a processingLog section"});
+    }
+  }
+  if (s.registry && s.access) {
+    auto registry = s.registry;
+    auto coverage = access::check_coverage(
+        *s.access->purposes,
+        [registry](const std::string& dataset,
+                   const std::string& resource) -> std::optional<std::vector<std::string>> {
+          const auto* d = registry->dataset(dataset);
+          const auto* r = d ? d->resource(resource) : nullptr;
+          if (!r) return std::nullopt;
+          std::vector<std::string> names;
+          for (const auto& f : r->fields) names.push_back(f.name);
+          return names;
+        });
+    errors.insert(errors.end(), coverage.begin(), coverage.end());
+  }
   if (!cfg.processing_log.empty()) {
     // Checked here for check-config; the running log is built once by GatewayServices::start.
     take(processing_log::load_config(cfg.processing_log, cfg.store, cfg.base_dir,
@@ -53,6 +110,23 @@ StageConfigs load_stage_configs(const config::GatewayConfig& cfg, ConfigErrors& 
   }
   return s;
 }
+
+// Renders a data answer once every stage has shaped it (minimisation removes fields after the
+// fetch): the record, or the page with its links, and the RFC 8288 Link header.
+class DataResponseStage final : public SyncStage {
+ public:
+  const char* name() const override { return "render-data"; }
+  Flow process(RequestContext& ctx) const override {
+    if (!ctx.result.fetched) return Flow::Continue;
+    ctx.response.body = sources::data_response_body(ctx).dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace);
+    ctx.response.headers.set("Content-Type", "application/json");
+    if (auto link = sources::paging_link_header(ctx); !link.empty()) {
+      ctx.response.headers.set("Link", link);
+    }
+    return Flow::Continue;
+  }
+};
 
 // Grant and access-request changes become audit records in the processing log.
 access::AuditHook audit_to_log(std::shared_ptr<processing_log::ProcessingLog> log) {
@@ -90,6 +164,7 @@ access::AuditHook audit_to_log(std::shared_ptr<processing_log::ProcessingLog> lo
 GatewayServices::GatewayServices(const config::GatewayConfig& first)
     : blocking_(std::make_shared<net::ThreadPoolExecutor>(first.server.blocking_threads)),
       limiter_(std::make_shared<OrganisationLimiter>()),
+      sources_(std::make_shared<sources::SourceRuntime>()),
       dataset_owners_(std::make_shared<const std::map<std::string, std::string>>()) {}
 
 GatewayServices::~GatewayServices() { shutdown(); }
@@ -218,10 +293,24 @@ BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& se
   stages.push_back(authenticate::make_stage(configs.identity));
   stages.push_back(std::make_shared<OrganisationLimitStage>(
       services.limiter(), cfg.server.limits.max_requests_per_organisation));
-  stages.push_back(std::make_shared<RouteStage>(std::move(routes), DataRouteResolver{}));
-  if (services.access()) {
-    stages.push_back(only_for(RouteKind::Data, access::make_access_stage(services.access()->policy())));
-    stages.push_back(only_for(RouteKind::Data, access::make_minimise_stage()));
+  DataRouteResolver resolver;
+  if (configs.registry) {
+    services.sources()->prepare(*configs.registry);
+    resolver = sources::make_data_route_resolver(configs.registry);
+    std::map<std::string, std::string> owners;
+    for (const auto& d : configs.registry->datasets) owners[d.id] = configs.registry->owner_oin(d.id);
+    services.set_dataset_owners(std::move(owners));
+  }
+  stages.push_back(std::make_shared<RouteStage>(std::move(routes), std::move(resolver)));
+  if (configs.registry) {
+    // load_stage_configs refused sources without access and processing log, so data routes
+    // always pass the access check here and the log stage below.
+    auto data = [&](std::shared_ptr<const Stage> s) { stages.push_back(only_for(RouteKind::Data, std::move(s))); };
+    data(access::make_access_stage(services.access()->policy()));
+    data(sources::make_fetch_stage(configs.registry, services.sources()));
+    data(schema::make_response_validation_stage(configs.record_schemas));
+    data(access::make_minimise_stage());
+    data(std::make_shared<DataResponseStage>());
   }
   stages.push_back(std::make_shared<EndpointStage>());
   if (services.log()) {

@@ -11,6 +11,7 @@
 #include <bronpoort/pipeline/operations.hpp>
 #include <bronpoort/pipeline/pipeline.hpp>
 #include <bronpoort/processing_log/processing_log.hpp>
+#include <bronpoort/sources/runtime.hpp>
 
 #include <atomic>
 #include <map>
@@ -39,6 +40,8 @@ class GatewayServices {
   const std::shared_ptr<OrganisationLimiter>& limiter() const { return limiter_; }
   // Null when the config has no processingLog section (then it may not register sources).
   const std::shared_ptr<processing_log::ProcessingLog>& log() const { return log_; }
+  // Connection pools of the HTTP and PostgreSQL sources; pools survive reloads.
+  const std::shared_ptr<sources::SourceRuntime>& sources() const { return sources_; }
   // Null when the config has no access section.
   const std::shared_ptr<access::AccessService>& access() const { return access_; }
   // Which organisation (OIN) holds a dataset, from the current source registry; updated by
@@ -54,6 +57,7 @@ class GatewayServices {
   std::shared_ptr<OrganisationLimiter> limiter_;
   std::shared_ptr<processing_log::ProcessingLog> log_;
   std::shared_ptr<access::AccessService> access_;
+  std::shared_ptr<sources::SourceRuntime> sources_;
   std::atomic<std::shared_ptr<const std::map<std::string, std::string>>> dataset_owners_;
   // Re-reads grants other gateway instances changed in a shared store.
   std::jthread access_refresher_;

@@ -1,0 +1,74 @@
+#include <bronpoort/observability/logging.hpp>
+#include <bronpoort/schema/response_validation.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace bronpoort::schema {
+namespace {
+
+class ResponseValidationStage final : public SyncStage {
+ public:
+  explicit ResponseValidationStage(std::shared_ptr<const ResourceSchemas> schemas)
+      : schemas_(std::move(schemas)) {}
+  const char* name() const override { return "validate-response"; }
+
+  Flow process(RequestContext& ctx) const override {
+    if (ctx.route.kind != RouteKind::Data || !ctx.result.fetched) return Flow::Continue;
+    auto it = schemas_->find(ctx.route.dataset + "/" + ctx.route.resource);
+    if (it == schemas_->end()) {
+      // Every registered resource has a schema; a missing one is a wiring bug. Fail closed.
+      return refuse(ctx, "", "no schema compiled for this resource");
+    }
+    const CompiledSchema& schema = *it->second;
+    const auto& body = ctx.result.body;
+    if (body.is_array()) {
+      for (std::size_t i = 0; i < body.size(); ++i) {
+        if (!schema.is_valid(body[i])) return explain(ctx, schema, body[i], "/" + std::to_string(i));
+      }
+    } else if (!schema.is_valid(body)) {
+      return explain(ctx, schema, body, "");
+    }
+    return Flow::Continue;
+  }
+
+ private:
+  // Only on failure: find the first error for the source holder's log.
+  Flow explain(RequestContext& ctx, const CompiledSchema& schema, const nlohmann::json& record,
+               const std::string& index) const {
+    auto result = schema.validate(record, ValidationMode::kFirstError);
+    std::string where = index;
+    std::string keyword;
+    if (!result.errors.empty()) {
+      where += result.errors.front().instance_location;
+      keyword = result.errors.front().keyword_location;
+    }
+    return refuse(ctx, where, keyword);
+  }
+
+  Flow refuse(RequestContext& ctx, const std::string& where, const std::string& keyword) const {
+    observability::log_event(observability::Level::Warn, "source-invalid-response",
+                             {{"dataset", ctx.route.dataset},
+                              {"resource", ctx.route.resource},
+                              {"instance", where},
+                              {"keyword", keyword},
+                              {"traceId", ctx.trace.trace_id}});
+    ctx.result = SourceResult{};
+    ctx.data_subjects.clear();
+    ctx.fail(make_problem(502, "source-invalid-response",
+                          "The source answered with a record that does not match its published "
+                          "schema; the source holder has been notified through the gateway log. "
+                          "Quote the traceId when you contact them."));
+    return Flow::Stop;
+  }
+
+  std::shared_ptr<const ResourceSchemas> schemas_;
+};
+
+}  // namespace
+
+std::shared_ptr<const Stage> make_response_validation_stage(
+    std::shared_ptr<const ResourceSchemas> schemas) {
+  return std::make_shared<ResponseValidationStage>(std::move(schemas));
+}
+
+}  // namespace bronpoort::schema
