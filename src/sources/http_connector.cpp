@@ -2,6 +2,8 @@
 // and the fetch outcome. The transport is in http_upstream.cpp.
 #include "http_connector.hpp"
 
+#include <bronpoort/schema/validator.hpp>
+
 #include <algorithm>
 
 namespace bronpoort::sources {
@@ -87,7 +89,9 @@ UpstreamRequest upstream_request_for(const FetchRequest& request) {
   });
   if (!id_sorted)
     body["sort"].push_back({{"field", request.resource->id_field}, {"descending", false}});
-  body["fields"] = request.fields;
+  // Whole records: each is validated against the full schema (required members included) before
+  // the selection is applied here.
+  body["fields"] = nlohmann::json::array();
   body["offset"] = static_cast<long long>(q.page - 1) * q.page_size;
   body["limit"] = q.page_size + 1;  // one more: tells whether another page follows
   body["includeTotal"] = q.include_total;
@@ -122,8 +126,16 @@ FetchOutcome outcome_from_upstream(const FetchRequest& request, UpstreamResponse
     return out;
   }
   std::string reason;
+  auto fits = [&](const nlohmann::json& rec) {
+    if (!record_fits(res, rec, {}, reason)) return false;
+    if (res.compiled_schema && !res.compiled_schema->is_valid(rec)) {
+      reason = "a record does not validate against " + res.schema_file;
+      return false;
+    }
+    return true;
+  };
   if (detail) {
-    if (!record_fits(res, body, {}, reason)) {
+    if (!fits(body)) {
       out.problem = invalid_response(reason);
       return out;
     }
@@ -142,7 +154,7 @@ FetchOutcome outcome_from_upstream(const FetchRequest& request, UpstreamResponse
     return out;
   }
   for (auto& rec : items) {
-    if (!record_fits(res, rec, {}, reason)) {
+    if (!fits(rec)) {
       out.problem = invalid_response(reason);
       return out;
     }

@@ -3,6 +3,7 @@
 #include "connector_config.hpp"
 #include "record_schema.hpp"
 
+#include <bronpoort/schema/validator.hpp>
 #include <bronpoort/sources/registry.hpp>
 
 #include <filesystem>
@@ -89,6 +90,16 @@ bool load_record_schema(ConfigReader& r, const std::string& schema_dir, Resource
   if (!read_json_file(res.schema_file, res.schema, errors)) return false;
   std::size_t before = errors.size();
   res.fields = fields_from_schema(res.schema, res.schema_file, errors);
+  schema::SchemaRegistry refs;
+  schema::Compiler compiler(refs);
+  auto compiled = compiler.compile(res.schema, "file://" + res.schema_file);
+  if (!compiled) {
+    for (const auto& e : compiled.errors()) {
+      errors.push_back(ConfigError{res.schema_file, "", "does not compile: " + e.to_string()});
+    }
+  } else {
+    res.compiled_schema = compiled.schema();
+  }
   return errors.size() == before;
 }
 

@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+namespace bronpoort::schema {
+class CompiledSchema;
+}
+
 namespace bronpoort::sources {
 
 // The JSON type of a field, from the resource's JSON schema.
@@ -84,6 +88,8 @@ struct Resource {
   std::string id;
   std::string schema_file;  // path as resolved at load
   nlohmann::json schema;    // the record's JSON schema
+  // Compiled once at load; every upstream record is validated against it before it is used.
+  std::shared_ptr<const schema::CompiledSchema> compiled_schema;
   std::string id_field;
   std::optional<Subject> subject;
   std::vector<Field> fields;  // in schema order
