@@ -1,13 +1,13 @@
 #include <bronpoort/access/access_config.hpp>
-#include <bronpoort/access/purpose_register.hpp>
 #include <bronpoort/access/endpoints.hpp>
+#include <bronpoort/access/purpose_register.hpp>
 #include <bronpoort/access/stages.hpp>
 #include <bronpoort/authenticate/config.hpp>
 #include <bronpoort/authenticate/stage.hpp>
 #include <bronpoort/catalog/endpoints.hpp>
 #include <bronpoort/catalog/openapi.hpp>
-#include <bronpoort/pipeline/catalog_input.hpp>
 #include <bronpoort/observability/logging.hpp>
+#include <bronpoort/pipeline/catalog_input.hpp>
 #include <bronpoort/pipeline/gateway_builder.hpp>
 #include <bronpoort/pipeline/router.hpp>
 #include <bronpoort/processing_log/config.hpp>
@@ -49,7 +49,8 @@ std::shared_ptr<const schema::ResourceSchemas> compile_record_schemas(
       const std::string base = "https://bronpoort.example.nl/schemas/datasets/";
       schema::SchemaRegistry refs;
       refs.map_directory(base, file.parent_path().string());
-      auto compiled = schema::Compiler(refs).compile(resource.schema, base + file.filename().string());
+      auto compiled =
+          schema::Compiler(refs).compile(resource.schema, base + file.filename().string());
       if (!compiled) {
         for (const auto& e : compiled.errors()) {
           errors.push_back({resource.schema_file, "", e.to_string()});
@@ -64,14 +65,15 @@ std::shared_ptr<const schema::ResourceSchemas> compile_record_schemas(
 
 StageConfigs load_stage_configs(const config::GatewayConfig& cfg, ConfigErrors& errors) {
   StageConfigs s;
-  s.identity = take(authenticate::load_config(cfg.identity, cfg.base_dir, cfg.file.string(),
-                                              "/identity"),
-                    errors);
+  s.identity =
+      take(authenticate::load_config(cfg.identity, cfg.base_dir, cfg.file.string(), "/identity"),
+           errors);
   if (!cfg.store.empty()) s.store = take(access::load_store_config(cfg.store, cfg.file), errors);
   if (!cfg.access.empty()) {
     s.access = take(access::load_access_config(cfg.access, cfg.file), errors);
     if (cfg.store.empty()) {
-      errors.push_back({cfg.file.string(), "", "the access section needs a store section for grants"});
+      errors.push_back(
+          {cfg.file.string(), "", "the access section needs a store section for grants"});
     }
   }
   if (!cfg.sources.empty()) {
@@ -104,8 +106,8 @@ StageConfigs load_stage_configs(const config::GatewayConfig& cfg, ConfigErrors& 
   }
   if (!cfg.processing_log.empty()) {
     // Checked here for check-config; the running log is built once by GatewayServices::start.
-    take(processing_log::load_config(cfg.processing_log, cfg.store, cfg.base_dir,
-                                     cfg.file.string(), processing_log::KeyUse::Write),
+    take(processing_log::load_config(cfg.processing_log, cfg.store, cfg.base_dir, cfg.file.string(),
+                                     processing_log::KeyUse::Write),
          errors);
   }
   return s;
@@ -167,7 +169,9 @@ GatewayServices::GatewayServices(const config::GatewayConfig& first)
       sources_(std::make_shared<sources::SourceRuntime>()),
       dataset_owners_(std::make_shared<const std::map<std::string, std::string>>()) {}
 
-GatewayServices::~GatewayServices() { shutdown(); }
+GatewayServices::~GatewayServices() {
+  shutdown();
+}
 
 void GatewayServices::shutdown() {
   access_refresher_.request_stop();
@@ -176,7 +180,8 @@ void GatewayServices::shutdown() {
 }
 
 void GatewayServices::set_dataset_owners(std::map<std::string, std::string> owners) {
-  dataset_owners_.store(std::make_shared<const std::map<std::string, std::string>>(std::move(owners)));
+  dataset_owners_.store(
+      std::make_shared<const std::map<std::string, std::string>>(std::move(owners)));
 }
 
 std::optional<std::string> GatewayServices::dataset_owner(const std::string& dataset) const {
@@ -193,25 +198,30 @@ std::unique_ptr<GatewayServices> GatewayServices::start(const config::GatewayCon
   if (!errors.empty()) return nullptr;
   const std::string file = first.file.string();
   if (!first.processing_log.empty()) {
-    auto loaded = processing_log::load_config(first.processing_log, first.store, first.base_dir, file);
+    auto loaded =
+        processing_log::load_config(first.processing_log, first.store, first.base_dir, file);
     try {
       services->log_ = processing_log::ProcessingLog::start(
           std::get<processing_log::ProcessingLogConfig>(loaded));
     } catch (const std::exception& e) {
-      errors.push_back({file, "/store", std::string("cannot open the processing log store: ") + e.what()});
+      errors.push_back(
+          {file, "/store", std::string("cannot open the processing log store: ") + e.what()});
       return nullptr;
     }
   }
   if (configs.access) {
     if (!services->log_) {
-      errors.push_back({file, "", "the access section needs a processingLog section: every grant "
-                                  "change is audited"});
+      errors.push_back({file, "",
+                        "the access section needs a processingLog section: every grant "
+                        "change is audited"});
       return nullptr;
     }
     access::AccessServiceOptions options;
     options.grant_validity = configs.access->grant_validity;
     GatewayServices* self = services.get();
-    options.dataset_owner = [self](const std::string& dataset) { return self->dataset_owner(dataset); };
+    options.dataset_owner = [self](const std::string& dataset) {
+      return self->dataset_owner(dataset);
+    };
     options.audit = audit_to_log(services->log_);
     try {
       services->access_ = access::AccessService::open(access::open_store(*configs.store),
@@ -222,25 +232,49 @@ std::unique_ptr<GatewayServices> GatewayServices::start(const config::GatewayCon
     }
     if (configs.store->kind == access::StoreConfig::Kind::Postgres) {
       // Several instances share one store: pick up grants and revocations made elsewhere.
-      services->access_refresher_ = std::jthread([service = services->access_](std::stop_token stop) {
-        std::mutex mu;
-        std::condition_variable_any cv;
-        std::unique_lock lock(mu);
-        while (!cv.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; })) {
-          try {
-            service->refresh();
-          } catch (const std::exception& e) {
-            observability::log_event(observability::Level::Warn, "grant-refresh-failed",
-                                     {{"reason", e.what()}});
-          }
-        }
-      });
+      services->access_refresher_ =
+          std::jthread([service = services->access_](std::stop_token stop) {
+            std::mutex mu;
+            std::condition_variable_any cv;
+            std::unique_lock lock(mu);
+            while (!cv.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; })) {
+              try {
+                service->refresh();
+              } catch (const std::exception& e) {
+                observability::log_event(observability::Level::Warn, "grant-refresh-failed",
+                                         {{"reason", e.what()}});
+              }
+            }
+          });
     }
   }
   return services;
 }
 
 namespace {
+
+// The publication point goes last: its OpenAPI document describes every route added before it,
+// and a /v1 route the document does not describe is an error, so the published API cannot drift
+// from what the router serves.
+void add_catalog_routes(RouteTable& table, ConfigErrors& errors, const config::GatewayConfig& cfg) {
+  if (cfg.catalog.empty()) return;
+  auto signatures = endpoint_signatures(table.routes());
+  for (auto& s : catalog::endpoint_signatures()) signatures.push_back(std::move(s));
+  auto load = load_catalog(cfg, signatures);
+  if (!load.model) {
+    errors.insert(errors.end(), load.errors.begin(), load.errors.end());
+    return;
+  }
+  for (auto& route : catalog::endpoints(load.model)) {
+    if (auto err = table.add(std::move(route))) errors.push_back({cfg.file.string(), "", *err});
+  }
+  const auto document = catalog::generate_openapi(*load.model);
+  for (const auto& missing : catalog::undocumented_routes(document, signatures)) {
+    errors.push_back({cfg.file.string(), "/catalog",
+                      "route " + missing.method + " " + missing.path_template +
+                          " is served but not described in the OpenAPI document"});
+  }
+}
 
 // Endpoint routes from every stage, plus the operations endpoints.
 RouteTable build_routes(GatewayServices& services, const StageConfigs& configs,
@@ -281,8 +315,9 @@ BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& se
   StageConfigs configs = load_stage_configs(cfg, built.errors);
   if (!built.errors.empty()) return built;
   if (configs.access && !services.access()) {
-    built.errors.push_back({cfg.file.string(), "/access",
-                            "the access checker was not configured at start-up; restart to add it"});
+    built.errors.push_back(
+        {cfg.file.string(), "/access",
+         "the access checker was not configured at start-up; restart to add it"});
     return built;
   }
   RouteTable routes = build_routes(services, configs, built.errors, cfg);
@@ -298,14 +333,17 @@ BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& se
     services.sources()->prepare(*configs.registry);
     resolver = sources::make_data_route_resolver(configs.registry);
     std::map<std::string, std::string> owners;
-    for (const auto& d : configs.registry->datasets) owners[d.id] = configs.registry->owner_oin(d.id);
+    for (const auto& d : configs.registry->datasets)
+      owners[d.id] = configs.registry->owner_oin(d.id);
     services.set_dataset_owners(std::move(owners));
   }
   stages.push_back(std::make_shared<RouteStage>(std::move(routes), std::move(resolver)));
   if (configs.registry) {
     // load_stage_configs refused sources without access and processing log, so data routes
     // always pass the access check here and the log stage below.
-    auto data = [&](std::shared_ptr<const Stage> s) { stages.push_back(only_for(RouteKind::Data, std::move(s))); };
+    auto data = [&](std::shared_ptr<const Stage> s) {
+      stages.push_back(only_for(RouteKind::Data, std::move(s)));
+    };
     data(access::make_access_stage(services.access()->policy()));
     data(sources::make_fetch_stage(configs.registry, services.sources()));
     data(schema::make_response_validation_stage(configs.record_schemas));

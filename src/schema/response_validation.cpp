@@ -23,7 +23,8 @@ class ResponseValidationStage final : public SyncStage {
     const auto& body = ctx.result.body;
     if (body.is_array()) {
       for (std::size_t i = 0; i < body.size(); ++i) {
-        if (!schema.is_valid(body[i])) return explain(ctx, schema, body[i], "/" + std::to_string(i));
+        if (!schema.is_valid(body[i]))
+          return explain(ctx, schema, body[i], "/" + std::to_string(i));
       }
     } else if (!schema.is_valid(body)) {
       return explain(ctx, schema, body, "");

@@ -142,7 +142,19 @@ class CatalogThroughGateway : public ::testing::Test {
     for (const auto& e : fs::directory_iterator(src / "config" / "sources")) {
       fs::copy_file(e.path(), dir_ / "sources" / e.path().filename());
     }
+    fs::copy(src / "config" / "purposes", dir_ / "purposes");
+    const fs::path keys = src / "config" / "keys";
     nlohmann::json cfg = {
+        // Sources need the access checker and the processing log: no data without both.
+        {"access", {{"purposes", "purposes"}}},
+        {"store", {{"kind", "sqlite"}, {"path", "bronpoort.db"}}},
+        {"processingLog",
+         {{"chainId", "catalog-it"},
+          {"pseudonymKeyId", "demo-2026"},
+          {"pseudonymKeyFile", (keys / "demo-pseudonym.key").string()},
+          {"checkpointKeyFile", (keys / "demo-log-checkpoint-ed25519.pem").string()},
+          {"checkpointKeyId", "demo"},
+          {"checkpointPublicKeyFile", (keys / "demo-log-checkpoint-ed25519.pub.pem").string()}}},
         {"server",
          {{"listeners", nlohmann::json::array({{{"address", "127.0.0.1"}, {"port", 0}}})}}},
         {"sources",
@@ -187,6 +199,10 @@ TEST_F(CatalogThroughGateway, EveryPublicGetInTheDocumentAnswersAsDocumented) {
     std::string target = "/v1" + path;
     // Fill path parameters with a value that exists: the first dataset.
     if (auto p = target.find("{dataset}"); p != std::string::npos) target.replace(p, 9, "persons");
+    // ... and a purpose from the demo register.
+    if (auto p = target.find("{id}"); p != std::string::npos && path.rfind("/purposes", 0) == 0) {
+      target.replace(p, 4, "schuldhulpverlening-intake");
+    }
     Reply r = get(gateway_->port(), target);
     EXPECT_EQ(r.status, 200) << target;
     EXPECT_TRUE(op["responses"].contains("200")) << target;
@@ -211,6 +227,8 @@ TEST_F(CatalogThroughGateway, CatalogFiltersDcatAndProblems) {
 
 TEST_F(CatalogThroughGateway, ReloadUpdatesCatalogAndDocument) {
   ASSERT_TRUE(fs::remove(dir_ / "sources" / "rivm-demo-sewage.json"));
+  // The purpose that covers the sewage data would now cover nothing: a config error. It goes too.
+  ASSERT_TRUE(fs::remove(dir_ / "purposes" / "rioolwater-surveillance.json"));
   ASSERT_TRUE(gateway_->reload()) << gateway_->log();
   auto list = nlohmann::json::parse(get(gateway_->port(), "/v1/datasets").body);
   for (const auto& d : list["datasets"]) EXPECT_NE(d["id"], "sewage-surveillance");

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -78,8 +80,25 @@ class GatewayWithCatalog : public CatalogInput {
     cfg.server.listeners.push_back({});
     cfg.sources = sources_section(sources);
     cfg.catalog = catalog_section();
+    // Sources need the access checker and the processing log: no data without both.
+    cfg.access = {{"purposes", "purposes"}};
+    cfg.store = {{"kind", "sqlite"}, {"path", (store_dir_ / "bronpoort.db").string()}};
+    cfg.processing_log = {{"chainId", "catalog-unit"},
+                          {"pseudonymKeyId", "demo-2026"},
+                          {"pseudonymKeyFile", "keys/demo-pseudonym.key"},
+                          {"checkpointKeyFile", "keys/demo-log-checkpoint-ed25519.pem"},
+                          {"checkpointKeyId", "demo"},
+                          {"checkpointPublicKeyFile", "keys/demo-log-checkpoint-ed25519.pub.pem"}};
     return cfg;
   }
+  void SetUp() override {
+    CatalogInput::SetUp();
+    store_dir_ =
+        fs::temp_directory_path() / ("bronpoort-catalog-unit-" + std::to_string(::getpid()));
+    fs::create_directories(store_dir_);
+  }
+  void TearDown() override { fs::remove_all(store_dir_); }
+  fs::path store_dir_;
 };
 
 TEST_F(GatewayWithCatalog, BuildsWithTheCatalogRoutes) {
