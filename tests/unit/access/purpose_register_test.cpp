@@ -206,7 +206,7 @@ TEST(PurposeRegister, DemoCoverageMatchesTheDemoDatasets) {
       {"businesses/businesses", {"kvkNumber", "name", "sbiCode", "addressId", "foundedDate"}},
       {"addresses/addresses",
        {"addressId", "street", "houseNumber", "postcode", "city", "latitude", "longitude"}},
-      {"sensors/measurements",
+      {"sewage-surveillance/measurements",
        {"measurementId", "plantId", "plantName", "date", "virus", "concentration"}},
       {"debt-assistance/cases",
        {"caseId", "bsn", "municipality", "openedDate", "status", "debtAmount"}},
