@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The demo: synthetic source holders, a throwaway PostgreSQL registry, demo tokens, and the gateway
+# in the foreground with the embedded SQLite log. Called by `./scripts/run.sh demo` after building.
+# Everything here is DEMO ONLY: the keys, the tokens and the data (generated from a seed).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BRONPOORT_BUILD_DIR:-$ROOT/build}
+VAR=$ROOT/var
+CONFIG=$ROOT/config/gateway.json
+PERSONS=${BRONPOORT_DEMO_PERSONS:-100000}
+log() { printf '\033[1;34m[bronpoort]\033[0m %s\n' "$*" >&2; }
+mkdir -p "$VAR"
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  "$ROOT/scripts/pg-cluster.sh" stop "$VAR/pg/data" 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+wait_for_port() {
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+log "starting the demo source holders on 127.0.0.1:8091 ($PERSONS persons, deterministic)"
+"$BUILD/bronpoort-demo-source" --port 8091 --persons "$PERSONS" >"$VAR/demo-source.log" 2>&1 &
+pids+=($!)
+wait_for_port 8091 || { log "the demo source did not start; see $VAR/demo-source.log"; exit 1; }
+
+log "starting PostgreSQL for the debt-assistance registry"
+mkdir -p "$VAR/pg"
+[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$VAR/pg"
+if PG_DSN=$("$ROOT/scripts/pg-cluster.sh" start "$VAR/pg/data" 2>>"$VAR/pg.log") &&
+  DEBT_DSN=$(BRONPOORT_BUILD_DIR=$BUILD "$ROOT/scripts/load-demo-pg.sh" "$PG_DSN" 2>>"$VAR/pg.log" | tail -1); then
+  export BRONPOORT_DEBT_PG_DSN="$DEBT_DSN"
+  PG_OK=1
+else
+  log "PostgreSQL could not start (see $VAR/pg.log): the demo runs with the HTTP sources only;"
+  log "debt-assistance answers 503 source-unavailable until a database is reachable."
+  export BRONPOORT_DEBT_PG_DSN="host=127.0.0.1 port=1 dbname=unavailable user=debt_reader connect_timeout=1"
+  PG_OK=0
+fi
+
+token() { "$BUILD/bronpoort" token --config "$CONFIG" --ttl 28800 "$@"; }
+CASE_WORKER=$(token --sub demo-case-worker --org 00000001001234567000 --role case-worker)
+ANALYST=$(token --sub demo-analyst --org 00000001001234567000 --role analyst)
+AUDITOR=$(token --sub demo-auditor --org 00000001009999999000 --role auditor)
+BSN=$(curl -s -X POST -H 'Content-Type: application/json' \
+  -d '{"filters":[],"sort":[],"fields":[],"offset":0,"limit":1,"includeTotal":false}' \
+  http://127.0.0.1:8091/brp/persons/query | sed -n 's/.*"bsn":"\([0-9]*\)".*/\1/p' | head -1)
+CITIZEN=$(token --sub demo-citizen --org 00000001001234567000 --role data-subject --bsn "${BSN:-999990019}")
+
+cat <<INFO
+
+  Bronpoort demo — DEMO ONLY keys, tokens and synthetic data. Gateway: http://127.0.0.1:8080
+
+  export CASE_WORKER='$CASE_WORKER'
+  export ANALYST='$ANALYST'
+  export AUDITOR='$AUDITOR'
+  export CITIZEN='$CITIZEN'
+
+  # What exists (public): catalog, purposes, the OpenAPI document
+  curl -s http://127.0.0.1:8080/v1/datasets | head -c 600
+  curl -s http://127.0.0.1:8080/v1/purposes/schuldhulpverlening-intake
+  curl -s http://127.0.0.1:8080/v1/openapi.json | head -c 300
+
+  # A case worker looks up one person for a debt-assistance intake (BSN only in the body):
+  curl -s -X POST http://127.0.0.1:8080/v1/datasets/persons/persons/search \\
+    -H "Authorization: Bearer \$CASE_WORKER" -H 'Processing-Purpose: schuldhulpverlening-intake' \\
+    -H 'Content-Type: application/json' -d '{"filters": {"bsn": {"eq": "${BSN:-999990019}"}}}' -i
+
+  # ... without a purpose (400), or for a second subject (403):
+  curl -s -X POST http://127.0.0.1:8080/v1/datasets/persons/persons/search \\
+    -H "Authorization: Bearer \$CASE_WORKER" -H 'Content-Type: application/json' -d '{}'
+  curl -s -X POST http://127.0.0.1:8080/v1/datasets/persons/persons/search \\
+    -H "Authorization: Bearer \$CASE_WORKER" -H 'Processing-Purpose: schuldhulpverlening-intake' \\
+    -H 'Content-Type: application/json' -d '{"filters": {}}'
+
+  # Would an analyst get business data for 'bedrijven-analyse'? (dry run, what is missing)
+  curl -s -X POST http://127.0.0.1:8080/v1/access-checks -H "Authorization: Bearer \$ANALYST" \\
+    -H 'Content-Type: application/json' \\
+    -d '{"role":"analyst","purpose":"bedrijven-analyse","dataset":"businesses","resource":"businesses","fields":["name","sbiCode"]}'
+
+  # Sewage measurements (non-personal sensor data, pre-approved purpose):
+  curl -s 'http://127.0.0.1:8080/v1/datasets/sewage-surveillance/measurements?pageSize=3' \\
+    -H "Authorization: Bearer \$ANALYST" -H 'Processing-Purpose: rioolwater-surveillance'
+
+  # The debt-assistance registry in PostgreSQL (${PG_OK/#1/running}${PG_OK/#0/not running: expect 503}):
+  curl -s -X POST http://127.0.0.1:8080/v1/datasets/debt-assistance/cases/search \\
+    -H "Authorization: Bearer \$CASE_WORKER" -H 'Processing-Purpose: schuldhulpverlening-intake' \\
+    -H 'Content-Type: application/json' -d '{"filters": {"bsn": {"eq": "${BSN:-999990019}"}}}'
+
+  # The auditor reads the processing log; a citizen sees only their own records:
+  curl -s 'http://127.0.0.1:8080/v1/processing-log?pageSize=5' -H "Authorization: Bearer \$AUDITOR"
+  curl -s http://127.0.0.1:8080/v1/processing-log/verify -H "Authorization: Bearer \$AUDITOR"
+  curl -s http://127.0.0.1:8080/v1/my-processing-log -H "Authorization: Bearer \$CITIZEN"
+
+  # Operations:
+  curl -s http://127.0.0.1:8080/readyz; curl -s http://127.0.0.1:8080/metrics | grep bronpoort_http
+
+  Stop with Ctrl-C.
+INFO
+
+log "starting the gateway"
+"$BUILD/bronpoort" serve --config "$CONFIG" &
+pids+=($!)
+wait "${pids[-1]}"
