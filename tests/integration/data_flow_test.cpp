@@ -1,0 +1,275 @@
+// Data requests end to end through the real binary, against the real demo source holder: the
+// role-and-purpose check, minimisation, refusals, access requests becoming grants, and the
+// processing log recording all of it.
+
+#include "support/gateway_process.hpp"
+#include "support/http_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <csignal>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+namespace bronpoort::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kMunicipality = "00000001001234567000";  // the calling organisation
+constexpr const char* kKvk = "00000099000000000002";           // holder of the businesses dataset
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The demo source holder as a child process on a free port.
+class DemoSource {
+ public:
+  explicit DemoSource(const TempDir& dir) : out_(dir.path() / "demo-source.out") {
+    const std::string binary = fs::path(BRONPOORT_BINARY).parent_path() / "bronpoort-demo-source";
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      int fd = ::open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      ::execl(binary.c_str(), binary.c_str(), "--port", "0", "--persons", "500",
+              static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    const std::regex re(R"(listening on [0-9.]+:(\d+))");
+    for (int i = 0; i < 200 && port_ == 0; ++i) {
+      std::smatch m;
+      std::string text = slurp(out_);
+      if (std::regex_search(text, m, re)) port_ = std::stoi(m[1]);
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+  }
+  ~DemoSource() {
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  int port() const { return port_; }
+
+ private:
+  fs::path out_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+class DataFlow : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_NE(source_.port(), 0) << "demo source did not start";
+    const fs::path src = BRONPOORT_SOURCE_DIR;
+    // The committed demo registrations, pointed at this test's demo source.
+    for (const auto& e : fs::directory_iterator(src / "config" / "sources")) {
+      std::string text = slurp(e.path());
+      text = std::regex_replace(text, std::regex("http://127\\.0\\.0\\.1:8091"),
+                                "http://127.0.0.1:" + std::to_string(source_.port()));
+      dir_.write("sources/" + e.path().filename().string(), text);
+    }
+    fs::copy(src / "config" / "purposes", dir_.path() / "purposes");
+    // The PostgreSQL registry is not under test here; it stays unreachable (503 if asked).
+    ::setenv("BRONPOORT_DEBT_PG_DSN", "host=127.0.0.1 port=1 dbname=none connect_timeout=1", 1);
+    auto cfg = json::parse(slurp(src / "config" / "gateway.json"));
+    cfg["server"]["listeners"][0]["port"] = 0;
+    const std::string keys = (src / "config" / "keys").string() + "/";
+    cfg["identity"]["issuers"][0]["jwks"] = keys + "demo-issuer.jwks.json";
+    cfg["identity"]["demoIssuer"]["privateKey"] = keys + "demo-issuer-ed25519.pem";
+    cfg["sources"]["schemaDirectory"] = (src / "schemas" / "datasets").string();
+    cfg["store"]["path"] = "bronpoort.db";
+    for (const char* k : {"pseudonymKeyFile", "checkpointKeyFile", "checkpointPublicKeyFile"}) {
+      cfg["processingLog"][k] =
+          keys + fs::path(cfg["processingLog"][k].get<std::string>()).filename().string();
+    }
+    gateway_ = std::make_unique<GatewayProcess>(dir_, cfg);
+    case_worker_ =
+        token("--sub case-worker-1 --org " + std::string(kMunicipality) + " --role case-worker");
+    analyst_ = token("--sub analyst-1 --org " + std::string(kMunicipality) + " --role analyst");
+    kvk_admin_ = token("--sub kvk-admin --org " + std::string(kKvk) + " --role source-admin");
+    auditor_ = token("--sub auditor-1 --org 00000001009999999000 --role auditor");
+  }
+
+  std::string token(const std::string& args) {
+    auto out = dir_.path() / "token.txt";
+    int rc = run_command(std::string(BRONPOORT_BINARY) + " token --config " +
+                         gateway_->config_path().string() + " " + args + " >" + out.string());
+    EXPECT_EQ(rc, 0) << args;
+    auto t = slurp(out);
+    while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
+    return t;
+  }
+
+  // A BSN that exists in the demo persons registry, asked of the source directly.
+  std::string some_bsn() {
+    auto r =
+        request(static_cast<std::uint16_t>(source_.port()), "POST", "/brp/persons/query",
+                R"({"filters":[],"sort":[],"fields":[],"offset":0,"limit":2,"includeTotal":false})",
+                "Content-Type: application/json");
+    EXPECT_TRUE(r && r->status == 200);
+    return json::parse(r->body)["items"][0]["bsn"];
+  }
+
+  std::optional<Response> call(const std::string& method, const std::string& target,
+                               const std::string& token, const std::string& purpose = "",
+                               const std::string& body = "") {
+    std::string headers = "Authorization: Bearer " + token;
+    if (!purpose.empty()) headers += "\r\nProcessing-Purpose: " + purpose;
+    if (!body.empty()) headers += "\r\nContent-Type: application/json";
+    return request(gateway_->port(), method, target, body, headers);
+  }
+
+  json log_records(const std::string& trace_id) {
+    auto r = call("GET", "/v1/processing-log?traceId=" + trace_id, auditor_);
+    EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+    return r ? json::parse(r->body)["records"] : json::array();
+  }
+
+  TempDir dir_;
+  DemoSource source_{dir_};
+  std::unique_ptr<GatewayProcess> gateway_;
+  std::string case_worker_, analyst_, kvk_admin_, auditor_;
+};
+
+std::string trace_id_of(const Response& r) {
+  return r.header("traceparent").substr(3, 32);
+}
+
+TEST_F(DataFlow, CaseWorkerGetsOnePersonWithOnlyGrantedFieldsAndItIsLogged) {
+  const std::string bsn = some_bsn();
+  auto r = call("POST", "/v1/datasets/persons/persons/search", case_worker_,
+                "schuldhulpverlening-intake", R"({"filters": {"bsn": {"eq": ")" + bsn + R"("}}})");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto persons = json::parse(r->body)["_embedded"]["persons"];
+  ASSERT_EQ(persons.size(), 1u);
+  EXPECT_EQ(persons[0]["bsn"], bsn);
+  EXPECT_TRUE(persons[0].contains("familyName"));
+  EXPECT_FALSE(persons[0].contains("municipality"));  // not covered by the purpose
+  EXPECT_EQ(r->header("withheld-fields"), "municipality");
+  EXPECT_EQ(r->header("cache-control"), "no-store");
+
+  // Durable before release: the records are there as soon as the answer is.
+  auto records = log_records(trace_id_of(*r));
+  ASSERT_GE(records.size(), 2u) << records.dump();  // processing record(s) + audit record
+  const std::string dumped = records.dump();
+  EXPECT_EQ(dumped.find(bsn), std::string::npos) << "raw BSN in the log";
+  EXPECT_NE(dumped.find("schuldhulpverlening-intake"), std::string::npos);
+  EXPECT_NE(dumped.find("dpl.core.data_subject_id"), std::string::npos);
+}
+
+TEST_F(DataFlow, RefusesMissingOrForeignPurposeAndCaseRequestsWithoutOneSubject) {
+  const std::string bsn = some_bsn();
+  const std::string one = R"({"filters": {"bsn": {"eq": ")" + bsn + R"("}}})";
+  auto no_purpose = call("POST", "/v1/datasets/persons/persons/search", case_worker_, "", one);
+  ASSERT_TRUE(no_purpose);
+  EXPECT_EQ(no_purpose->status, 400);
+  EXPECT_NE(no_purpose->body.find("purpose-missing"), std::string::npos);
+
+  auto foreign =
+      call("POST", "/v1/datasets/persons/persons/search", case_worker_, "bedrijven-analyse", one);
+  ASSERT_TRUE(foreign);
+  EXPECT_EQ(foreign->status, 403) << foreign->body;
+
+  auto unknown = call("POST", "/v1/datasets/persons/persons/search", case_worker_, "made-up", one);
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 403);
+  EXPECT_NE(unknown->body.find("purpose-unknown"), std::string::npos);
+
+  auto everyone = call("POST", "/v1/datasets/persons/persons/search", case_worker_,
+                       "schuldhulpverlening-intake", R"({"filters": {}})");
+  ASSERT_TRUE(everyone);
+  EXPECT_EQ(everyone->status, 403);
+  EXPECT_NE(everyone->body.find("case-scope-requires-subject"), std::string::npos);
+
+  auto in_uri = call("GET", "/v1/datasets/persons/persons?bsn=" + bsn, case_worker_,
+                     "schuldhulpverlening-intake");
+  ASSERT_TRUE(in_uri);
+  EXPECT_EQ(in_uri->status, 400);
+  EXPECT_NE(in_uri->body.find("sensitive-in-uri"), std::string::npos);
+
+  auto anonymous = request(gateway_->port(), "POST", "/v1/datasets/persons/persons/search", one,
+                           "Processing-Purpose: schuldhulpverlening-intake");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+
+  // Refusals are recorded too.
+  auto records = log_records(trace_id_of(*everyone));
+  ASSERT_FALSE(records.empty());
+  EXPECT_NE(records.dump().find("deny"), std::string::npos) << records.dump();
+}
+
+TEST_F(DataFlow, AnalystAccessRequestBecomesAGrantAfterApprovalAndRevocationEndsIt) {
+  const std::string target = "/v1/datasets/businesses/businesses?pageSize=5";
+  auto before = call("GET", target, analyst_, "bedrijven-analyse");
+  ASSERT_TRUE(before);
+  ASSERT_EQ(before->status, 403) << before->body;
+  EXPECT_NE(before->body.find("no-grant"), std::string::npos);
+
+  auto filed = call("POST", "/v1/access-requests", analyst_, "",
+                    R"({"role": "analyst", "purpose": "bedrijven-analyse", "dataset": "businesses",
+                        "resource": "businesses", "fields": ["kvkNumber", "name", "sbiCode"],
+                        "motivation": "Sector analysis for the economic policy memo."})");
+  ASSERT_TRUE(filed);
+  ASSERT_EQ(filed->status, 201) << filed->body;
+  const std::string id = json::parse(filed->body)["id"];
+  EXPECT_EQ(json::parse(filed->body)["state"], "pending");
+
+  // Only the dataset holder's source admin may approve.
+  auto self_approval =
+      call("POST", "/v1/access-requests/" + id + "/approve", analyst_, "", R"({"reason": "self"})");
+  ASSERT_TRUE(self_approval);
+  EXPECT_GE(self_approval->status, 403);
+
+  auto approved = call("POST", "/v1/access-requests/" + id + "/approve", kvk_admin_, "",
+                       R"({"reason": "Approved for the sector analysis."})");
+  ASSERT_TRUE(approved);
+  ASSERT_EQ(approved->status, 200) << approved->body;
+  const std::string grant = json::parse(approved->body)["grant"];
+
+  auto after = call("GET", target, analyst_, "bedrijven-analyse");
+  ASSERT_TRUE(after);
+  ASSERT_EQ(after->status, 200) << after->body;
+  auto rows = json::parse(after->body)["_embedded"]["businesses"];
+  ASSERT_FALSE(rows.empty());
+  EXPECT_FALSE(rows[0].contains("foundedDate"));  // not in the granted fields
+
+  auto revoked = call("DELETE", "/v1/grants/" + grant, kvk_admin_);
+  ASSERT_TRUE(revoked);
+  EXPECT_LT(revoked->status, 300) << revoked->body;
+  auto gone = call("GET", target, analyst_, "bedrijven-analyse");
+  ASSERT_TRUE(gone);
+  EXPECT_EQ(gone->status, 403);
+}
+
+TEST_F(DataFlow, SourceFaultsBecomeProblemsAndTheGatewayKeepsServing) {
+  // The PostgreSQL registry is unreachable in this test: 503, not a hang or a crash.
+  const std::string bsn = some_bsn();
+  auto down =
+      call("POST", "/v1/datasets/debt-assistance/cases/search", case_worker_,
+           "schuldhulpverlening-intake", R"({"filters": {"bsn": {"eq": ")" + bsn + R"("}}})");
+  ASSERT_TRUE(down);
+  EXPECT_EQ(down->status, 503) << down->body;
+  EXPECT_NE(down->body.find("source-unavailable"), std::string::npos);
+  auto unknown =
+      call("GET", "/v1/datasets/nope/nothing", case_worker_, "schuldhulpverlening-intake");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  auto sewage = call("GET", "/v1/datasets/sewage-surveillance/measurements?pageSize=2", analyst_,
+                     "rioolwater-surveillance");
+  ASSERT_TRUE(sewage);
+  EXPECT_EQ(sewage->status, 200) << sewage->body;
+}
+
+}  // namespace
+}  // namespace bronpoort::testing
