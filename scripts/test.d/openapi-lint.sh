@@ -32,30 +32,34 @@ if [ -n "${BRONPOORT_OPENAPI_URL:-}" ]; then
   log "fetching $BRONPOORT_OPENAPI_URL"
   curl -fsS "$BRONPOORT_OPENAPI_URL" -o "$DOC"
 else
-  if [ ! -f "$CONFIG" ] || ! grep -q '"catalog"' "$CONFIG"; then
-    # The gateway config does not publish a catalog (yet): lint the document for the demo sources
-    # and purposes with a minimal config of their own.
-    CONFIG=$WORK/gateway.json
-    ACCESS=""
-    [ -d "$ROOT/config/purposes" ] && ACCESS="\"access\": {\"purposes\": \"$ROOT/config/purposes\"},"
-    cat > "$CONFIG" <<JSON
-{
-  "server": {"listeners": [{"port": 0}]},
-  $ACCESS
-  "sources": {"directory": "$ROOT/config/sources", "schemaDirectory": "$ROOT/schemas/datasets"},
-  "catalog": {"title": "Bronpoort (demo)",
-              "contact": {"name": "Bronpoort demo", "email": "bronpoort@example.nl",
-                          "url": "https://bronpoort.example.nl"}}
-}
-JSON
-  fi
   # The document does not depend on database credentials: give DSN variables the sources
   # reference a placeholder when the environment does not set them.
   for var in $(grep -oh '\${[A-Z0-9_]*}' "$ROOT"/config/sources/*.json 2>/dev/null | tr -d '${}' | sort -u); do
-    [ -n "${!var:-}" ] || export "$var=host=127.0.0.1 dbname=unused-by-openapi"
+    [ -n "${!var:-}" ] || export "$var=host=127.0.0.1 port=1 dbname=unused-by-openapi connect_timeout=1"
   done
-  log "generating the document from $CONFIG"
-  "$BUILD_DIR/bronpoort" openapi --config "$CONFIG" > "$DOC"
+  # Serve the demo config for real, on a free port and with a throwaway store, and lint what the
+  # running gateway serves. The copy sits beside the original so its relative paths still hold.
+  LINT_CONFIG=$(dirname "$CONFIG")/.openapi-lint-gateway.$$.json
+  node -e '
+    const fs = require("fs");
+    const c = JSON.parse(fs.readFileSync(process.argv[1]));
+    c.server.listeners = [{address: "127.0.0.1", port: 0}];
+    if (c.store && c.store.kind === "sqlite") c.store.path = process.argv[3];
+    fs.writeFileSync(process.argv[2], JSON.stringify(c));
+  ' "$CONFIG" "$LINT_CONFIG" "$WORK/lint.db"
+  "$BUILD_DIR/bronpoort" serve --config "$LINT_CONFIG" 2>"$WORK/gateway.log" &
+  GATEWAY=$!
+  trap 'kill $GATEWAY 2>/dev/null; rm -f "$LINT_CONFIG"; rm -rf "$WORK"' EXIT
+  PORT=""
+  for _ in $(seq 1 100); do
+    PORT=$(sed -n 's/.*"event":"listening".*"port":\([0-9]*\).*/\1/p;s/.*"port":\([0-9]*\).*"event":"listening".*/\1/p' "$WORK/gateway.log" | head -1)
+    [ -n "$PORT" ] && break
+    kill -0 $GATEWAY 2>/dev/null || { cat "$WORK/gateway.log" >&2; log "the gateway did not start"; exit 1; }
+    sleep 0.1
+  done
+  [ -n "$PORT" ] || { log "the gateway did not report its port"; exit 1; }
+  log "fetching the document served by the demo gateway on port $PORT"
+  curl -fsS "http://127.0.0.1:$PORT/v1/openapi.json" -o "$DOC"
 fi
 
 log "linting with $(basename "$RULESET")"
