@@ -10,8 +10,10 @@
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <atomic>
 #include <csignal>
 #include <fstream>
+#include <mutex>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -92,6 +94,7 @@ class DataFlow : public ::testing::Test {
       cfg["processingLog"][k] =
           keys + fs::path(cfg["processingLog"][k].get<std::string>()).filename().string();
     }
+    cfg_ = cfg;
     gateway_ = std::make_unique<GatewayProcess>(dir_, cfg);
     case_worker_ =
         token("--sub case-worker-1 --org " + std::string(kMunicipality) + " --role case-worker");
@@ -131,11 +134,12 @@ class DataFlow : public ::testing::Test {
 
   json log_records(const std::string& trace_id) {
     auto r = call("GET", "/v1/processing-log?traceId=" + trace_id, auditor_);
-    EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+    EXPECT_TRUE(r && r->status == 200) << (r ? std::to_string(r->status) + r->body : "no answer");
     return r ? json::parse(r->body)["records"] : json::array();
   }
 
   TempDir dir_;
+  json cfg_;
   DemoSource source_{dir_};
   std::unique_ptr<GatewayProcess> gateway_;
   std::string case_worker_, analyst_, kvk_admin_, auditor_;
@@ -269,6 +273,52 @@ TEST_F(DataFlow, SourceFaultsBecomeProblemsAndTheGatewayKeepsServing) {
                      "rioolwater-surveillance");
   ASSERT_TRUE(sewage);
   EXPECT_EQ(sewage->status, 200) << sewage->body;
+}
+
+TEST_F(DataFlow, EveryAnsweredRequestIsInTheLogAfterKillNine) {
+  // Several clients keep asking; the gateway is killed without warning in the middle.
+  std::mutex mu;
+  std::vector<std::string> answered;  // trace ids of 200 responses the clients received
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&] {
+      while (!stop) {
+        auto r = call("GET", "/v1/datasets/sewage-surveillance/measurements?pageSize=2", analyst_,
+                      "rioolwater-surveillance");
+        if (!r) continue;  // the gateway is gone
+        if (r->status == 200) {
+          std::lock_guard lock(mu);
+          answered.push_back(trace_id_of(*r));
+        }
+      }
+    });
+  }
+  // Kill once a fair number of answers are out (bounded in time on a slow machine).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (std::chrono::steady_clock::now() < deadline) {
+    {
+      std::lock_guard lock(mu);
+      if (answered.size() >= 30) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  gateway_->signal(SIGKILL);
+  EXPECT_NE(gateway_->wait_exit(std::chrono::seconds(5)), 0);
+  stop = true;
+  for (auto& t : clients) t.join();
+  ASSERT_GE(answered.size(), 30u) << "too little load to mean anything";
+
+  // Restart on the same store: the chain continues and verifies, and nothing answered is missing.
+  gateway_ = std::make_unique<GatewayProcess>(dir_, cfg_);
+  for (const auto& trace : answered) {
+    auto records = log_records(trace);
+    ASSERT_FALSE(records.empty()) << "answered request " << trace << " is not in the log";
+  }
+  auto verify = call("GET", "/v1/processing-log/verify", auditor_);
+  ASSERT_TRUE(verify);
+  ASSERT_EQ(verify->status, 200) << verify->body;
+  EXPECT_EQ(json::parse(verify->body)["ok"], true) << verify->body;
 }
 
 }  // namespace

@@ -49,6 +49,8 @@ GatewayProcess::GatewayProcess(const TempDir& dir, const nlohmann::json& config,
                                std::chrono::milliseconds timeout) {
   config_path_ = dir.write("gateway.json", config.dump(2));
   log_path_ = dir.path() / "gateway.log";
+  // A restart in the same directory must not read the previous process's "listening" lines.
+  std::filesystem::remove(log_path_);
   pid_ = ::fork();
   if (pid_ == 0) {
     int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
