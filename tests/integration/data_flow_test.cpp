@@ -275,6 +275,39 @@ TEST_F(DataFlow, SourceFaultsBecomeProblemsAndTheGatewayKeepsServing) {
   EXPECT_EQ(sewage->status, 200) << sewage->body;
 }
 
+TEST_F(DataFlow, UpstreamFaultsBecomeTheStatedProblemsAndServiceResumes) {
+  const std::string target = "/v1/datasets/sewage-surveillance/measurements?pageSize=2";
+  auto set_fault = [&](const std::string& mode, int delay_ms = 10000) {
+    auto r = request(static_cast<std::uint16_t>(source_.port()), "PUT", "/_control/fault",
+                     json{{"mode", mode}, {"delayMs", delay_ms}}.dump(),
+                     "Content-Type: application/json");
+    ASSERT_TRUE(r && r->status == 200) << mode;
+  };
+  struct Case {
+    const char* mode;
+    int status;
+    const char* code;
+  };
+  // The sewage source's read timeout is 5 s; "slow" answers after 8 s.
+  for (const Case& c :
+       {Case{"slow", 504, "source-timeout"}, Case{"garbage", 502, ""},
+        Case{"invalid", 502, "source-invalid-response"},
+        Case{"oversized", 502, "source-response-too-large"}, Case{"error500", 502, "source-error"},
+        Case{"reset", 502, ""}, Case{"http-garbage", 502, ""}}) {
+    set_fault(c.mode, 8000);
+    auto r = call("GET", target, analyst_, "rioolwater-surveillance");
+    ASSERT_TRUE(r) << c.mode << ": no answer";
+    EXPECT_EQ(r->status, c.status) << c.mode << ": " << r->body;
+    EXPECT_EQ(r->header("content-type"), "application/problem+json") << c.mode;
+    EXPECT_NE(r->body.find(c.code), std::string::npos) << c.mode << ": " << r->body;
+    EXPECT_EQ(r->body.find("_embedded"), std::string::npos) << "data leaked with " << c.mode;
+  }
+  set_fault("none");
+  auto healthy = call("GET", target, analyst_, "rioolwater-surveillance");
+  ASSERT_TRUE(healthy);
+  EXPECT_EQ(healthy->status, 200) << healthy->body;
+}
+
 TEST_F(DataFlow, EveryAnsweredRequestIsInTheLogAfterKillNine) {
   // Several clients keep asking; the gateway is killed without warning in the middle.
   std::mutex mu;
