@@ -1,6 +1,7 @@
 #pragma once
-// The response-validation stage: every record a source returns is checked against its
-// resource's compiled JSON schema before it is minimised and released. A source that answers
+// The response-validation stage: records are checked against their resource's compiled JSON
+// schema before they are minimised and released, for the resources in the map it is given (those
+// whose connector does not already check each record itself). A source that answers
 // outside its own schema gets 502 source-invalid-response; the violation (where and which
 // keyword, never the value) is logged for the source holder.
 
@@ -13,7 +14,7 @@
 
 namespace bronpoort::schema {
 
-// Compiled record schemas by "dataset/resource".
+// Compiled record schemas by "dataset/resource": the resources this stage checks.
 using ResourceSchemas = std::map<std::string, std::shared_ptr<const CompiledSchema>>;
 
 std::shared_ptr<const Stage> make_response_validation_stage(
