@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <mutex>
 #include <regex>
@@ -306,6 +307,73 @@ TEST_F(DataFlow, UpstreamFaultsBecomeTheStatedProblemsAndServiceResumes) {
   auto healthy = call("GET", target, analyst_, "rioolwater-surveillance");
   ASSERT_TRUE(healthy);
   EXPECT_EQ(healthy->status, 200) << healthy->body;
+}
+
+// The PostgreSQL-held registry through the gateway, on the throwaway cluster the test script runs.
+TEST(DataFlowPostgres, CaseWorkerReadsTheDebtRegistryFromPostgreSQL) {
+  const char* admin = std::getenv("BRONPOORT_TEST_PG_DSN");
+  if (!admin) {
+    if (std::getenv("BRONPOORT_REQUIRE_PG")) FAIL() << "BRONPOORT_TEST_PG_DSN is not set";
+    GTEST_SKIP() << "no PostgreSQL (set BRONPOORT_TEST_PG_DSN)";
+  }
+  TempDir dir;
+  const fs::path src = BRONPOORT_SOURCE_DIR;
+  const std::string db = "debt_it_" + std::to_string(::getpid());
+  const std::string demo =
+      (fs::path(BRONPOORT_BINARY).parent_path() / "bronpoort-demo-source").string();
+  auto dsn_file = dir.path() / "dsn";
+  ASSERT_EQ(run_command("BRONPOORT_DEBT_DB=" + db + " BRONPOORT_DEMO_SOURCE=" + demo + " " +
+                        (src / "scripts" / "load-demo-pg.sh").string() + " '" + admin +
+                        "' 300 2>/dev/null | tail -1 >" + dsn_file.string()),
+            0);
+  std::string reader_dsn = slurp(dsn_file);
+  while (!reader_dsn.empty() && reader_dsn.back() == '\n') reader_dsn.pop_back();
+  auto bsn_file = dir.path() / "bsn";
+  ASSERT_EQ(run_command("psql '" + reader_dsn +
+                        "' -tAc 'SELECT bsn FROM debt.cases ORDER BY case_id LIMIT 1' >" +
+                        bsn_file.string()),
+            0);
+  std::string bsn = slurp(bsn_file).substr(0, 9);
+
+  ::setenv("BRONPOORT_DEBT_PG_DSN", reader_dsn.c_str(), 1);
+  for (const auto& e : fs::directory_iterator(src / "config" / "sources")) {
+    dir.write("sources/" + e.path().filename().string(), slurp(e.path()));
+  }
+  fs::copy(src / "config" / "purposes", dir.path() / "purposes");
+  auto cfg = json::parse(slurp(src / "config" / "gateway.json"));
+  cfg["server"]["listeners"][0]["port"] = 0;
+  const std::string keys = (src / "config" / "keys").string() + "/";
+  cfg["identity"]["issuers"][0]["jwks"] = keys + "demo-issuer.jwks.json";
+  cfg["identity"]["demoIssuer"]["privateKey"] = keys + "demo-issuer-ed25519.pem";
+  cfg["sources"]["schemaDirectory"] = (src / "schemas" / "datasets").string();
+  cfg["store"]["path"] = "bronpoort.db";
+  for (const char* k : {"pseudonymKeyFile", "checkpointKeyFile", "checkpointPublicKeyFile"}) {
+    cfg["processingLog"][k] =
+        keys + fs::path(cfg["processingLog"][k].get<std::string>()).filename().string();
+  }
+  GatewayProcess gw(dir, cfg);
+  auto token_file = dir.path() / "token";
+  ASSERT_EQ(run_command(std::string(BRONPOORT_BINARY) + " token --config " +
+                        gw.config_path().string() + " --sub cw --org " + kMunicipality +
+                        " --role case-worker >" + token_file.string()),
+            0);
+  std::string token = slurp(token_file);
+  token.pop_back();
+  auto r = request(
+      gw.port(), "POST", "/v1/datasets/debt-assistance/cases/search",
+      R"({"filters": {"bsn": {"eq": ")" + bsn + R"("}}, "sort": ["-openedDate"]})",
+      "Authorization: Bearer " + token +
+          "\r\nProcessing-Purpose: schuldhulpverlening-intake\r\nContent-Type: application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  auto cases = json::parse(r->body)["_embedded"]["cases"];
+  ASSERT_FALSE(cases.empty()) << r->body;
+  for (const auto& c : cases) {
+    EXPECT_EQ(c["bsn"], bsn);
+    EXPECT_TRUE(c.contains("debtAmount"));
+  }
+  run_command("psql '" + std::string(admin) + "' -qc 'DROP DATABASE IF EXISTS " + db +
+              " WITH (FORCE)' >/dev/null 2>&1");
 }
 
 TEST_F(DataFlow, EveryAnsweredRequestIsInTheLogAfterKillNine) {
