@@ -14,6 +14,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <regex>
 #include <sstream>
@@ -307,6 +308,56 @@ TEST_F(DataFlow, UpstreamFaultsBecomeTheStatedProblemsAndServiceResumes) {
   auto healthy = call("GET", target, analyst_, "rioolwater-surveillance");
   ASSERT_TRUE(healthy);
   EXPECT_EQ(healthy->status, 200) << healthy->body;
+}
+
+// Every GET the OpenAPI document describes, called through the demo with a token and purpose
+// suited to it, answers with a status the document declares for that operation.
+TEST_F(DataFlow, EveryGetInTheOpenApiDocumentAnswersAsDocumented) {
+  auto doc = json::parse(request(gateway_->port(), "GET", "/v1/openapi.json")->body);
+  const std::string citizen = token("--sub citizen-1 --org " + std::string(kMunicipality) +
+                                    " --role data-subject --bsn " + some_bsn());
+  const std::map<std::string, std::pair<std::string, std::string>> by_dataset = {
+      {"persons", {case_worker_, "schuldhulpverlening-intake"}},
+      {"debt-assistance", {case_worker_, "schuldhulpverlening-intake"}},
+      {"addresses", {case_worker_, "adres-verificatie"}},
+      {"businesses", {analyst_, "bedrijven-analyse"}},
+      {"sewage-surveillance", {analyst_, "rioolwater-surveillance"}}};
+  int called = 0;
+  int answered = 0;
+  for (const auto& [path, item] : doc["paths"].items()) {
+    if (!item.contains("get")) continue;
+    const auto& op = item["get"];
+    std::string target = "/v1" + path;
+    std::string tok = analyst_;
+    std::string purpose;
+    if (path.rfind("/processing-log", 0) == 0) tok = auditor_;
+    if (path == "/my-processing-log") tok = citizen;
+    if (path.rfind("/datasets/", 0) == 0) {
+      std::string dataset = path.substr(10, path.find('/', 10) - 10);
+      if (auto it = by_dataset.find(dataset); it != by_dataset.end()) {
+        tok = it->second.first;
+        purpose = it->second.second;
+      }
+    }
+    auto fill = [&](const std::string& name, const std::string& value) {
+      if (auto p = target.find("{" + name + "}"); p != std::string::npos) {
+        target.replace(p, name.size() + 2, value);
+      }
+    };
+    fill("dataset", "persons");
+    fill("id", path.rfind("/purposes", 0) == 0 ? "schuldhulpverlening-intake" : "unknown-id");
+    auto r = call("GET", target, tok, purpose);
+    ASSERT_TRUE(r) << target;
+    const std::string status = std::to_string(r->status);
+    EXPECT_TRUE(op["responses"].contains(status) || op["responses"].contains("default"))
+        << "GET " << target << " answered " << status
+        << " which the document does not declare: " << r->body.substr(0, 300);
+    ++called;
+    if (r->status == 200) ++answered;
+  }
+  EXPECT_GE(called, 15);
+  // Most of them answer with data or metadata, not just with a documented refusal.
+  EXPECT_GE(answered, called / 2) << answered << " of " << called << " answered 200";
 }
 
 // The PostgreSQL-held registry through the gateway, on the throwaway cluster the test script runs.
