@@ -1,21 +1,14 @@
 #include "strict_json.hpp"
 
+#include <bronpoort/config/json_reader.hpp>
+
 #include <algorithm>
 
 namespace bronpoort::access {
 
+// RFC 6901 escaping, shared with the gateway config reader.
 std::string pointer_token(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return config::escape_pointer_token(key);
 }
 
 StrictObject::StrictObject(const nlohmann::json& value, std::string pointer,

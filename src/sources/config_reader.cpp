@@ -1,19 +1,12 @@
 #include "config_reader.hpp"
 
+#include <bronpoort/config/json_reader.hpp>
+
 namespace bronpoort::sources {
 
+// RFC 6901 escaping, shared with the gateway config reader.
 std::string pointer_token(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return config::escape_pointer_token(key);
 }
 
 ConfigReader::ConfigReader(const nlohmann::json& object, std::string file, std::string pointer,
