@@ -344,7 +344,9 @@ BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& se
   }
   stages.push_back(std::make_shared<EndpointStage>());
   if (services.log()) {
-    stages.push_back(processing_log::make_log_stage(services.log(), &services.blocking()));
+    // Resumes on the log's completion thread: the last stage, so only rendering and the access
+    // log run there before the answer goes back to its connection's I/O thread.
+    stages.push_back(processing_log::make_log_stage(services.log()));
   }
   built.pipeline = std::make_shared<Pipeline>(std::move(stages), &services.metrics());
   return built;

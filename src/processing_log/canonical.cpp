@@ -14,13 +14,6 @@ std::string dump(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-// The members of an object without its braces: nlohmann::json keeps keys sorted, so this is the
-// same run of "key":value pairs the whole record's dump would contain.
-std::string members(const nlohmann::json& object) {
-  std::string s = dump(object);
-  return s.substr(1, s.size() - 2);
-}
-
 void append_int(std::string& out, std::int64_t v) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
@@ -35,47 +28,84 @@ int hex_value(char c) {
   return -1;
 }
 
+// Appends `s` as nlohmann::json would dump it. Almost every log text is printable ASCII without
+// quotes or backslashes, which needs no escaping; anything else goes through nlohmann itself, so
+// escapes and the replacement of invalid UTF-8 are exactly those of format v1.
+void append_string(std::string& out, const std::string& s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+      out += dump(s);
+      return;
+    }
+  }
+  out += '"';
+  out += s;
+  out += '"';
+}
+
+void append_list(std::string& out, const std::vector<std::string>& list) {
+  out += '[';
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (i > 0) out += ',';
+    append_string(out, list[i]);
+  }
+  out += ']';
+}
+
+// One "key": pair; keys are constants that need no escaping.
+std::string& key(std::string& out, const char* name, bool first = false) {
+  if (!first) out += ',';
+  out += '"';
+  out += name;
+  out += "\":";
+  return out;
+}
+
 }  // namespace
 
 // Keys sort as: chainId < [dataSubjectId .. legalBasis] < loggedAt < [name .. role] < seq <
-// [sourceLatencyUs .. v]; the unit test compares the result with a dump of the whole record.
-CanonicalTemplate::CanonicalTemplate(const LogRecord& r)
-    : before_logged_at_(members({
-          {"dataSubjectId", r.data_subject_id},
-          {"dataSubjectIdType", r.data_subject_id_type},
-          {"dataset", r.dataset},
-          {"decision", r.decision},
-          {"details", r.details},
-          {"end", r.end_us},
-          {"event", r.event},
-          {"fieldsReleased", r.fields_released},
-          {"fieldsWithheld", r.fields_withheld},
-          {"httpStatus", r.http_status},
-          {"kind", record_kind_name(r.kind)},
-          {"legalBasis", r.legal_basis},
-      })),
-      before_seq_(members({
-          {"name", r.name},
-          {"organisation", r.organisation},
-          {"ownerOrganisation", r.owner_organisation},
-          {"parentSpanId", r.parent_span_id},
-          {"processingActivityId", r.processing_activity_id},
-          {"pseudonymKeyId", r.pseudonym_key_id},
-          {"purpose", r.purpose},
-          {"reasonCode", r.reason_code},
-          {"recordCount", r.record_count},
-          {"resource", r.resource},
-          {"role", r.role},
-      })),
-      after_seq_(members({
-          {"sourceLatencyUs", r.source_latency_us},
-          {"spanId", r.span_id},
-          {"start", r.start_us},
-          {"status", r.status},
-          {"traceId", r.trace_id},
-          {"user", r.user},
-          {"v", 1},
-      })) {}
+// [sourceLatencyUs .. v], byte-wise as nlohmann::json orders them; the unit test compares the
+// result with a dump of the whole record as one object.
+CanonicalTemplate::CanonicalTemplate(const LogRecord& r) {
+  std::string& a = before_logged_at_;
+  a.reserve(384);
+  append_string(key(a, "dataSubjectId", true), r.data_subject_id);
+  append_string(key(a, "dataSubjectIdType"), r.data_subject_id_type);
+  append_string(key(a, "dataset"), r.dataset);
+  append_string(key(a, "decision"), r.decision);
+  key(a, "details") += r.details.is_object() && r.details.empty() ? "{}" : dump(r.details);
+  append_int(key(a, "end"), r.end_us);
+  append_string(key(a, "event"), r.event);
+  append_list(key(a, "fieldsReleased"), r.fields_released);
+  append_list(key(a, "fieldsWithheld"), r.fields_withheld);
+  append_int(key(a, "httpStatus"), r.http_status);
+  append_string(key(a, "kind"), record_kind_name(r.kind));
+  append_string(key(a, "legalBasis"), r.legal_basis);
+
+  std::string& b = before_seq_;
+  b.reserve(384);
+  append_string(key(b, "name", true), r.name);
+  append_string(key(b, "organisation"), r.organisation);
+  append_string(key(b, "ownerOrganisation"), r.owner_organisation);
+  append_string(key(b, "parentSpanId"), r.parent_span_id);
+  append_string(key(b, "processingActivityId"), r.processing_activity_id);
+  append_string(key(b, "pseudonymKeyId"), r.pseudonym_key_id);
+  append_string(key(b, "purpose"), r.purpose);
+  append_string(key(b, "reasonCode"), r.reason_code);
+  append_int(key(b, "recordCount"), r.record_count);
+  append_string(key(b, "resource"), r.resource);
+  append_string(key(b, "role"), r.role);
+
+  std::string& c = after_seq_;
+  c.reserve(192);
+  append_int(key(c, "sourceLatencyUs", true), r.source_latency_us);
+  append_string(key(c, "spanId"), r.span_id);
+  append_int(key(c, "start"), r.start_us);
+  append_string(key(c, "status"), r.status);
+  append_string(key(c, "traceId"), r.trace_id);
+  append_string(key(c, "user"), r.user);
+  append_int(key(c, "v"), 1);
+}
 
 void CanonicalTemplate::render(std::string& out, const std::string& chain_id,
                                std::int64_t logged_at_us, std::int64_t seq) const {
@@ -83,7 +113,7 @@ void CanonicalTemplate::render(std::string& out, const std::string& chain_id,
   out.reserve(before_logged_at_.size() + before_seq_.size() + after_seq_.size() + chain_id.size() +
               64);
   out += "{\"chainId\":";
-  out += dump(chain_id);
+  append_string(out, chain_id);
   out += ',';
   out += before_logged_at_;
   out += ",\"loggedAt\":";
