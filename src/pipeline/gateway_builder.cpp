@@ -344,9 +344,9 @@ BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& se
   }
   stages.push_back(std::make_shared<EndpointStage>());
   if (services.log()) {
-    // Resumes on the log's completion thread: the last stage, so only rendering and the access
-    // log run there before the answer goes back to its connection's I/O thread.
-    stages.push_back(processing_log::make_log_stage(services.log()));
+    // Resumes on the blocking pool: measured no faster on the log's completion thread, and the
+    // pool spreads rendering and access logging over its threads.
+    stages.push_back(processing_log::make_log_stage(services.log(), &services.blocking()));
   }
   built.pipeline = std::make_shared<Pipeline>(std::move(stages), &services.metrics());
   return built;
