@@ -23,7 +23,8 @@ void respond(RequestContext& ctx, int status, const nlohmann::json& body, Resume
 // Sets ctx.problem and calls done(Stop).
 void refuse(RequestContext& ctx, Problem problem, Resume& done);
 
-// Parses a JSON object body no larger than `max_bytes`; nullopt with ctx.problem set otherwise.
+// Parses a JSON body no larger than `max_bytes` (its shape is for the endpoint's request schema);
+// nullopt with ctx.problem set otherwise.
 std::optional<nlohmann::json> read_body(RequestContext& ctx, std::size_t max_bytes,
                                         bool allow_empty);
 

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <unistd.h>
 
 namespace bronpoort::access {
@@ -222,19 +224,38 @@ TEST_F(EndpointsTest, RefusesBadBodies) {
   EXPECT_EQ(huge->status(), 413);
   EXPECT_EQ(huge->code(), "body-too-large");
   EXPECT_EQ(call(worker_, "POST", "/v1/access-requests", "{\"role\": ")->code(), "invalid-json");
-  EXPECT_EQ(call(worker_, "POST", "/v1/access-requests", "[1]")->code(), "invalid-json");
+  auto array = call(worker_, "POST", "/v1/access-requests", "[1]");
+  EXPECT_EQ(array->status(), 400);
+  EXPECT_EQ(array->code(), "invalid-request");
+  EXPECT_EQ(array->ctx.problem->invalid_params[0].code, "type");
   auto unknown = call(worker_, "POST", "/v1/access-requests",
                       R"({"role": "case-worker", "purpose": "intake", "dataset": "persons",
                           "resource": "persons", "fields": ["bsn"], "motivation": "m",
                           "state": "approved"})");
-  EXPECT_EQ(unknown->code(), "invalid-body");
+  EXPECT_EQ(unknown->code(), "invalid-request");
   EXPECT_EQ(unknown->ctx.problem->invalid_params[0].name, "/state");
+  EXPECT_EQ(unknown->ctx.problem->invalid_params[0].code, "additionalProperties");
   auto injected = call(worker_, "POST", "/v1/access-requests",
                        R"({"role": "case-worker", "purpose": "intake'; DROP TABLE x; --",
                            "dataset": "persons", "resource": "persons", "fields": ["bsn"],
                            "motivation": "m"})");
-  EXPECT_EQ(injected->code(), "invalid-body");
+  EXPECT_EQ(injected->code(), "invalid-request");
   EXPECT_EQ(injected->ctx.problem->invalid_params[0].name, "/purpose");
+  EXPECT_EQ(injected->ctx.problem->invalid_params[0].code, "pattern");
+  EXPECT_NE(injected->ctx.problem->invalid_params[0].reason.find("kebab-case"), std::string::npos);
+  // Every violation in one answer, and nothing filed.
+  auto everything = call(worker_, "POST", "/v1/access-requests",
+                         R"({"role": 7, "dataset": "persons", "resource": "persons",
+                             "fields": [], "motivation": ""})");
+  EXPECT_EQ(everything->code(), "invalid-request");
+  std::set<std::string> pointers;
+  for (const auto& ip : everything->ctx.problem->invalid_params) pointers.insert(ip.name);
+  EXPECT_EQ(pointers, (std::set<std::string>{"/", "/role", "/fields", "/motivation"}));
+  auto reason =
+      call(admin_, "POST", "/v1/access-requests/{id}/reject", R"({"reason": 1})", {{"id", "ar-1"}});
+  EXPECT_EQ(reason->code(), "invalid-request");
+  auto check = call(worker_, "POST", "/v1/access-checks", R"({"purpose": "intake"})");
+  EXPECT_EQ(check->code(), "invalid-request");
   EXPECT_EQ(call(worker_, "GET", "/v1/access-requests", "", {}, {{"state", "all"}})->status(), 400);
   EXPECT_EQ(call(worker_, "GET", "/v1/access-requests", "", {}, {{"owner", "x"}})->code(),
             "unknown-parameter");
