@@ -3,6 +3,9 @@
 
 #include "openapi_parts.hpp"
 
+#include <bronpoort/catalog/openapi.hpp>
+#include <bronpoort/schema/bundled.hpp>
+
 namespace bronpoort::catalog::openapi {
 namespace {
 
@@ -27,6 +30,35 @@ nlohmann::json legal_basis() {
           {"properties",
            {{"citation", str("The law and article, e.g. Participatiewet, artikel 64.")},
             {"category", str("DPV legal basis: LegalObligation, PublicTask, Consent, ...")}}}};
+}
+
+// Replaces references to schemas/requests/common.schema.json by what they point at (with any
+// sibling keywords on top): OpenAPI 3.0 can only reference its own components.
+nlohmann::json inline_common(const nlohmann::json& in) {
+  static const std::string kCommon = "common.schema.json#";
+  if (in.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& v : in) out.push_back(inline_common(v));
+    return out;
+  }
+  if (!in.is_object()) return in;
+  nlohmann::json out = nlohmann::json::object();
+  if (auto ref = in.find("$ref");
+      ref != in.end() && ref->is_string() && ref->get<std::string>().rfind(kCommon, 0) == 0) {
+    const auto* common = schema::bundled_schema_document("requests/common.schema.json");
+    out = inline_common(
+        common->at(nlohmann::json::json_pointer(ref->get<std::string>().substr(kCommon.size()))));
+  }
+  for (const auto& [key, value] : in.items()) {
+    if (key != "$ref" || out.empty()) out[key] = inline_common(value);
+  }
+  return out;
+}
+
+// A request body as documented: the very schema the gateway validates it against.
+nlohmann::json request_schema(const char* name) {
+  nlohmann::json unused = nlohmann::json::object();  // request schemas keep no $defs of their own
+  return to_openapi_schema(inline_common(*schema::bundled_schema_document(name)), "", unused);
 }
 
 }  // namespace
@@ -54,16 +86,7 @@ nlohmann::json access_schemas() {
               {"until", {{"type", "string"}, {"format", "date"}}}}}}},
           {"preApproved", {{"type", "boolean"}}}}}}},
       {"PurposeList", list_of("purposes", "Purpose")},
-      {"NewAccessRequest",
-       {{"type", "object"},
-        {"required", {"role", "purpose", "dataset", "resource", "fields", "motivation"}},
-        {"properties",
-         {{"role", str()},
-          {"purpose", str("Purpose id.")},
-          {"dataset", str()},
-          {"resource", str()},
-          {"fields", str_list()},
-          {"motivation", str("Why the data is needed for this purpose.")}}}}},
+      {"NewAccessRequest", request_schema("requests/access-request.schema.json")},
       {"AccessRequest",
        {{"type", "object"},
         {"properties",
@@ -81,8 +104,7 @@ nlohmann::json access_schemas() {
           {"ownerOrganisation", str("OIN of the source holder.")},
           {"createdAt", {{"type", "string"}, {"format", "date-time"}}}}}}},
       {"AccessRequestList", list_of("accessRequests", "AccessRequest")},
-      {"Decision",
-       {{"type", "object"}, {"properties", {{"reason", str("Why it was approved or rejected.")}}}}},
+      {"Decision", request_schema("requests/access-decision.schema.json")},
       {"Grant",
        {{"type", "object"},
         {"properties",
@@ -100,15 +122,7 @@ nlohmann::json access_schemas() {
           {"grantedAt", {{"type", "string"}, {"format", "date-time"}}},
           {"validUntil", {{"type", "string"}, {"format", "date-time"}}}}}}},
       {"GrantList", list_of("grants", "Grant")},
-      {"AccessCheck",
-       {{"type", "object"},
-        {"required", {"role", "purpose", "dataset", "resource"}},
-        {"properties",
-         {{"role", str()},
-          {"purpose", str()},
-          {"dataset", str()},
-          {"resource", str()},
-          {"fields", str_list()}}}}},
+      {"AccessCheck", request_schema("requests/access-check.schema.json")},
       {"AccessCheckResult",
        {{"type", "object"},
         {"description",
