@@ -25,6 +25,39 @@ nlohmann::json list_of(const std::string& member, const std::string& schema) {
           {"properties", {{member, {{"type", "array"}, {"items", ref_schema(schema)}}}}}};
 }
 
+// A page of a list as src/access/endpoint_support.cpp answers it.
+nlohmann::json page_of(const std::string& member, const std::string& schema) {
+  nlohmann::json link = {{"type", "object"}, {"properties", {{"href", str()}}}};
+  return {
+      {"type", "object"},
+      {"required", {member, "page", "pageSize", "total", "_links"}},
+      {"properties",
+       {{member, {{"type", "array"}, {"items", ref_schema(schema)}}},
+        {"page", {{"type", "integer"}}},
+        {"pageSize", {{"type", "integer"}}},
+        {"total", {{"type", "integer"}, {"description", "All items, on every page."}}},
+        {"_links",
+         {{"type", "object"}, {"properties", {{"self", link}, {"next", link}, {"prev", link}}}}}}}};
+}
+
+// page and pageSize, as every paged access list takes them.
+std::vector<nlohmann::json> paging_parameters() {
+  return {
+      query_parameter("page", "Page number, from 1.",
+                      {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000000}, {"default", 1}}),
+      query_parameter("pageSize", "Items per page.",
+                      {{"type", "integer"}, {"minimum", 1}, {"maximum", 200}, {"default", 50}})};
+}
+
+// A 200 answer carrying one page, with the RFC 8288 Link header.
+nlohmann::json page_response(const std::string& description, const std::string& schema) {
+  return ok_response_with_headers(
+      description, ref_schema(schema),
+      {{"Link",
+        {{"description", "RFC 8288 links to the next and previous page."},
+         {"schema", {{"type", "string"}}}}}});
+}
+
 nlohmann::json legal_basis() {
   return {{"type", "object"},
           {"properties",
@@ -103,7 +136,7 @@ nlohmann::json access_schemas() {
           {"motivation", str()},
           {"ownerOrganisation", str("OIN of the source holder.")},
           {"createdAt", {{"type", "string"}, {"format", "date-time"}}}}}}},
-      {"AccessRequestList", list_of("accessRequests", "AccessRequest")},
+      {"AccessRequestList", page_of("accessRequests", "AccessRequest")},
       {"Decision", request_schema("requests/access-decision.schema.json")},
       {"Grant",
        {{"type", "object"},
@@ -121,7 +154,7 @@ nlohmann::json access_schemas() {
           {"approval", str("How it was approved: manual, standing approval or precedent.")},
           {"grantedAt", {{"type", "string"}, {"format", "date-time"}}},
           {"validUntil", {{"type", "string"}, {"format", "date-time"}}}}}}},
-      {"GrantList", list_of("grants", "Grant")},
+      {"GrantList", page_of("grants", "Grant")},
       {"AccessCheck", request_schema("requests/access-check.schema.json")},
       {"AccessCheckResult",
        {{"type", "object"},
@@ -173,8 +206,9 @@ std::vector<Operation> access_operations() {
   list_requests["parameters"] = {
       query_parameter("state", "Only requests in this state.",
                       {{"type", "string"}, {"enum", {"pending", "approved", "rejected"}}})};
+  for (auto& p : paging_parameters()) list_requests["parameters"].push_back(std::move(p));
   list_requests["responses"].update(with_problems(
-      {{"200", ok_response("The requests.", ref_schema("AccessRequestList"))}}, {400, 403}));
+      {{"200", page_response("The requests, oldest first.", "AccessRequestList")}}, {400, 403}));
   ops.push_back({"GET", "/v1/access-requests", list_requests});
 
   auto get_request = operation("access-requests", "getAccessRequest", "One access request",
@@ -203,8 +237,12 @@ std::vector<Operation> access_operations() {
   auto grants = operation(
       "grants", "listGrants", "Grants",
       "Your organisation's grants, and for a source admin the grants on its datasets.", true);
-  grants["responses"].update(
-      with_problems({{"200", ok_response("The grants.", ref_schema("GrantList"))}}, {403}));
+  grants["parameters"] = {
+      query_parameter("state", "Only grants in this state.",
+                      {{"type", "string"}, {"enum", {"active", "revoked", "expired"}}})};
+  for (auto& p : paging_parameters()) grants["parameters"].push_back(std::move(p));
+  grants["responses"].update(with_problems(
+      {{"200", page_response("The grants, oldest first.", "GrantList")}}, {400, 403}));
   ops.push_back({"GET", "/v1/grants", grants});
 
   auto revoke =
