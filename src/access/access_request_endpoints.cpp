@@ -50,14 +50,18 @@ void add_request_endpoints(const AccessEndpointOptions& options, std::vector<End
   out.push_back({"GET", "/v1/access-requests", AuthRequirement::Required,
                  endpoint([=](RequestContext& ctx, Resume done) {
                    if (is_citizen(ctx.identity)) return refuse(ctx, not_for_citizens(), done);
-                   if (auto p = only_query_params(ctx, {"state"})) return refuse(ctx, *p, done);
+                   if (auto p = only_query_params(ctx, {"state", "page", "pageSize"})) {
+                     return refuse(ctx, *p, done);
+                   }
+                   auto page = read_page(ctx);
+                   if (auto* p = std::get_if<Problem>(&page)) return refuse(ctx, *p, done);
                    std::optional<RequestState> state;
                    if (auto s = ctx.request.query_param("state")) {
                      state = parse_request_state(std::string(*s));
                      if (!state) {
                        auto p = make_problem(400, "invalid-parameter", "Unknown state.");
                        p.invalid_params.push_back(
-                           {"state", "must be pending, approved or rejected", "invalid"});
+                           {"state", "must be pending, approved or rejected", "invalid-value"});
                        return refuse(ctx, p, done);
                      }
                    }
@@ -65,7 +69,7 @@ void add_request_endpoints(const AccessEndpointOptions& options, std::vector<End
                    for (const auto& r : service->visible_requests(ctx.identity, state)) {
                      list.push_back(access_request_to_json(r));
                    }
-                   respond(ctx, 200, {{"accessRequests", list}}, done);
+                   respond_page(ctx, "accessRequests", list, std::get<PageRequest>(page), done);
                  })});
 
   out.push_back({"GET", "/v1/access-requests/{id}", AuthRequirement::Required,
@@ -100,13 +104,25 @@ void add_request_endpoints(const AccessEndpointOptions& options, std::vector<End
   out.push_back({"GET", "/v1/grants", AuthRequirement::Required,
                  endpoint([=](RequestContext& ctx, Resume done) {
                    if (is_citizen(ctx.identity)) return refuse(ctx, not_for_citizens(), done);
-                   if (auto p = only_query_params(ctx, {})) return refuse(ctx, *p, done);
+                   if (auto p = only_query_params(ctx, {"state", "page", "pageSize"})) {
+                     return refuse(ctx, *p, done);
+                   }
+                   auto state = ctx.request.query_param("state");
+                   if (state && *state != "active" && *state != "revoked" && *state != "expired") {
+                     auto p = make_problem(400, "invalid-parameter", "Unknown state.");
+                     p.invalid_params.push_back(
+                         {"state", "must be active, revoked or expired", "invalid-value"});
+                     return refuse(ctx, p, done);
+                   }
+                   auto page = read_page(ctx);
+                   if (auto* p = std::get_if<Problem>(&page)) return refuse(ctx, *p, done);
                    auto now = service->now();
                    auto list = nlohmann::json::array();
                    for (const auto& g : service->visible_grants(ctx.identity)) {
-                     list.push_back(grant_to_json(g, now));
+                     auto json = grant_to_json(g, now);
+                     if (!state || json["state"] == *state) list.push_back(std::move(json));
                    }
-                   respond(ctx, 200, {{"grants", list}}, done);
+                   respond_page(ctx, "grants", list, std::get<PageRequest>(page), done);
                  })});
 
   out.push_back({"DELETE", "/v1/grants/{id}", AuthRequirement::Required,

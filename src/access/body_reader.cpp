@@ -2,6 +2,8 @@
 
 #include "strict_json.hpp"
 
+#include <bronpoort/schema/bundled.hpp>
+
 namespace bronpoort::access {
 
 namespace {
@@ -49,6 +51,8 @@ std::vector<std::string> fields(StrictObject& o, bool required) {
 }  // namespace
 
 std::variant<NewAccessRequest, Problem> read_access_request(const nlohmann::json& body) {
+  static const auto& schema = schema::bundled_schema("requests/access-request.schema.json");
+  if (auto problem = schema::check_request_body(schema, body, "access request")) return *problem;
   ConfigErrors errors;
   const std::string file = "body";
   StrictObject o(body, "", file, errors);
@@ -71,6 +75,8 @@ std::variant<NewAccessRequest, Problem> read_access_request(const nlohmann::json
 }
 
 std::variant<std::string, Problem> read_decision_reason(const nlohmann::json& body) {
+  static const auto& schema = schema::bundled_schema("requests/access-decision.schema.json");
+  if (auto problem = schema::check_request_body(schema, body, "decision")) return *problem;
   ConfigErrors errors;
   const std::string file = "body";
   StrictObject o(body, "", file, errors);
@@ -88,6 +94,8 @@ std::variant<std::string, Problem> read_decision_reason(const nlohmann::json& bo
 }
 
 std::variant<AccessCheckQuery, Problem> read_access_check(const nlohmann::json& body) {
+  static const auto& schema = schema::bundled_schema("requests/access-check.schema.json");
+  if (auto problem = schema::check_request_body(schema, body, "access check")) return *problem;
   ConfigErrors errors;
   const std::string file = "body";
   StrictObject o(body, "", file, errors);

@@ -23,13 +23,31 @@ void respond(RequestContext& ctx, int status, const nlohmann::json& body, Resume
 // Sets ctx.problem and calls done(Stop).
 void refuse(RequestContext& ctx, Problem problem, Resume& done);
 
-// Parses a JSON object body no larger than `max_bytes`; nullopt with ctx.problem set otherwise.
+// Parses a JSON body no larger than `max_bytes` (its shape is for the endpoint's request schema);
+// nullopt with ctx.problem set otherwise.
 std::optional<nlohmann::json> read_body(RequestContext& ctx, std::size_t max_bytes,
                                         bool allow_empty);
 
 // Refuses query parameters other than `allowed`.
 std::optional<Problem> only_query_params(const RequestContext& ctx,
                                          std::initializer_list<const char*> allowed);
+
+// One page of a list: `page` from 1, `pageSize` from 1 to kMaxPageSize (default
+// kDefaultPageSize). Lists are in the order the items were created.
+struct PageRequest {
+  static constexpr long long kDefaultPageSize = 50;
+  static constexpr long long kMaxPageSize = 200;
+  long long page = 1;
+  long long page_size = kDefaultPageSize;
+};
+
+// Reads page and pageSize from the query: 400 invalid-parameter naming each bad one.
+std::variant<PageRequest, Problem> read_page(const RequestContext& ctx);
+
+// Answers 200 with one page of `items` (a JSON array) as {member: [...], page, pageSize, total,
+// _links: {self, next?, prev?}}, and the same next/prev in an RFC 8288 Link header.
+void respond_page(RequestContext& ctx, const std::string& member, const nlohmann::json& items,
+                  const PageRequest& page, Resume& done);
 
 // The path parameter `name` when it looks like an id we issue; nullopt otherwise.
 std::optional<std::string> id_param(const RequestContext& ctx, const char* name);

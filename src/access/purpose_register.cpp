@@ -1,4 +1,5 @@
 #include <bronpoort/access/purpose_register.hpp>
+#include <bronpoort/config/schema_check.hpp>
 
 #include "strict_json.hpp"
 #include "time_format.hpp"
@@ -212,6 +213,7 @@ std::variant<std::vector<Purpose>, ConfigErrors> load_purposes(const std::filesy
       errors.push_back({file, "", "not valid JSON"});
       continue;
     }
+    if (!config::check_against_schema("purpose.schema.json", json, file, errors)) continue;
     auto parsed = parse_purpose(json, file);
     if (auto* errs = std::get_if<ConfigErrors>(&parsed)) {
       errors.insert(errors.end(), errs->begin(), errs->end());

@@ -3,6 +3,9 @@
 
 #include "openapi_parts.hpp"
 
+#include <bronpoort/catalog/openapi.hpp>
+#include <bronpoort/schema/bundled.hpp>
+
 namespace bronpoort::catalog::openapi {
 namespace {
 
@@ -22,11 +25,73 @@ nlohmann::json list_of(const std::string& member, const std::string& schema) {
           {"properties", {{member, {{"type", "array"}, {"items", ref_schema(schema)}}}}}};
 }
 
+// A page of a list as src/access/endpoint_support.cpp answers it.
+nlohmann::json page_of(const std::string& member, const std::string& schema) {
+  nlohmann::json link = {{"type", "object"}, {"properties", {{"href", str()}}}};
+  return {
+      {"type", "object"},
+      {"required", {member, "page", "pageSize", "total", "_links"}},
+      {"properties",
+       {{member, {{"type", "array"}, {"items", ref_schema(schema)}}},
+        {"page", {{"type", "integer"}}},
+        {"pageSize", {{"type", "integer"}}},
+        {"total", {{"type", "integer"}, {"description", "All items, on every page."}}},
+        {"_links",
+         {{"type", "object"}, {"properties", {{"self", link}, {"next", link}, {"prev", link}}}}}}}};
+}
+
+// page and pageSize, as every paged access list takes them.
+std::vector<nlohmann::json> paging_parameters() {
+  return {
+      query_parameter("page", "Page number, from 1.",
+                      {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000000}, {"default", 1}}),
+      query_parameter("pageSize", "Items per page.",
+                      {{"type", "integer"}, {"minimum", 1}, {"maximum", 200}, {"default", 50}})};
+}
+
+// A 200 answer carrying one page, with the RFC 8288 Link header.
+nlohmann::json page_response(const std::string& description, const std::string& schema) {
+  return ok_response_with_headers(
+      description, ref_schema(schema),
+      {{"Link",
+        {{"description", "RFC 8288 links to the next and previous page."},
+         {"schema", {{"type", "string"}}}}}});
+}
+
 nlohmann::json legal_basis() {
   return {{"type", "object"},
           {"properties",
            {{"citation", str("The law and article, e.g. Participatiewet, artikel 64.")},
             {"category", str("DPV legal basis: LegalObligation, PublicTask, Consent, ...")}}}};
+}
+
+// Replaces references to schemas/requests/common.schema.json by what they point at (with any
+// sibling keywords on top): OpenAPI 3.0 can only reference its own components.
+nlohmann::json inline_common(const nlohmann::json& in) {
+  static const std::string kCommon = "common.schema.json#";
+  if (in.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& v : in) out.push_back(inline_common(v));
+    return out;
+  }
+  if (!in.is_object()) return in;
+  nlohmann::json out = nlohmann::json::object();
+  if (auto ref = in.find("$ref");
+      ref != in.end() && ref->is_string() && ref->get<std::string>().rfind(kCommon, 0) == 0) {
+    const auto* common = schema::bundled_schema_document("requests/common.schema.json");
+    out = inline_common(
+        common->at(nlohmann::json::json_pointer(ref->get<std::string>().substr(kCommon.size()))));
+  }
+  for (const auto& [key, value] : in.items()) {
+    if (key != "$ref" || out.empty()) out[key] = inline_common(value);
+  }
+  return out;
+}
+
+// A request body as documented: the very schema the gateway validates it against.
+nlohmann::json request_schema(const char* name) {
+  nlohmann::json unused = nlohmann::json::object();  // request schemas keep no $defs of their own
+  return to_openapi_schema(inline_common(*schema::bundled_schema_document(name)), "", unused);
 }
 
 }  // namespace
@@ -54,16 +119,7 @@ nlohmann::json access_schemas() {
               {"until", {{"type", "string"}, {"format", "date"}}}}}}},
           {"preApproved", {{"type", "boolean"}}}}}}},
       {"PurposeList", list_of("purposes", "Purpose")},
-      {"NewAccessRequest",
-       {{"type", "object"},
-        {"required", {"role", "purpose", "dataset", "resource", "fields", "motivation"}},
-        {"properties",
-         {{"role", str()},
-          {"purpose", str("Purpose id.")},
-          {"dataset", str()},
-          {"resource", str()},
-          {"fields", str_list()},
-          {"motivation", str("Why the data is needed for this purpose.")}}}}},
+      {"NewAccessRequest", request_schema("requests/access-request.schema.json")},
       {"AccessRequest",
        {{"type", "object"},
         {"properties",
@@ -80,9 +136,8 @@ nlohmann::json access_schemas() {
           {"motivation", str()},
           {"ownerOrganisation", str("OIN of the source holder.")},
           {"createdAt", {{"type", "string"}, {"format", "date-time"}}}}}}},
-      {"AccessRequestList", list_of("accessRequests", "AccessRequest")},
-      {"Decision",
-       {{"type", "object"}, {"properties", {{"reason", str("Why it was approved or rejected.")}}}}},
+      {"AccessRequestList", page_of("accessRequests", "AccessRequest")},
+      {"Decision", request_schema("requests/access-decision.schema.json")},
       {"Grant",
        {{"type", "object"},
         {"properties",
@@ -99,16 +154,8 @@ nlohmann::json access_schemas() {
           {"approval", str("How it was approved: manual, standing approval or precedent.")},
           {"grantedAt", {{"type", "string"}, {"format", "date-time"}}},
           {"validUntil", {{"type", "string"}, {"format", "date-time"}}}}}}},
-      {"GrantList", list_of("grants", "Grant")},
-      {"AccessCheck",
-       {{"type", "object"},
-        {"required", {"role", "purpose", "dataset", "resource"}},
-        {"properties",
-         {{"role", str()},
-          {"purpose", str()},
-          {"dataset", str()},
-          {"resource", str()},
-          {"fields", str_list()}}}}},
+      {"GrantList", page_of("grants", "Grant")},
+      {"AccessCheck", request_schema("requests/access-check.schema.json")},
       {"AccessCheckResult",
        {{"type", "object"},
         {"description",
@@ -159,8 +206,9 @@ std::vector<Operation> access_operations() {
   list_requests["parameters"] = {
       query_parameter("state", "Only requests in this state.",
                       {{"type", "string"}, {"enum", {"pending", "approved", "rejected"}}})};
+  for (auto& p : paging_parameters()) list_requests["parameters"].push_back(std::move(p));
   list_requests["responses"].update(with_problems(
-      {{"200", ok_response("The requests.", ref_schema("AccessRequestList"))}}, {400, 403}));
+      {{"200", page_response("The requests, oldest first.", "AccessRequestList")}}, {400, 403}));
   ops.push_back({"GET", "/v1/access-requests", list_requests});
 
   auto get_request = operation("access-requests", "getAccessRequest", "One access request",
@@ -189,8 +237,12 @@ std::vector<Operation> access_operations() {
   auto grants = operation(
       "grants", "listGrants", "Grants",
       "Your organisation's grants, and for a source admin the grants on its datasets.", true);
-  grants["responses"].update(
-      with_problems({{"200", ok_response("The grants.", ref_schema("GrantList"))}}, {403}));
+  grants["parameters"] = {
+      query_parameter("state", "Only grants in this state.",
+                      {{"type", "string"}, {"enum", {"active", "revoked", "expired"}}})};
+  for (auto& p : paging_parameters()) grants["parameters"].push_back(std::move(p));
+  grants["responses"].update(with_problems(
+      {{"200", page_response("The grants, oldest first.", "GrantList")}}, {400, 403}));
   ops.push_back({"GET", "/v1/grants", grants});
 
   auto revoke =

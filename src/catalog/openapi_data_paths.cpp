@@ -145,8 +145,10 @@ nlohmann::json search_body_schema(const Resource& r) {
   nlohmann::json filters = nlohmann::json::object();
   for (const auto& f : r.fields) {
     if (!f.filterable) continue;
-    nlohmann::json ops = {{"eq", value_schema(f)},
-                          {"in", {{"type", "array"}, {"items", value_schema(f)}}}};
+    nlohmann::json ops = {
+        {"eq", value_schema(f)},
+        {"in",
+         {{"type", "array"}, {"minItems", 1}, {"maxItems", 100}, {"items", value_schema(f)}}}};
     if (f.type != "boolean") {
       for (const char* op : {"gt", "gte", "lt", "lte"}) ops[op] = value_schema(f);
     }
@@ -170,7 +172,7 @@ nlohmann::json search_body_schema(const Resource& r) {
           {"items", {{"type", "string"}}},
           {"description", "Sortable fields, `-field` for descending."}}},
         {"fields", names},
-        {"page", {{"type", "integer"}, {"minimum", 1}}},
+        {"page", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000000}}},
         {"pageSize", {{"type", "integer"}, {"minimum", 1}, {"maximum", r.max_page_size}}},
         {"includeTotal", {{"type", "boolean"}}}}}};
 }

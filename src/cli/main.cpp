@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
   if (cmd == "token") return bronpoort::authenticate::run_token_command(sub_argc, sub_argv);
   if (cmd == "openapi") return bronpoort::pipeline::run_openapi_command(sub_argc, sub_argv);
   if (cmd == "validate") return bronpoort::schema::run_validate_command(sub_argc, sub_argv);
-  if (cmd == "verify-log") return bronpoort::processing_log::run_verify_log_command(argc - 1, argv + 1);
+  if (cmd == "verify-log")
+    return bronpoort::processing_log::run_verify_log_command(argc - 1, argv + 1);
   if (cmd == "version" || cmd == "--version") {
     std::printf("bronpoort API %s\n", bronpoort::kApiVersion);
     return 0;

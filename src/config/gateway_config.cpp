@@ -1,5 +1,6 @@
 #include <bronpoort/config/gateway_config.hpp>
 #include <bronpoort/config/json_reader.hpp>
+#include <bronpoort/config/schema_check.hpp>
 
 #include <fstream>
 #include <limits>
@@ -119,6 +120,11 @@ GatewayConfigResult load_gateway_config(const std::filesystem::path& file) {
   GatewayConfigResult result;
   auto doc = read_json_file(file, result.errors);
   if (!doc) return result;
+  // The schema states every key, type and range; the typed reading below then only resolves
+  // paths and checks what a schema cannot (files exist, combinations the stages need).
+  if (!check_against_schema("gateway.schema.json", *doc, file.string(), result.errors)) {
+    return result;
+  }
   GatewayConfig cfg;
   cfg.file = file;
   cfg.base_dir = std::filesystem::absolute(file).parent_path();

@@ -42,6 +42,34 @@ bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
   return true;
 }
 
+std::string percent_encode(std::string_view in) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(in.size());
+  for (unsigned char c : in) {
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '_' || c == '.' || c == '~' || c == ',';
+    if (plain) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string target_for_page(const HttpRequest& request, long long page) {
+  std::string query;
+  for (const auto& [k, v] : request.query) {
+    if (k == "page") continue;
+    query += (query.empty() ? "" : "&") + percent_encode(k) + "=" + percent_encode(v);
+  }
+  query += (query.empty() ? "" : "&") + std::string("page=") + std::to_string(page);
+  return request.path + "?" + query;
+}
+
 bool parse_query(std::string_view raw, std::vector<std::pair<std::string, std::string>>& out) {
   out.clear();
   while (!raw.empty()) {

@@ -355,7 +355,8 @@ BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& se
 ConfigErrors check_gateway_config(const config::GatewayConfig& cfg) {
   ConfigErrors errors;
   load_stage_configs(cfg, errors);
-  if (!cfg.catalog.empty()) {
+  // The catalog reads the same sources and purposes: with errors there, it would only repeat them.
+  if (errors.empty() && !cfg.catalog.empty()) {
     auto catalog = load_catalog(cfg, catalog::endpoint_signatures());
     errors.insert(errors.end(), catalog.errors.begin(), catalog.errors.end());
   }

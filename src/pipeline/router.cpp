@@ -1,3 +1,4 @@
+#include <bronpoort/access/purpose.hpp>
 #include <bronpoort/pipeline/router.hpp>
 
 #include <algorithm>
@@ -86,7 +87,29 @@ RouteTable::Match RouteTable::find(std::string_view method,
 RouteStage::RouteStage(RouteTable table, DataRouteResolver data_resolver)
     : table_(std::move(table)), data_resolver_(std::move(data_resolver)) {}
 
+void RouteStage::name_refused_route(RequestContext& ctx) const {
+  Problem refusal = std::move(*ctx.problem);
+  ctx.problem.reset();
+  if (auto segments = split_path(ctx.request.path)) {
+    auto match = table_.find(ctx.request.method, *segments);
+    if (match.route) {
+      ctx.route.kind = RouteKind::Endpoint;
+      ctx.route.name = match.route->path_template;
+    } else if (data_resolver_ && data_resolver_(*segments, ctx)) {
+      // Recorded as stated, but only when it is a purpose id: the header is unchecked text.
+      auto purpose = ctx.request.headers.find("Processing-Purpose");
+      if (purpose && access::valid_purpose_id(*purpose)) ctx.purpose_id = std::string(*purpose);
+    }
+  }
+  // Whatever routing found wrong as well, the authentication refusal is the answer.
+  ctx.problem = std::move(refusal);
+}
+
 Flow RouteStage::process(RequestContext& ctx) const {
+  if (ctx.refused()) {
+    if (ctx.problem->status == 401 && ctx.route.kind == RouteKind::None) name_refused_route(ctx);
+    return Flow::Stop;
+  }
   auto segments = split_path(ctx.request.path);
   if (!segments) {
     ctx.fail(make_problem(404, "route-not-found",

@@ -74,7 +74,8 @@ bool evaluate_node(const Node& node, EvalContext& ctx, const json& instance, con
                    const Scope* scope, Annotations* ann) {
   if (node.boolean) {
     if (*node.boolean) return true;
-    return ctx.fail(path, node.location, [] { return "the schema `false` allows no value"; });
+    return ctx.fail(path, node.location,
+                    [] { return "no value is allowed here (the schema is `false`)"; });
   }
   if (ctx.aborted) return false;
   const CompileOptions& limits = ctx.program.options;

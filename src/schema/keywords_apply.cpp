@@ -179,7 +179,16 @@ BRONPOORT_EVALUATE(MembersKeyword) {
       matched = true;
       if (additional->boolean && !*additional->boolean) {
         member_ok = ctx.fail(&child, additional_location, [&] {
-          return "property '" + key + "' is not allowed (additionalProperties)";
+          std::string reason = "property '" + key + "' is not allowed (additionalProperties)";
+          // A short closed list is the fix the reader needs: name it.
+          if (patterns.empty() && !properties.empty() && properties.size() <= 24) {
+            reason += "; allowed: ";
+            for (auto p = properties.begin(); p != properties.end(); ++p) {
+              if (p != properties.begin()) reason += ", ";
+              reason += p->first;
+            }
+          }
+          return reason;
         });
       } else {
         member_ok = evaluate_node(*additional, ctx, it.value(), &child, scope, nullptr);

@@ -4,30 +4,9 @@
 namespace bronpoort::sources {
 namespace {
 
-std::string encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ',') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 // The same list request for another page: every parameter kept, in order, `page` replaced.
 std::string page_href(const RequestContext& ctx, int page) {
-  std::string query;
-  for (const auto& [k, v] : ctx.request.query) {
-    if (k == "page") continue;
-    query += (query.empty() ? "" : "&") + encode(k) + "=" + encode(v);
-  }
-  query += (query.empty() ? "" : "&") + std::string("page=") + std::to_string(page);
-  return ctx.request.path + "?" + query;
+  return target_for_page(ctx.request, page);
 }
 
 bool has_prev(const RequestContext& ctx) {

@@ -2,6 +2,7 @@
 #include "config_reader.hpp"
 #include "query_builder.hpp"
 
+#include <bronpoort/schema/bundled.hpp>
 #include <bronpoort/sources/query_parser.hpp>
 
 #include <charconv>
@@ -225,11 +226,19 @@ QueryParse parse_data_query(const Resource& resource, const HttpRequest& request
         b.invalid(key, "unknown-parameter", "a search takes everything from its JSON body");
       }
       auto body = nlohmann::json::parse(request.body, nullptr, false);
-      if (body.is_discarded() || !body.is_object()) {
+      if (body.is_discarded()) {
         return make_problem(400, "invalid-body",
                             "The search body must be a JSON object such as {\"filters\": "
                             "{\"bsn\": {\"eq\": \"123456782\"}}, \"pageSize\": 20}.");
       }
+      // The resource's search schema first: every violation in one answer, before any source is
+      // involved. The typed reading below stays as the second line of defence.
+      if (resource.search_schema) {
+        if (auto problem = schema::check_request_body(*resource.search_schema, body, "search")) {
+          return std::move(*problem);
+        }
+      }
+      if (!body.is_object()) return make_problem(400, "invalid-body", "must be a JSON object");
       read_search_body(b, body);
       break;
     }

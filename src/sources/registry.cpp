@@ -1,4 +1,5 @@
 #include "config_reader.hpp"
+#include "search_schema.hpp"
 
 #include <bronpoort/sources/registry.hpp>
 
@@ -146,6 +147,7 @@ RegistryLoad load_registry(const nlohmann::json& section, const std::string& bas
                      out.errors);
   }
   if (out.errors.empty()) check_relations(*registry, out.errors);
+  if (out.errors.empty()) compile_search_schemas(*registry, out.errors);
   if (out.errors.empty()) out.registry = std::move(registry);
   return out;
 }

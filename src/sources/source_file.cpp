@@ -3,6 +3,7 @@
 #include "connector_config.hpp"
 #include "record_schema.hpp"
 
+#include <bronpoort/config/schema_check.hpp>
 #include <bronpoort/schema/validator.hpp>
 #include <bronpoort/sources/registry.hpp>
 
@@ -261,6 +262,7 @@ void load_source_file(const std::string& path, const std::string& schema_dir, in
                       int max_page_size, Registry& registry, ConfigErrors& errors) {
   nlohmann::json doc;
   if (!read_json_file(path, doc, errors)) return;
+  if (!config::check_against_schema("source.schema.json", doc, path, errors)) return;
   ConfigReader r(doc, path, "", errors);
   r.member("$schema", false);  // editors' hint, allowed
   Organisation org;

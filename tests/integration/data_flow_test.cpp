@@ -17,6 +17,7 @@
 #include <map>
 #include <mutex>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -213,6 +214,22 @@ TEST_F(DataFlow, RefusesMissingOrForeignPurposeAndCaseRequestsWithoutOneSubject)
   auto records = log_records(trace_id_of(*everyone));
   ASSERT_FALSE(records.empty());
   EXPECT_NE(records.dump().find("deny"), std::string::npos) << records.dump();
+
+  // So is a token refused at authentication: an audit record against the dataset, naming why,
+  // with nothing taken from the untrusted token and no processing record about anybody.
+  std::string forged = case_worker_;
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  auto bad_token = call("POST", "/v1/datasets/persons/persons/search", forged,
+                        "schuldhulpverlening-intake", one);
+  ASSERT_TRUE(bad_token);
+  EXPECT_EQ(bad_token->status, 401) << bad_token->body;
+  auto attempt = log_records(trace_id_of(*bad_token));
+  ASSERT_EQ(attempt.size(), 1u) << attempt.dump();
+  EXPECT_EQ(attempt[0]["reasonCode"], json::parse(bad_token->body)["code"]) << attempt.dump();
+  EXPECT_EQ(attempt[0]["dataset"], "persons");
+  EXPECT_EQ(attempt[0]["purpose"], "schuldhulpverlening-intake");
+  EXPECT_EQ(attempt[0]["organisation"], "");
+  EXPECT_EQ(attempt.dump().find(bsn), std::string::npos);
 }
 
 TEST_F(DataFlow, AnalystAccessRequestBecomesAGrantAfterApprovalAndRevocationEndsIt) {
@@ -256,6 +273,30 @@ TEST_F(DataFlow, AnalystAccessRequestBecomesAGrantAfterApprovalAndRevocationEnds
   auto gone = call("GET", target, analyst_, "bedrijven-analyse");
   ASSERT_TRUE(gone);
   EXPECT_EQ(gone->status, 403);
+}
+
+// A search body is checked against the resource's search schema before any source is asked: the
+// debt registry is unreachable here, yet a bad body is a 400 listing every violation, not a 503.
+TEST_F(DataFlow, InvalidSearchBodiesAreRefusedBeforeAnySourceIsCalled) {
+  auto r = call("POST", "/v1/datasets/debt-assistance/cases/search", case_worker_,
+                "schuldhulpverlening-intake",
+                R"({"filters": {"bsn": {"eq": 123456782}}, "pageSize": 100000, "limit": 1})");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400) << r->body;
+  EXPECT_EQ(r->header("content-type"), "application/problem+json");
+  auto problem = json::parse(r->body);
+  EXPECT_EQ(problem["code"], "invalid-request");
+  std::set<std::string> names;
+  for (const auto& p : problem["invalidParams"]) names.insert(p["name"].get<std::string>());
+  EXPECT_EQ(names, (std::set<std::string>{"/filters/bsn/eq", "/limit", "/pageSize"})) << r->body;
+  EXPECT_EQ(r->body.find("123456782"), std::string::npos) << "the value is not echoed";
+
+  auto request = call("POST", "/v1/access-requests", analyst_, "",
+                      R"({"role": "analyst", "purpose": "bedrijven-analyse"})");
+  ASSERT_TRUE(request);
+  EXPECT_EQ(request->status, 400) << request->body;
+  EXPECT_EQ(json::parse(request->body)["code"], "invalid-request");
+  EXPECT_EQ(json::parse(request->body)["invalidParams"].size(), 4u) << request->body;
 }
 
 TEST_F(DataFlow, SourceFaultsBecomeProblemsAndTheGatewayKeepsServing) {

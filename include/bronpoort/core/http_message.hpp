@@ -58,5 +58,10 @@ struct HttpResponse {
 bool parse_query(std::string_view raw, std::vector<std::pair<std::string, std::string>>& out);
 // Percent-decodes a path; false on malformed escapes or an encoded NUL.
 bool percent_decode(std::string_view in, std::string& out, bool plus_is_space);
+// Percent-encodes a query key or value (unreserved characters and ',' stay as they are).
+std::string percent_encode(std::string_view in);
+// The request's path and query for another page of the same list: every parameter kept in the
+// order received, `page` replaced by `page`. For paging links.
+std::string target_for_page(const HttpRequest& request, long long page);
 
 }  // namespace bronpoort

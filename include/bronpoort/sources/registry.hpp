@@ -90,6 +90,9 @@ struct Resource {
   nlohmann::json schema;    // the record's JSON schema
   // Compiled once at load; every upstream record is validated against it before it is used.
   std::shared_ptr<const schema::CompiledSchema> compiled_schema;
+  // What a search body for this resource must satisfy (src/sources/search_schema.cpp); checked
+  // before the body is read into a query. Set by load_registry.
+  std::shared_ptr<const schema::CompiledSchema> search_schema;
   std::string id_field;
   std::optional<Subject> subject;
   std::vector<Field> fields;  // in schema order

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <unistd.h>
 
 namespace bronpoort::access {
@@ -83,6 +85,7 @@ class EndpointsTest : public ::testing::Test {
     if (!route) return c;
     c->ctx.identity = who;
     c->ctx.request.method = method;
+    c->ctx.request.path = path_template;
     c->ctx.request.body = std::move(body);
     c->ctx.request.query = std::move(query);
     c->ctx.route.kind = RouteKind::Endpoint;
@@ -208,6 +211,72 @@ TEST_F(EndpointsTest, ForeignAdminCannotApproveOrRevoke) {
   EXPECT_TRUE(call(caller(kKvk, {"source-admin"}), "GET", "/v1/grants")->json()["grants"].empty());
 }
 
+// Lists come in pages, oldest first, with the total and links to the neighbouring pages; a bad
+// page or pageSize is a 400 naming it.
+TEST_F(EndpointsTest, ListsArePagedWithTotalAndLinks) {
+  std::vector<std::string> ids;
+  for (const char* fields : {R"(["bsn"])", R"(["givenName"])", R"(["familyName"])",
+                             R"(["bsn", "givenName"])", R"(["bsn", "familyName"])"}) {
+    auto c = call(worker_, "POST", "/v1/access-requests",
+                  std::string(R"({"role": "case-worker", "purpose": "intake", "dataset": "persons",
+                      "resource": "persons", "motivation": "intake", "fields": )") +
+                      fields + "}");
+    ASSERT_EQ(c->status(), 201) << c->code();
+    ids.push_back(c->json()["id"]);
+  }
+  auto first =
+      call(admin_, "GET", "/v1/access-requests", "", {}, {{"state", "pending"}, {"pageSize", "2"}});
+  ASSERT_EQ(first->status(), 200);
+  auto body = first->json();
+  ASSERT_EQ(body["accessRequests"].size(), 2u);
+  EXPECT_EQ(body["accessRequests"][0]["id"], ids[0]);
+  EXPECT_EQ(body["accessRequests"][1]["id"], ids[1]);
+  EXPECT_EQ(body["total"], 5);
+  EXPECT_EQ(body["page"], 1);
+  EXPECT_EQ(body["pageSize"], 2);
+  EXPECT_EQ(body["_links"]["next"]["href"], "/v1/access-requests?state=pending&pageSize=2&page=2");
+  EXPECT_FALSE(body["_links"].contains("prev"));
+  EXPECT_EQ(*first->ctx.response.headers.find("Link"),
+            "</v1/access-requests?state=pending&pageSize=2&page=2>; rel=\"next\"");
+
+  auto last = call(admin_, "GET", "/v1/access-requests", "", {},
+                   {{"state", "pending"}, {"pageSize", "2"}, {"page", "3"}});
+  ASSERT_EQ(last->json()["accessRequests"].size(), 1u);
+  EXPECT_EQ(last->json()["accessRequests"][0]["id"], ids[4]);
+  EXPECT_FALSE(last->json()["_links"].contains("next"));
+  EXPECT_EQ(last->json()["_links"]["prev"]["href"],
+            "/v1/access-requests?state=pending&pageSize=2&page=2");
+  auto beyond = call(admin_, "GET", "/v1/access-requests", "", {}, {{"page", "9"}});
+  EXPECT_TRUE(beyond->json()["accessRequests"].empty());
+  EXPECT_EQ(beyond->json()["total"], 5);
+
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"page", "0"}, {"pageSize", "201"}, {"pageSize", "x"}, {"page", "1e3"}}) {
+    auto bad = call(admin_, "GET", "/v1/access-requests", "", {}, {{key, value}});
+    EXPECT_EQ(bad->status(), 400) << key << "=" << value;
+    ASSERT_FALSE(bad->ctx.problem->invalid_params.empty());
+    EXPECT_EQ(bad->ctx.problem->invalid_params[0].name, key);
+  }
+
+  // Grants: the same paging, and a state filter.
+  for (std::size_t i = 0; i < 3; ++i) {
+    ASSERT_EQ(
+        call(admin_, "POST", "/v1/access-requests/{id}/approve", "", {{"id", ids[i]}})->status(),
+        200);
+  }
+  auto grants = call(worker_, "GET", "/v1/grants", "", {}, {{"pageSize", "2"}});
+  EXPECT_EQ(grants->json()["grants"].size(), 2u);
+  EXPECT_EQ(grants->json()["total"], 3);
+  std::string revoked_id = grants->json()["grants"][0]["id"];
+  ASSERT_EQ(call(worker_, "DELETE", "/v1/grants/{id}", "", {{"id", revoked_id}})->status(), 200);
+  auto active = call(worker_, "GET", "/v1/grants", "", {}, {{"state", "active"}});
+  EXPECT_EQ(active->json()["total"], 2);
+  auto revoked = call(worker_, "GET", "/v1/grants", "", {}, {{"state", "revoked"}});
+  ASSERT_EQ(revoked->json()["grants"].size(), 1u);
+  EXPECT_EQ(revoked->json()["grants"][0]["id"], revoked_id);
+  EXPECT_EQ(call(worker_, "GET", "/v1/grants", "", {}, {{"state", "all"}})->status(), 400);
+}
+
 TEST_F(EndpointsTest, CitizensCannotFileOrList) {
   auto c = call(citizen("999990019"), "POST", "/v1/access-requests",
                 R"({"role": "data-subject", "purpose": "intake", "dataset": "persons",
@@ -222,19 +291,38 @@ TEST_F(EndpointsTest, RefusesBadBodies) {
   EXPECT_EQ(huge->status(), 413);
   EXPECT_EQ(huge->code(), "body-too-large");
   EXPECT_EQ(call(worker_, "POST", "/v1/access-requests", "{\"role\": ")->code(), "invalid-json");
-  EXPECT_EQ(call(worker_, "POST", "/v1/access-requests", "[1]")->code(), "invalid-json");
+  auto array = call(worker_, "POST", "/v1/access-requests", "[1]");
+  EXPECT_EQ(array->status(), 400);
+  EXPECT_EQ(array->code(), "invalid-request");
+  EXPECT_EQ(array->ctx.problem->invalid_params[0].code, "type");
   auto unknown = call(worker_, "POST", "/v1/access-requests",
                       R"({"role": "case-worker", "purpose": "intake", "dataset": "persons",
                           "resource": "persons", "fields": ["bsn"], "motivation": "m",
                           "state": "approved"})");
-  EXPECT_EQ(unknown->code(), "invalid-body");
+  EXPECT_EQ(unknown->code(), "invalid-request");
   EXPECT_EQ(unknown->ctx.problem->invalid_params[0].name, "/state");
+  EXPECT_EQ(unknown->ctx.problem->invalid_params[0].code, "additionalProperties");
   auto injected = call(worker_, "POST", "/v1/access-requests",
                        R"({"role": "case-worker", "purpose": "intake'; DROP TABLE x; --",
                            "dataset": "persons", "resource": "persons", "fields": ["bsn"],
                            "motivation": "m"})");
-  EXPECT_EQ(injected->code(), "invalid-body");
+  EXPECT_EQ(injected->code(), "invalid-request");
   EXPECT_EQ(injected->ctx.problem->invalid_params[0].name, "/purpose");
+  EXPECT_EQ(injected->ctx.problem->invalid_params[0].code, "pattern");
+  EXPECT_NE(injected->ctx.problem->invalid_params[0].reason.find("kebab-case"), std::string::npos);
+  // Every violation in one answer, and nothing filed.
+  auto everything = call(worker_, "POST", "/v1/access-requests",
+                         R"({"role": 7, "dataset": "persons", "resource": "persons",
+                             "fields": [], "motivation": ""})");
+  EXPECT_EQ(everything->code(), "invalid-request");
+  std::set<std::string> pointers;
+  for (const auto& ip : everything->ctx.problem->invalid_params) pointers.insert(ip.name);
+  EXPECT_EQ(pointers, (std::set<std::string>{"/", "/role", "/fields", "/motivation"}));
+  auto reason =
+      call(admin_, "POST", "/v1/access-requests/{id}/reject", R"({"reason": 1})", {{"id", "ar-1"}});
+  EXPECT_EQ(reason->code(), "invalid-request");
+  auto check = call(worker_, "POST", "/v1/access-checks", R"({"purpose": "intake"})");
+  EXPECT_EQ(check->code(), "invalid-request");
   EXPECT_EQ(call(worker_, "GET", "/v1/access-requests", "", {}, {{"state", "all"}})->status(), 400);
   EXPECT_EQ(call(worker_, "GET", "/v1/access-requests", "", {}, {{"owner", "x"}})->code(),
             "unknown-parameter");

@@ -4,6 +4,7 @@
 #include "catalog_fixture.hpp"
 
 #include <bronpoort/core/api_version.hpp>
+#include <bronpoort/schema/bundled.hpp>
 
 #include <gtest/gtest.h>
 
@@ -120,6 +121,25 @@ TEST(OpenApiGenerator, RecordSchemasComeFromTheDatasetSchemas) {
             "#/components/schemas/Persons");
   EXPECT_TRUE(body["properties"].contains("_links"));
   EXPECT_TRUE(schemas.contains("SewageSurveillanceMeasurementsPlant"));
+}
+
+// The request bodies are documented with the schemas the gateway validates them against, so the
+// document cannot promise more or less than is enforced.
+TEST(OpenApiGenerator, RequestBodiesAreTheEnforcedSchemas) {
+  const auto& schemas = doc()["components"]["schemas"];
+  const auto& file = schemas["NewAccessRequest"];
+  const auto* enforced = schema::bundled_schema_document("requests/access-request.schema.json");
+  ASSERT_NE(enforced, nullptr);
+  EXPECT_EQ(file["required"], (*enforced)["required"]);
+  EXPECT_EQ(file["additionalProperties"], false);
+  EXPECT_EQ(file["properties"]["role"]["pattern"], "^[a-z0-9]+(-[a-z0-9]+)*$");
+  EXPECT_EQ(file["properties"]["fields"]["maxItems"], 200);
+  EXPECT_EQ(file["properties"]["motivation"]["maxLength"], 4000);
+  EXPECT_EQ(file["properties"]["motivation"]["minLength"], 1);
+  // role is optional in an access check: the gateway fills in the caller's own roles.
+  EXPECT_EQ(schemas["AccessCheck"]["required"], (nlohmann::json{"purpose", "dataset", "resource"}));
+  EXPECT_EQ(schemas["Decision"]["properties"]["reason"]["maxLength"], 4000);
+  EXPECT_EQ(doc().dump().find("common.schema.json"), std::string::npos);
 }
 
 TEST(OpenApiGenerator, FixedEndpointsAppearOnlyWhenTheRouterServesThem) {

@@ -89,6 +89,47 @@ TEST(Router, DataResolverHandlesDataPathsAndTakesThePurposeHeader) {
   EXPECT_EQ(ctx.purpose_id, "schuldhulp");
 }
 
+// A token refused at authentication: the request is still routed (so the processing log can record
+// the attempt against its dataset), the refusal is kept, and the endpoint is not selected.
+TEST(Router, RoutesARequestRefusedAtAuthenticationWithoutLiftingTheRefusal) {
+  RouteStage stage(table(), [](const std::vector<std::string>& seg, RequestContext& ctx) {
+    if (seg.size() < 4 || seg[1] != "datasets") return false;
+    ctx.route.kind = RouteKind::Data;
+    ctx.route.dataset = seg[2];
+    ctx.fail(make_problem(400, "invalid-query", "also wrong"));  // routing finds more wrong
+    return true;
+  });
+  EXPECT_TRUE(stage.runs_after_refusal());
+  auto data = request("GET", "/v1/datasets/persons/persons", false);
+  data.request.headers.add("Processing-Purpose", "schuldhulp");
+  data.fail(make_problem(401, "token-expired", "expired"));
+  EXPECT_EQ(stage.process(data), Flow::Stop);
+  EXPECT_EQ(data.route.kind, RouteKind::Data);
+  EXPECT_EQ(data.route.dataset, "persons");
+  EXPECT_EQ(data.purpose_id, "schuldhulp");
+  EXPECT_EQ(data.problem->code, "token-expired");
+
+  // The purpose header is unchecked text: only a purpose id is kept for the record.
+  auto junk = request("GET", "/v1/datasets/persons/persons", false);
+  junk.request.headers.add("Processing-Purpose", "123456782 please");
+  junk.fail(make_problem(401, "token-invalid", "bad"));
+  stage.process(junk);
+  EXPECT_EQ(junk.purpose_id, "");
+
+  auto endpoint = request("POST", "/v1/access-requests/4/approve", false);
+  endpoint.fail(make_problem(401, "token-invalid", "bad"));
+  EXPECT_EQ(stage.process(endpoint), Flow::Stop);
+  EXPECT_EQ(endpoint.route.name, "/v1/access-requests/{id}/approve");
+  EXPECT_EQ(endpoint.route.endpoint, nullptr);
+  EXPECT_EQ(endpoint.problem->code, "token-invalid");
+
+  // Other refusals before routing (429 from the organisation limit) are not routed.
+  auto busy = request("GET", "/v1/datasets/persons/persons");
+  busy.fail(make_problem(429, "too-many-requests", "busy"));
+  EXPECT_EQ(stage.process(busy), Flow::Stop);
+  EXPECT_EQ(busy.route.kind, RouteKind::None);
+}
+
 TEST(Router, DuplicateTemplateIsRejected) {
   RouteTable t;
   auto e = std::make_shared<NamedEndpoint>();

@@ -60,6 +60,15 @@ TEST(SchemaErrors, AdditionalPropertyNamesTheProperty) {
   auto result = schema->validate(json{{"a", 1}, {"bsn", 2}});
   ASSERT_EQ(result.errors.size(), 1u);
   EXPECT_EQ(result.errors[0].instance_location, "/bsn");
+  EXPECT_EQ(result.errors[0].reason,
+            "property 'bsn' is not allowed (additionalProperties); allowed: a");
+}
+
+TEST(SchemaErrors, AdditionalPropertyOmitsTheListWhenPatternsAlsoAdmit) {
+  auto schema = compile_ok(json::parse(
+      R"({"properties": {"a": {}}, "patternProperties": {"^x-": {}}, "additionalProperties": false})"));
+  auto result = schema->validate(json{{"a", 1}, {"x-ok", 1}, {"bsn", 2}});
+  ASSERT_EQ(result.errors.size(), 1u);
   EXPECT_EQ(result.errors[0].reason, "property 'bsn' is not allowed (additionalProperties)");
 }
 

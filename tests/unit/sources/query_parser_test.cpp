@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 namespace bronpoort::sources {
 namespace {
 
@@ -178,17 +180,74 @@ TEST_F(QueryParserTest, NamesTheBodyPointerOfABadSearch) {
       *addresses_,
       post(R"({"filters": {"houseNumber": {"eq": "7"}, "city": {"like": "U%"}}, "limit": 5})"),
       DataOperation::Search));
+  EXPECT_EQ(p.code, "invalid-request");
   std::vector<std::string> names;
-  for (const auto& ip : p.invalid_params) names.push_back(ip.name);
+  std::vector<std::string> codes;
+  for (const auto& ip : p.invalid_params) {
+    names.push_back(ip.name);
+    codes.push_back(ip.code);
+  }
   EXPECT_EQ(names,
             (std::vector<std::string>{"/filters/city/like", "/filters/houseNumber/eq", "/limit"}));
+  EXPECT_EQ(codes,
+            (std::vector<std::string>{"additionalProperties", "type", "additionalProperties"}));
+  EXPECT_EQ(p.invalid_params[0].reason,
+            "property 'like' is not allowed (additionalProperties); allowed: eq, gt, gte, in, lt, "
+            "lte, startsWith");
 }
 
 TEST_F(QueryParserTest, RefusesASearchBodyThatIsNotAnObject) {
-  for (const char* body : {"", "[1]", "{\"filters\": ", "\"x\""}) {
+  for (const char* body : {"", "{\"filters\": "}) {
     auto p = refused(parse_data_query(*persons_, post(body), DataOperation::Search));
     EXPECT_EQ(p.code, "invalid-body") << body;
   }
+  for (const char* body : {"[1]", "\"x\"", "null"}) {
+    auto p = refused(parse_data_query(*persons_, post(body), DataOperation::Search));
+    EXPECT_EQ(p.code, "invalid-request") << body;
+    ASSERT_EQ(p.invalid_params.size(), 1u) << body;
+    EXPECT_EQ(p.invalid_params[0].name, "/");
+    EXPECT_EQ(p.invalid_params[0].code, "type");
+  }
+}
+
+// The resource's own search schema knows its fields: what may be filtered, with which operators
+// and operand types, sorted, selected, and how large a page may be. All violations come at once.
+TEST_F(QueryParserTest, TheSearchSchemaKnowsTheResource) {
+  std::string many = "[";
+  for (int i = 0; i < 101; ++i) many += (i ? ",\"" : "\"") + std::to_string(i) + "\"";
+  many += "]";
+  auto p = refused(parse_data_query(*persons_, post(R"({"filters": {
+        "givenName": {"eq": "Jan"},
+        "birthDate": {"gte": "1980-13-45", "startsWith": 19},
+        "bsn": {"in": )" + many + R"(}, "familyName": {}},
+      "sort": ["givenName"], "fields": ["bsn", "salary"], "pageSize": 101, "page": 0})"),
+                                    DataOperation::Search));
+  EXPECT_EQ(p.status, 400);
+  EXPECT_EQ(p.code, "invalid-request");
+  std::map<std::string, std::string> by_pointer;
+  for (const auto& ip : p.invalid_params) by_pointer[ip.name] += ip.code + " ";
+  EXPECT_EQ(by_pointer,
+            (std::map<std::string, std::string>{{"/fields/1", "enum "},
+                                                {"/filters/birthDate/gte", "format "},
+                                                {"/filters/birthDate/startsWith", "type "},
+                                                {"/filters/bsn/in", "maxItems "},
+                                                {"/filters/familyName", "minProperties "},
+                                                {"/filters/givenName", "additionalProperties "},
+                                                {"/page", "minimum "},
+                                                {"/pageSize", "maximum "},
+                                                {"/sort/0", "enum "}}));
+}
+
+TEST_F(QueryParserTest, TheSearchSchemaRefusesOperatorsThatDoNotApply) {
+  auto p = refused(parse_data_query(*addresses_,
+                                    post(R"({"filters": {"houseNumber": {"startsWith": 1}}})"),
+                                    DataOperation::Search));
+  ASSERT_EQ(p.invalid_params.size(), 1u);
+  EXPECT_EQ(p.invalid_params[0].name, "/filters/houseNumber/startsWith");
+  EXPECT_EQ(
+      p.invalid_params[0].reason,
+      "property 'startsWith' is not allowed (additionalProperties); allowed: eq, gt, gte, in, "
+      "lt, lte");
 }
 
 TEST_F(QueryParserTest, RefusesQueryParametersOnASearch) {

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 namespace bronpoort::sources {
 namespace {
@@ -83,17 +84,18 @@ TEST_F(BrokenRegistration, AcceptsTheUnchangedFile) {
 
 TEST_F(BrokenRegistration, ReportsUnknownKeysWithTheirPointer) {
   resource()["connector"]["retries"] = 3;
-  expect_error("/datasets/0/resources/0/connector/retries", "unknown key");
+  expect_error("/datasets/0/resources/0/connector/retries",
+               "property 'retries' is not allowed (additionalProperties)");
 }
 
 TEST_F(BrokenRegistration, ReportsAShortOin) {
   doc_["organisation"]["oin"] = "1234";
-  expect_error("/organisation/oin", "20 digits");
+  expect_error("/organisation/oin", "exactly 20 digits");
 }
 
 TEST_F(BrokenRegistration, ReportsAMissingContact) {
   doc_["organisation"].erase("contact");
-  expect_error("/organisation", "missing required member \"contact\"");
+  expect_error("/organisation", "required property 'contact' is missing");
 }
 
 TEST_F(BrokenRegistration, ReportsADatasetIdThatIsNotKebabCase) {
@@ -103,7 +105,7 @@ TEST_F(BrokenRegistration, ReportsADatasetIdThatIsNotKebabCase) {
 
 TEST_F(BrokenRegistration, ReportsAnUnknownCategory) {
   doc_["datasets"][0]["category"] = "vehicle";
-  expect_error("/datasets/0/category", "person, business, location, sensor");
+  expect_error("/datasets/0/category", R"(one of ["person","business","location","sensor"])");
 }
 
 TEST_F(BrokenRegistration, ReportsARelationToAnUnknownDataset) {
@@ -126,9 +128,40 @@ TEST_F(BrokenRegistration, RefusesASchemaPathOutsideTheSchemaDirectory) {
   expect_error("/datasets/0/resources/0/schema", "relative to the schema directory");
 }
 
+// Past the schema, the loader still refuses what a pattern cannot see.
+TEST_F(BrokenRegistration, RefusesASchemaPathThatClimbsOutHalfway) {
+  resource()["schema"] = "sub/../../../etc/passwd.json";
+  expect_error("/datasets/0/resources/0/schema", "relative to the schema directory");
+}
+
 TEST_F(BrokenRegistration, ReportsABadBaseUrl) {
   resource()["connector"]["baseUrl"] = "ftp://user:pw@host/";
   expect_error("/datasets/0/resources/0/connector/baseUrl", "http:// or https://");
+}
+
+// The connector's kind decides which members it has: the error names the member, not "none of
+// the alternatives".
+TEST_F(BrokenRegistration, ReportsConnectorMembersOfTheOtherKind) {
+  resource()["connector"]["kind"] = "postgres";
+  auto r = load();
+  ASSERT_FALSE(r.ok());
+  std::set<std::string> pointers;
+  for (const auto& e : r.errors) pointers.insert(e.pointer);
+  // The HTTP members are not allowed for PostgreSQL, and dsn and table are missing.
+  EXPECT_EQ(pointers, (std::set<std::string>{"/datasets/0/resources/0/connector",
+                                             "/datasets/0/resources/0/connector/baseUrl",
+                                             "/datasets/0/resources/0/connector/detailPath",
+                                             "/datasets/0/resources/0/connector/maxConnections",
+                                             "/datasets/0/resources/0/connector/maxResponseBytes",
+                                             "/datasets/0/resources/0/connector/queryPath",
+                                             "/datasets/0/resources/0/connector/readTimeoutMs"}));
+}
+
+TEST_F(BrokenRegistration, ReportsAnUnknownConnectorKind) {
+  resource()["connector"]["kind"] = "ftp";
+  auto r = load();
+  ASSERT_EQ(r.errors.size(), 1u) << r.errors.front().to_string();
+  EXPECT_EQ(r.errors[0].pointer, "/datasets/0/resources/0/connector/kind");
 }
 
 TEST_F(BrokenRegistration, RefusesALiteralPasswordInTheDsn) {
@@ -160,7 +193,7 @@ TEST_F(BrokenRegistration, RefusesAHostileTableOrColumnName) {
                              {"dsn", "host=db"},
                              {"table", "addresses; DROP TABLE x"},
                              {"columns", {{"street", "street\"--"}}}};
-  expect_error("/datasets/0/resources/0/connector/table", "plain identifier");
+  expect_error("/datasets/0/resources/0/connector/table", "plain SQL identifier");
   expect_error("/datasets/0/resources/0/connector/columns/street", "column name");
 }
 
