@@ -171,6 +171,21 @@ PY
   HEADERS="Authorization: Bearer $TOKEN|Processing-Purpose: adres-verificatie"
 fi
 
+# The disk's fsync latency right now: every gateway answer waits for one, so it bounds the gateway
+# leg, and on a shared machine it varies by an order of magnitude from hour to hour.
+python3 - "$WORK" <<'PY'
+import os, sys, time
+fd = os.open(os.path.join(sys.argv[1], "fsync-probe"), os.O_WRONLY | os.O_CREAT)
+times = []
+for _ in range(50):
+    os.write(fd, b"x" * 4096)
+    t = time.perf_counter()
+    os.fdatasync(fd)
+    times.append((time.perf_counter() - t) * 1000)
+times.sort()
+print(f"fdatasync of a 4 KiB append: p50 {times[25]:.2f} ms, p90 {times[45]:.2f} ms")
+PY
+
 declare -A result
 if [[ $LEGS == *" direct "* ]]; then
   result[direct]=$(run_wrk "http://127.0.0.1:$PORT/bag/addresses/$ID")
