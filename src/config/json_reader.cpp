@@ -34,7 +34,7 @@ void JsonReader::error(const std::string& key, std::string reason) {
   errors_.push_back({file_, key.empty() ? pointer_ : pointer_to(key), std::move(reason)});
 }
 
-const nlohmann::json* JsonReader::member(const std::string& key, bool required) {
+const nlohmann::json* JsonReader::lookup(const std::string& key, bool required) {
   seen_.insert(key);
   if (!is_object_) return nullptr;
   auto it = value_.find(key);
@@ -46,10 +46,14 @@ const nlohmann::json* JsonReader::member(const std::string& key, bool required) 
 }
 
 std::optional<std::string> JsonReader::string(const std::string& key, bool required) {
-  const auto* v = member(key, required);
+  const auto* v = lookup(key, required);
   if (!v) return std::nullopt;
   if (!v->is_string()) {
     error(key, "must be a string");
+    return std::nullopt;
+  }
+  if (required && v->get_ref<const std::string&>().empty()) {
+    error(key, "must not be empty");
     return std::nullopt;
   }
   return v->get<std::string>();
@@ -57,7 +61,7 @@ std::optional<std::string> JsonReader::string(const std::string& key, bool requi
 
 std::optional<std::int64_t> JsonReader::integer(const std::string& key, bool required,
                                                 std::int64_t min, std::int64_t max) {
-  const auto* v = member(key, required);
+  const auto* v = lookup(key, required);
   if (!v) return std::nullopt;
   if (!v->is_number_integer()) {
     error(key, "must be an integer");
@@ -76,7 +80,7 @@ std::optional<std::int64_t> JsonReader::integer(const std::string& key, bool req
 }
 
 std::optional<bool> JsonReader::boolean(const std::string& key, bool required) {
-  const auto* v = member(key, required);
+  const auto* v = lookup(key, required);
   if (!v) return std::nullopt;
   if (!v->is_boolean()) {
     error(key, "must be true or false");
@@ -86,7 +90,7 @@ std::optional<bool> JsonReader::boolean(const std::string& key, bool required) {
 }
 
 const nlohmann::json* JsonReader::object(const std::string& key, bool required) {
-  const auto* v = member(key, required);
+  const auto* v = lookup(key, required);
   if (v && !v->is_object()) {
     error(key, "must be an object");
     return nullptr;
@@ -95,7 +99,7 @@ const nlohmann::json* JsonReader::object(const std::string& key, bool required) 
 }
 
 const nlohmann::json* JsonReader::array(const std::string& key, bool required) {
-  const auto* v = member(key, required);
+  const auto* v = lookup(key, required);
   if (v && !v->is_array()) {
     error(key, "must be an array");
     return nullptr;
@@ -104,7 +108,15 @@ const nlohmann::json* JsonReader::array(const std::string& key, bool required) {
 }
 
 const nlohmann::json* JsonReader::any(const std::string& key, bool required) {
-  return member(key, required);
+  return lookup(key, required);
+}
+
+void JsonReader::error_at(const std::string& pointer, std::string reason) {
+  errors_.push_back({file_, pointer, std::move(reason)});
+}
+
+void JsonReader::type_error(const std::string& key, const char* expected) {
+  error(key, std::string("must be ") + expected);
 }
 
 void JsonReader::finish() {

@@ -67,21 +67,21 @@ void read_http(ConfigReader& r, HttpConnectorConfig& http) {
   if (auto url = r.string("baseUrl", true)) {
     http.base_url = *url;
     if (!parse_base_url(*url, http)) {
-      r.error(r.child_pointer("baseUrl"),
-              "must be an http:// or https:// URL with a host, optional port and path, and no "
-              "user info, query or fragment");
+      r.error_at(r.child_pointer("baseUrl"),
+                 "must be an http:// or https:// URL with a host, optional port and path, and no "
+                 "user info, query or fragment");
     }
   }
   if (auto p = r.string("queryPath", true)) {
     http.query_path = *p;
     if (!valid_path_template(*p) || p->find('{') != std::string::npos) {
-      r.error(r.child_pointer("queryPath"), "must be an absolute path without parameters");
+      r.error_at(r.child_pointer("queryPath"), "must be an absolute path without parameters");
     }
   }
   if (auto p = r.string("detailPath", true)) {
     http.detail_path = *p;
     if (!valid_path_template(*p) || p->find("{id}") == std::string::npos) {
-      r.error(r.child_pointer("detailPath"), "must be an absolute path containing \"{id}\"");
+      r.error_at(r.child_pointer("detailPath"), "must be an absolute path containing \"{id}\"");
     }
   }
   if (auto v = r.integer("connectTimeoutMs", false, 1, 600000)) {
@@ -98,7 +98,7 @@ void read_http(ConfigReader& r, HttpConnectorConfig& http) {
   }
   if (auto ca = r.string("caFile", false)) {
     http.ca_file = *ca;
-    if (!http.tls) r.error(r.child_pointer("caFile"), "only applies to an https:// baseUrl");
+    if (!http.tls) r.error_at(r.child_pointer("caFile"), "only applies to an https:// baseUrl");
   }
 }
 
@@ -114,19 +114,19 @@ void read_postgres(ConfigReader& r, const std::vector<Field>& fields, PostgresCo
     static const std::regex literal_password(R"((^|\s)password\s*=\s*(?!\$\{))");
     std::string missing;
     if (std::regex_search(*dsn, literal_password)) {
-      r.error(r.child_pointer("dsn"),
-              "must not contain a literal password; write password=${ENV_VAR} and set the "
-              "variable in the environment");
+      r.error_at(r.child_pointer("dsn"),
+                 "must not contain a literal password; write password=${ENV_VAR} and set the "
+                 "variable in the environment");
     } else if (!substitute_env(*dsn, pg.dsn, missing)) {
-      r.error(r.child_pointer("dsn"),
-              "environment variable \"" + missing + "\" referenced as ${...} is not set");
+      r.error_at(r.child_pointer("dsn"),
+                 "environment variable \"" + missing + "\" referenced as ${...} is not set");
     }
   }
   if (auto table = r.string("table", true)) {
     pg.table = *table;
     if (!valid_table(*table)) {
-      r.error(r.child_pointer("table"),
-              "must be a plain identifier or schema.table of letters, digits and underscores");
+      r.error_at(r.child_pointer("table"),
+                 "must be a plain identifier or schema.table of letters, digits and underscores");
     }
   }
   if (const auto* cols = r.member("columns", false)) {
@@ -137,9 +137,9 @@ void read_postgres(ConfigReader& r, const std::vector<Field>& fields, PostgresCo
         bool known = std::any_of(fields.begin(), fields.end(),
                                  [&](const Field& f) { return f.name == field; });
         if (!known) {
-          cr.error(ptr, "\"" + field + "\" is not a field of the resource's schema");
+          cr.error_at(ptr, "\"" + field + "\" is not a field of the resource's schema");
         } else if (!column.is_string() || !is_plain_identifier(column.get<std::string>())) {
-          cr.error(ptr, "must be a column name of letters, digits and underscores");
+          cr.error_at(ptr, "must be a column name of letters, digits and underscores");
         } else {
           pg.columns[field] = column.get<std::string>();
         }
@@ -151,8 +151,8 @@ void read_postgres(ConfigReader& r, const std::vector<Field>& fields, PostgresCo
       if (is_plain_identifier(f.name)) {
         pg.columns[f.name] = f.name;
       } else {
-        r.error(r.child_pointer("columns"),
-                "field \"" + f.name + "\" is not a plain identifier: map it to a column");
+        r.error_at(r.child_pointer("columns"),
+                   "field \"" + f.name + "\" is not a plain identifier: map it to a column");
       }
     }
   }
@@ -178,7 +178,7 @@ bool read_connector(ConfigReader& r, const std::vector<Field>& fields, Connector
     out.kind = ConnectorConfig::Kind::Postgres;
     read_postgres(r, fields, out.postgres);
   } else if (kind) {
-    r.error(r.child_pointer("kind"), "must be \"http\" or \"postgres\"");
+    r.error_at(r.child_pointer("kind"), "must be \"http\" or \"postgres\"");
     return false;
   }
   r.reject_unknown();

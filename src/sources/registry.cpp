@@ -123,7 +123,7 @@ RegistryLoad load_registry(const nlohmann::json& section, const std::string& bas
       static_cast<int>(r.integer("defaultPageSize", false, 1, 10000).value_or(20));
   int max_page_size = static_cast<int>(r.integer("maxPageSize", false, 1, 10000).value_or(100));
   if (default_page_size > max_page_size) {
-    r.error("/sources/defaultPageSize", "must not be larger than maxPageSize");
+    r.error_at("/sources/defaultPageSize", "must not be larger than maxPageSize");
   }
   r.reject_unknown();
   if (!out.errors.empty()) return out;

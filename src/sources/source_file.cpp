@@ -52,7 +52,8 @@ void read_organisation(ConfigReader& r, Organisation& org) {
   if (auto v = r.string("oin", true)) {
     org.oin = *v;
     static const std::regex oin("^[0-9]{20}$");
-    if (!std::regex_match(*v, oin)) r.error(r.child_pointer("oin"), "must be 20 digits (an OIN)");
+    if (!std::regex_match(*v, oin))
+      r.error_at(r.child_pointer("oin"), "must be 20 digits (an OIN)");
   }
   if (const auto* c = r.member("contact", true)) {
     ConfigReader cr(*c, r.file(), r.child_pointer("contact"), r.errors());
@@ -61,12 +62,12 @@ void read_organisation(ConfigReader& r, Organisation& org) {
       org.contact.email = *v;
       static const std::regex email(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)");
       if (!std::regex_match(*v, email))
-        cr.error(cr.child_pointer("email"), "must be an email address");
+        cr.error_at(cr.child_pointer("email"), "must be an email address");
     }
     if (auto v = cr.string("url", false)) {
       org.contact.url = *v;
       if (v->rfind("https://", 0) != 0 && v->rfind("http://", 0) != 0) {
-        cr.error(cr.child_pointer("url"), "must be an http(s) URL");
+        cr.error_at(cr.child_pointer("url"), "must be an http(s) URL");
       }
     }
     cr.reject_unknown();
@@ -83,8 +84,8 @@ bool load_record_schema(ConfigReader& r, const std::string& schema_dir, Resource
   bool escapes = rel.is_absolute() || rel.extension() != ".json";
   for (const auto& part : rel) escapes = escapes || part == "..";
   if (escapes) {
-    r.error(r.child_pointer("schema"),
-            "must be a .json file name relative to the schema directory " + schema_dir);
+    r.error_at(r.child_pointer("schema"),
+               "must be a .json file name relative to the schema directory " + schema_dir);
     return false;
   }
   res.schema_file = (fs::path(schema_dir) / rel).string();
@@ -119,10 +120,10 @@ void read_fields(ConfigReader& r, Resource& res) {
       auto it = std::find_if(res.fields.begin(), res.fields.end(),
                              [&](const Field& x) { return x.name == *name; });
       if (it == res.fields.end()) {
-        fr.error(fr.child_pointer("name"),
-                 "\"" + *name + "\" is not a property of " + res.schema_file);
+        fr.error_at(fr.child_pointer("name"),
+                    "\"" + *name + "\" is not a property of " + res.schema_file);
       } else if (!described.insert(*name).second) {
-        fr.error(fr.child_pointer("name"), "\"" + *name + "\" is described twice");
+        fr.error_at(fr.child_pointer("name"), "\"" + *name + "\" is described twice");
       } else {
         f = &*it;
       }
@@ -137,8 +138,8 @@ void read_fields(ConfigReader& r, Resource& res) {
   }
   for (const auto& f : res.fields) {
     if (described.count(f.name) == 0) {
-      r.error(r.child_pointer("fields"),
-              "field \"" + f.name + "\" of " + res.schema_file + " has no definition here");
+      r.error_at(r.child_pointer("fields"),
+                 "field \"" + f.name + "\" of " + res.schema_file + " has no definition here");
     }
   }
 }
@@ -154,7 +155,7 @@ void read_relations(ConfigReader& r, Resource& res) {
     if (auto v = rr.string("field", true)) {
       rel.field = *v;
       if (res.field(*v) == nullptr)
-        rr.error(rr.child_pointer("field"), "\"" + *v + "\" is not a field of this resource");
+        rr.error_at(rr.child_pointer("field"), "\"" + *v + "\" is not a field of this resource");
     }
     if (auto v = rr.string("dataset", true)) rel.dataset = *v;
     if (auto v = rr.string("resource", true)) rel.resource = *v;
@@ -167,7 +168,7 @@ void read_resource(ConfigReader& r, const std::string& schema_dir, int default_p
                    int max_page_size, Resource& res) {
   if (auto v = r.string("id", true)) {
     res.id = *v;
-    if (!is_kebab_id(*v)) r.error(r.child_pointer("id"), "must be kebab-case (a-z, 0-9, -)");
+    if (!is_kebab_id(*v)) r.error_at(r.child_pointer("id"), "must be kebab-case (a-z, 0-9, -)");
   }
   bool schema_ok = load_record_schema(r, schema_dir, res, r.errors());
   res.default_page_size = default_page_size;
@@ -187,9 +188,9 @@ void read_resource(ConfigReader& r, const std::string& schema_dir, int default_p
     res.id_field = *v;
     const Field* f = res.field(*v);
     if (f == nullptr) {
-      r.error(r.child_pointer("idField"), "\"" + *v + "\" is not a field of the schema");
+      r.error_at(r.child_pointer("idField"), "\"" + *v + "\" is not a field of the schema");
     } else if (f->nullable || f->type == FieldType::Boolean || f->type == FieldType::Number) {
-      r.error(r.child_pointer("idField"), "must be a non-null string or integer field");
+      r.error_at(r.child_pointer("idField"), "must be a non-null string or integer field");
     }
   }
   read_fields(r, res);
@@ -200,14 +201,15 @@ void read_resource(ConfigReader& r, const std::string& schema_dir, int default_p
       subject.field = *v;
       const Field* f = res.field(*v);
       if (f == nullptr || f->type != FieldType::String) {
-        sr.error(sr.child_pointer("field"), "must name a string field of the schema");
+        sr.error_at(sr.child_pointer("field"), "must name a string field of the schema");
       }
     }
     if (auto v = sr.string("type", true)) {
       subject.type = *v;
       static const std::regex type_re("^[A-Z][A-Z0-9_-]{0,31}$");
       if (!std::regex_match(*v, type_re))
-        sr.error(sr.child_pointer("type"), "must be an upper-case identifier type such as \"BSN\"");
+        sr.error_at(sr.child_pointer("type"),
+                    "must be an upper-case identifier type such as \"BSN\"");
     }
     sr.reject_unknown();
     res.subject = subject;
@@ -224,7 +226,7 @@ void read_dataset(ConfigReader& r, const std::string& schema_dir, int default_pa
                   int max_page_size, Dataset& ds) {
   if (auto v = r.string("id", true)) {
     ds.id = *v;
-    if (!is_kebab_id(*v)) r.error(r.child_pointer("id"), "must be kebab-case (a-z, 0-9, -)");
+    if (!is_kebab_id(*v)) r.error_at(r.child_pointer("id"), "must be kebab-case (a-z, 0-9, -)");
   }
   if (auto v = r.string("title", true)) ds.title = *v;
   if (auto v = r.string("description", true)) ds.description = *v;
@@ -234,7 +236,7 @@ void read_dataset(ConfigReader& r, const std::string& schema_dir, int default_pa
     if (auto c = parse_category(*v)) {
       ds.category = *c;
     } else {
-      r.error(r.child_pointer("category"), "must be one of person, business, location, sensor");
+      r.error_at(r.child_pointer("category"), "must be one of person, business, location, sensor");
     }
   }
   const auto* arr = r.member("resources", true);
@@ -248,7 +250,7 @@ void read_dataset(ConfigReader& r, const std::string& schema_dir, int default_pa
       Resource res;
       read_resource(rr, schema_dir, default_page_size, max_page_size, res);
       if (!res.id.empty() && !ids.insert(res.id).second) {
-        rr.error(ptr + "/id", "resource \"" + res.id + "\" is declared twice in this dataset");
+        rr.error_at(ptr + "/id", "resource \"" + res.id + "\" is declared twice in this dataset");
       }
       ds.resources.push_back(std::move(res));
     }

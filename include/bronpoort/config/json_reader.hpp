@@ -21,6 +21,8 @@ class JsonReader {
              ConfigErrors& errors);
 
   bool ok() const { return is_object_; }
+  bool is_object() const { return is_object_; }
+  // A required string must also be non-empty.
   std::optional<std::string> string(const std::string& key, bool required);
   std::optional<std::int64_t> integer(const std::string& key, bool required, std::int64_t min,
                                       std::int64_t max);
@@ -30,16 +32,25 @@ class JsonReader {
   const nlohmann::json* array(const std::string& key, bool required);
   // Any JSON value; only presence is checked.
   const nlohmann::json* any(const std::string& key, bool required);
+  const nlohmann::json* member(const std::string& key, bool required) { return any(key, required); }
 
+  // An error at member `key` ("" for the object itself).
   void error(const std::string& key, std::string reason);
+  // An error at an absolute JSON pointer into the file.
+  void error_at(const std::string& pointer, std::string reason);
+  // "must be <expected>" at member `key`.
+  void type_error(const std::string& key, const char* expected);
   std::string pointer_to(const std::string& key) const;
+  std::string child_pointer(const std::string& key) const { return pointer_to(key); }
+  const std::string& pointer() const { return pointer_; }
   const std::string& file() const { return file_; }
   ConfigErrors& errors() { return errors_; }
   // Reports keys present in the object that no accessor asked for.
   void finish();
+  void reject_unknown() { finish(); }
 
  private:
-  const nlohmann::json* member(const std::string& key, bool required);
+  const nlohmann::json* lookup(const std::string& key, bool required);
 
   const nlohmann::json& value_;
   std::string file_;

@@ -103,7 +103,7 @@ TEST(PurposeRegister, ReportsEachBadMemberWithItsPointer) {
   EXPECT_TRUE(has_error(errors, "/scope", "case"));
   EXPECT_TRUE(has_error(errors, "/validity/until", "date"));
   EXPECT_TRUE(has_error(errors, "/preApproved", "true or false"));
-  EXPECT_TRUE(has_error(errors, "", "'name'"));
+  EXPECT_TRUE(has_error(errors, "", R"("name")"));
 }
 
 TEST(PurposeRegister, RejectsEmptyCoverageAndUntilBeforeFrom) {
@@ -182,7 +182,7 @@ TEST(PurposeSchema, MatchesTheParser) {
   for (const auto& key : schema["required"]) {
     auto doc = valid_doc();
     doc.erase(key.get<std::string>());
-    EXPECT_TRUE(has_error(errors_of(doc), "", "'" + key.get<std::string>() + "'")) << key;
+    EXPECT_TRUE(has_error(errors_of(doc), "", "\"" + key.get<std::string>() + "\"")) << key;
   }
   const auto doc = valid_doc();
   for (const auto& [key, _] : doc.items()) {
