@@ -4,6 +4,9 @@
 #include <bronpoort/authenticate/problem_codes.hpp>
 #include <bronpoort/authenticate/token_verifier.hpp>
 
+#include "time_claims.hpp"
+#include "verified_token_cache.hpp"
+
 namespace bronpoort::authenticate {
 namespace {
 
@@ -49,10 +52,19 @@ class AuthenticateStage final : public SyncStage {
                     {codes::kTokenMissing, "\"Bearer\" must be followed by the token."});
     }
     const auto now = clock_ ? clock_() : std::chrono::system_clock::now();
-    auto verified = verify_token(token, *config_, now);
-    if (auto* e = std::get_if<TokenError>(&verified)) return refuse(ctx, "invalid_token", *e);
-    auto identity =
-        identity_from_claims(std::get<VerifiedToken>(verified), ctx.request.client_certificate);
+    std::shared_ptr<const VerifiedToken> verified = cache_.find(token);
+    if (verified) {
+      // Same bytes, same config: signature, issuer and audience hold; time may have passed.
+      if (auto e = check_time_claims(verified->claims, now, config_->leeway)) {
+        return refuse(ctx, "invalid_token", *e);
+      }
+    } else {
+      auto result = verify_token(token, *config_, now);
+      if (auto* e = std::get_if<TokenError>(&result)) return refuse(ctx, "invalid_token", *e);
+      verified = cache_.insert(token, std::move(std::get<VerifiedToken>(result)));
+    }
+    // The certificate binding and the identity claims are checked on every request.
+    auto identity = identity_from_claims(*verified, ctx.request.client_certificate);
     if (auto* e = std::get_if<TokenError>(&identity)) return refuse(ctx, "invalid_token", *e);
     ctx.identity = std::move(std::get<Identity>(identity));
     return Flow::Continue;
@@ -67,6 +79,8 @@ class AuthenticateStage final : public SyncStage {
 
   std::shared_ptr<const IdentityConfig> config_;
   WallClock clock_;
+  // At most 1024 tokens of at most max_token_bytes (8 KiB by default) each.
+  mutable VerifiedTokenCache cache_{1024};
 };
 
 }  // namespace

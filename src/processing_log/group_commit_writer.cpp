@@ -1,3 +1,4 @@
+#include <bronpoort/processing_log/canonical.hpp>
 #include <bronpoort/processing_log/group_commit_writer.hpp>
 
 #include <spdlog/spdlog.h>
@@ -23,12 +24,18 @@ std::int64_t now_us() {
 // One append call. Whoever gets to it first — the commit or the deadline — completes it.
 struct Pending {
   std::vector<LogRecord> records;
+  // Serialised on the appending thread, so the writer only splices in the chain values.
+  std::vector<CanonicalTemplate> templates;
   AppendCallback done;
   Clock::time_point deadline;
   std::atomic<bool> finished{false};
 
   void complete(const AppendResult& result) {
-    if (!finished.exchange(true)) done(result);
+    if (finished.exchange(true)) return;
+    // Drop the callback (and what it holds of the request) as soon as it has run, not when the
+    // last reference to this entry goes.
+    AppendCallback callback = std::move(done);
+    callback(result);
   }
 };
 
@@ -52,6 +59,13 @@ struct GroupCommitWriter::Impl {
   std::multimap<Clock::time_point, std::weak_ptr<Pending>> deadlines;
   bool deadline_stopping = false;
 
+  // Committed batches whose callbacks are still to run: a thread of their own runs them, so that
+  // waking the requests does not hold up the next commit.
+  std::mutex completion_mutex;
+  std::condition_variable completion_wake;
+  std::deque<std::pair<std::vector<std::shared_ptr<Pending>>, std::int64_t>> completions;
+  bool completion_stopping = false;
+
   // Chain state; only the writer thread touches it.
   bool head_known = false;
   std::int64_t head_seq = 0;
@@ -66,6 +80,7 @@ struct GroupCommitWriter::Impl {
 
   std::thread writer_thread;
   std::thread deadline_thread;
+  std::thread completion_thread;
 
   void writer_loop() {
     for (;;) {
@@ -132,19 +147,22 @@ struct GroupCommitWriter::Impl {
       return;
     }
     std::vector<LogRecord> rows;
-    std::int64_t seq = head_seq;
-    std::string hash = head_hash;
+    std::size_t count = 0;
+    for (const auto& p : batch) count += p->records.size();
+    rows.reserve(count);
+    ChainLinker linker(head_seq, head_hash);
     std::int64_t logged_at = now_us();
     for (auto& p : batch) {
-      for (auto& r : p->records) {
+      for (std::size_t i = 0; i < p->records.size(); ++i) {
+        auto& r = p->records[i];
         r.chain_id = options.chain_id;
         r.logged_at_us = logged_at;
-        link_record(r, seq, hash);
-        seq = r.seq;
-        hash = r.hash;
+        linker.link(r, p->templates[i]);
         rows.push_back(std::move(r));
       }
     }
+    const std::int64_t seq = linker.head_seq();
+    const std::string& hash = linker.head_hash();
     auto checkpoints = due_checkpoints(seq, hash, false);
     try {
       store->append(rows, checkpoints);
@@ -169,9 +187,27 @@ struct GroupCommitWriter::Impl {
       stats.batches += 1;
       stats.checkpoints += checkpoints.size();
     }
-    for (auto& p : batch) {
-      p->complete({true, {}, first});
-      first += static_cast<std::int64_t>(p->records.size());
+    {
+      std::lock_guard lock(completion_mutex);
+      completions.emplace_back(std::move(batch), first);
+    }
+    completion_wake.notify_one();
+  }
+
+  void completion_loop() {
+    std::unique_lock lock(completion_mutex);
+    for (;;) {
+      completion_wake.wait(lock, [&] { return completion_stopping || !completions.empty(); });
+      if (completions.empty()) return;
+      auto [batch, first] = std::move(completions.front());
+      completions.pop_front();
+      lock.unlock();
+      for (auto& p : batch) {
+        p->complete({true, {}, first});
+        first += static_cast<std::int64_t>(p->records.size());
+      }
+      batch.clear();
+      lock.lock();
     }
   }
 
@@ -240,6 +276,7 @@ GroupCommitWriter::GroupCommitWriter(std::shared_ptr<LogStore> store,
   if (impl_->options.max_batch_records == 0) impl_->options.max_batch_records = 1;
   impl_->writer_thread = std::thread([impl = impl_.get()] { impl->writer_loop(); });
   impl_->deadline_thread = std::thread([impl = impl_.get()] { impl->deadline_loop(); });
+  impl_->completion_thread = std::thread([impl = impl_.get()] { impl->completion_loop(); });
 }
 
 GroupCommitWriter::~GroupCommitWriter() {
@@ -249,6 +286,12 @@ GroupCommitWriter::~GroupCommitWriter() {
   }
   impl_->wake.notify_all();
   impl_->writer_thread.join();
+  {
+    std::lock_guard lock(impl_->completion_mutex);
+    impl_->completion_stopping = true;
+  }
+  impl_->completion_wake.notify_all();
+  impl_->completion_thread.join();
   {
     std::lock_guard lock(impl_->deadline_mutex);
     impl_->deadline_stopping = true;
@@ -260,6 +303,8 @@ GroupCommitWriter::~GroupCommitWriter() {
 void GroupCommitWriter::append(std::vector<LogRecord> records, std::chrono::milliseconds timeout,
                                AppendCallback done) {
   auto pending = std::make_shared<Pending>();
+  pending->templates.reserve(records.size());
+  for (const auto& r : records) pending->templates.emplace_back(r);
   pending->records = std::move(records);
   pending->done = std::move(done);
   pending->deadline = Clock::now() + timeout;

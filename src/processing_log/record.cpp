@@ -1,3 +1,4 @@
+#include <bronpoort/processing_log/canonical.hpp>
 #include <bronpoort/processing_log/record.hpp>
 
 #include <openssl/evp.h>
@@ -35,44 +36,11 @@ const char* record_kind_name(RecordKind kind) {
 }
 
 std::string LogRecord::canonical_bytes() const {
-  // nlohmann::json objects keep keys sorted, so dump() is canonical for the same content.
-  nlohmann::json j = {
-      {"v", 1},
-      {"kind", record_kind_name(kind)},
-      {"chainId", chain_id},
-      {"seq", seq},
-      {"loggedAt", logged_at_us},
-      {"traceId", trace_id},
-      {"spanId", span_id},
-      {"parentSpanId", parent_span_id},
-      {"name", name},
-      {"start", start_us},
-      {"end", end_us},
-      {"status", status},
-      {"processingActivityId", processing_activity_id},
-      {"dataSubjectId", data_subject_id},
-      {"dataSubjectIdType", data_subject_id_type},
-      {"pseudonymKeyId", pseudonym_key_id},
-      {"event", event},
-      {"organisation", organisation},
-      {"role", role},
-      {"user", user},
-      {"purpose", purpose},
-      {"legalBasis", legal_basis},
-      {"dataset", dataset},
-      {"resource", resource},
-      {"ownerOrganisation", owner_organisation},
-      {"fieldsReleased", fields_released},
-      {"fieldsWithheld", fields_withheld},
-      {"decision", decision},
-      {"reasonCode", reason_code},
-      {"httpStatus", http_status},
-      {"recordCount", record_count},
-      {"sourceLatencyUs", source_latency_us},
-      {"details", details},
-  };
-  // Invalid UTF-8 from a caller must not throw on the writer thread; replace it instead.
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // One serialiser for the writer and the verifier: the writer builds the template on the
+  // caller's thread and renders it with the chain values (canonical.cpp).
+  std::string out;
+  CanonicalTemplate(*this).render(out, chain_id, logged_at_us, seq);
+  return out;
 }
 
 nlohmann::json LogRecord::to_api_json() const {

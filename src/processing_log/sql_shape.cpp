@@ -74,41 +74,26 @@ const std::string& record_column_list() {
   return list;
 }
 
+std::string json_column(const nlohmann::json& value) {
+  // The common cases, without building a serialiser.
+  if (value.is_object() && value.empty()) return "{}";
+  return dump(value);
+}
+
+std::string json_column(const std::vector<std::string>& list) {
+  if (list.empty()) return "[]";
+  return dump(list);
+}
+
 std::vector<Value> record_values(const LogRecord& r) {
-  return {r.chain_id,
-          r.seq,
-          std::string(record_kind_name(r.kind)),
-          r.prev_hash,
-          r.hash,
-          r.logged_at_us,
-          r.trace_id,
-          r.span_id,
-          r.parent_span_id,
-          r.name,
-          r.start_us,
-          r.end_us,
-          r.status,
-          r.processing_activity_id,
-          r.data_subject_id,
-          r.data_subject_id_type,
-          r.pseudonym_key_id,
-          r.event,
-          r.organisation,
-          r.role,
-          r.user,
-          r.purpose,
-          r.legal_basis,
-          r.dataset,
-          r.resource,
-          r.owner_organisation,
-          dump(r.fields_released),
-          dump(r.fields_withheld),
-          r.decision,
-          r.reason_code,
-          static_cast<std::int64_t>(r.http_status),
-          r.record_count,
-          r.source_latency_us,
-          dump(r.details)};
+  struct Collect {
+    std::vector<Value> values;
+    void integer(std::int64_t n) { values.emplace_back(n); }
+    void text(const std::string& s, bool) { values.emplace_back(s); }
+  } collect;
+  collect.values.reserve(record_columns().size());
+  for_each_record_value(r, collect);
+  return std::move(collect.values);
 }
 
 LogRecord record_from_texts(const std::vector<std::string>& t) {

@@ -75,6 +75,17 @@ class Statement {
     sqlite3_bind_int64(stmt_, ++next_, n);
     return *this;
   }
+  // For statements kept and reused: clears the previous execution, then binds by index. A text
+  // bound without `copy` must stay alive until the statement is reset again.
+  void reset() {
+    sqlite3_reset(stmt_);
+    next_ = 0;
+  }
+  void bind_text(int index, const std::string& s, bool copy) {
+    sqlite3_bind_text(stmt_, index, s.data(), static_cast<int>(s.size()),
+                      copy ? SQLITE_TRANSIENT : SQLITE_STATIC);
+  }
+  void bind_int(int index, std::int64_t n) { sqlite3_bind_int64(stmt_, index, n); }
   // True while a row is available.
   bool step() {
     int rc = sqlite3_step(stmt_);

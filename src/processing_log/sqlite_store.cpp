@@ -1,5 +1,7 @@
 // The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a committed batch
-// survives a crash or power loss. Triggers make the log tables append-only.
+// survives a crash or power loss (the commit returns after the WAL is fsync'd). Triggers make the
+// log tables append-only. Inserts reuse prepared statements, several rows per statement, and
+// checkpoints run beside the writer rather than inside its commits.
 
 #include "sql_shape.hpp"
 #include "sqlite_db.hpp"
@@ -8,8 +10,11 @@
 
 #include <sqlite3.h>
 
+#include <condition_variable>
 #include <filesystem>
+#include <memory>
 #include <mutex>
+#include <thread>
 
 namespace bronpoort::processing_log {
 namespace {
@@ -66,45 +71,95 @@ LogRecord read_record(Statement& st) {
   return sql::record_from_texts(texts);
 }
 
+// Binds one record's columns to consecutive parameters of a kept INSERT statement.
+struct BindRecord {
+  Statement& st;
+  int index;
+  void integer(std::int64_t n) { st.bind_int(++index, n); }
+  void text(const std::string& s, bool stable) { st.bind_text(++index, s, !stable); }
+};
+
+std::string insert_sql(std::size_t rows) {
+  std::string row = "(";
+  for (std::size_t i = 0; i < sql::record_columns().size(); ++i) row += i == 0 ? "?" : ", ?";
+  row += ")";
+  std::string sql = "INSERT INTO processing_log (" + sql::record_column_list() + ") VALUES ";
+  for (std::size_t r = 0; r < rows; ++r) sql += (r == 0 ? "" : ", ") + row;
+  return sql;
+}
+
 class SqliteStore final : public LogStore {
  public:
-  explicit SqliteStore(std::string path) : path_(std::move(path)), writer_(path_), reader_(path_) {
+  // Records per multi-row INSERT: one statement execution stores this many, so a batch costs a
+  // sixteenth of the statement round trips; the rest go one by one.
+  static constexpr std::size_t kRowsPerInsert = 16;
+  // WAL size (pages) at which the checkpoint thread copies the WAL back into the database file.
+  static constexpr int kCheckpointPages = 1000;
+  static constexpr int kCatchUpPages = 4 * kCheckpointPages;
+
+  explicit SqliteStore(std::string path)
+      : path_(std::move(path)), writer_(path_), reader_(path_), checkpointer_(path_) {
     migrate();
+    // Checkpoints run on their own thread and connection instead of inside the writer's commit
+    // (SQLite's auto-checkpoint), so the one writer every request waits for never copies pages
+    // back into the database file. A passive checkpoint never blocks the writer; commits stay
+    // durable through the WAL and its fsync either way.
+    sqlite3_wal_hook(writer_.get(), &SqliteStore::on_commit, this);
+    checkpoint_thread_ = std::thread([this] { checkpoint_loop(); });
+  }
+
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(checkpoint_mutex_);
+      checkpoint_stopping_ = true;
+    }
+    checkpoint_wake_.notify_all();
+    checkpoint_thread_.join();
   }
 
   void append(const std::vector<LogRecord>& records,
               const std::vector<Checkpoint>& checkpoints) override {
     std::lock_guard lock(write_mutex_);
-    writer_.exec("BEGIN IMMEDIATE");
+    run(kept(begin_, "BEGIN IMMEDIATE"));
     try {
-      if (!records.empty()) {
-        std::string placeholders;
-        for (std::size_t i = 1; i <= sql::record_columns().size(); ++i) {
-          placeholders += (i == 1 ? "" : ", ") + question(i);
+      std::size_t i = 0;
+      if (records.size() >= kRowsPerInsert) {
+        Statement& many = kept(insert_many_, insert_sql(kRowsPerInsert));
+        for (; records.size() - i >= kRowsPerInsert; i += kRowsPerInsert) {
+          many.reset();
+          BindRecord bind{many, 0};
+          for (std::size_t k = 0; k < kRowsPerInsert; ++k) {
+            sql::for_each_record_value(records[i + k], bind);
+          }
+          run(many);
         }
-        Statement insert(writer_, "INSERT INTO processing_log (" + sql::record_column_list() +
-                                      ") VALUES (" + placeholders + ")");
-        for (const auto& r : records) {
-          insert.bind(sql::record_values(r));
-          insert.step();
+      }
+      if (i < records.size()) {
+        Statement& one = kept(insert_one_, insert_sql(1));
+        for (; i < records.size(); ++i) {
+          one.reset();
+          BindRecord bind{one, 0};
+          sql::for_each_record_value(records[i], bind);
+          run(one);
         }
       }
       if (!checkpoints.empty()) {
-        Statement insert(writer_,
-                         "INSERT INTO log_checkpoints (chain_id, seq, head_hash, signed_at_us, "
-                         "key_id, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        Statement& insert =
+            kept(insert_checkpoint_,
+                 "INSERT INTO log_checkpoints (chain_id, seq, head_hash, "
+                 "signed_at_us, key_id, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
         for (const auto& c : checkpoints) {
-          insert.bind({});
+          insert.reset();
           insert.arg(c.chain_id)
               .arg(c.seq)
               .arg(c.head_hash)
               .arg(c.signed_at_us)
               .arg(c.key_id)
               .arg(c.signature);
-          insert.step();
+          run(insert);
         }
       }
-      writer_.exec("COMMIT");
+      run(kept(commit_, "COMMIT"));
     } catch (...) {
       try {
         writer_.exec("ROLLBACK");
@@ -218,13 +273,76 @@ class SqliteStore final : public LogStore {
     }
   }
 
+  // A statement prepared once on the writer connection and reused (under write_mutex_).
+  Statement& kept(std::unique_ptr<Statement>& slot, const std::string& sql) {
+    if (!slot) slot = std::make_unique<Statement>(writer_, sql);
+    return *slot;
+  }
+
+  // Steps a statement without result rows and resets it at once, so that a kept statement holds
+  // no read or write state between uses, also when it failed.
+  static void run(Statement& st) {
+    try {
+      st.step();
+    } catch (...) {
+      st.reset();
+      throw;
+    }
+    st.reset();
+  }
+
+  // SQLite's WAL hook: called on the writer connection after each commit with the WAL's size.
+  static int on_commit(void* self, sqlite3* db, const char* name, int pages) {
+    if (pages >= kCatchUpPages) {
+      // Under steady load the background checkpoint may never find the WAL fully copied at the
+      // moment a write begins, and only then does SQLite start the WAL over. Past this size the
+      // writer checkpoints itself between two commits, as SQLite's auto-checkpoint would; most
+      // pages were already copied in the background, so this is short, and the WAL stays bounded.
+      sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (pages >= kCheckpointPages) {
+      auto* store = static_cast<SqliteStore*>(self);
+      {
+        std::lock_guard lock(store->checkpoint_mutex_);
+        store->checkpoint_due_ = true;
+      }
+      store->checkpoint_wake_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  void checkpoint_loop() {
+    std::unique_lock lock(checkpoint_mutex_);
+    for (;;) {
+      checkpoint_wake_.wait(lock, [&] { return checkpoint_stopping_ || checkpoint_due_; });
+      if (checkpoint_stopping_) return;
+      checkpoint_due_ = false;
+      lock.unlock();
+      // Passive: copies what no reader still needs and never waits for, or blocks, the writer.
+      // A failure is retried at the next commit past the threshold.
+      sqlite3_wal_checkpoint_v2(checkpointer_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                nullptr);
+      lock.lock();
+    }
+  }
+
   std::string path_;
   std::mutex write_mutex_;
   Db writer_;
+  std::unique_ptr<Statement> begin_;
+  std::unique_ptr<Statement> commit_;
+  std::unique_ptr<Statement> insert_one_;
+  std::unique_ptr<Statement> insert_many_;
+  std::unique_ptr<Statement> insert_checkpoint_;
   // Reads use their own connection so that they see committed data without waiting for a write;
   // WAL mode lets them run beside the writer.
   std::mutex read_mutex_;
   Db reader_;
+  Db checkpointer_;
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wake_;
+  bool checkpoint_due_ = false;
+  bool checkpoint_stopping_ = false;
+  std::thread checkpoint_thread_;
 };
 
 }  // namespace

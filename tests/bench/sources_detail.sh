@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
-# Benchmark: GET one record by id, directly against the demo source holder and through the
-# gateway, with wrk on loopback; prints both rates and their ratio.
+# Benchmark: GET one record by id directly against the demo source holder, through an nginx
+# proxy_pass baseline, and through the gateway, back to back with wrk on loopback. Prints each
+# rate with p50/p99 and the status codes received, then the ratios gateway/direct, nginx/direct
+# and gateway/nginx.
+#
 #   tests/bench/sources_detail.sh [DURATION] [CONNECTIONS]
-# Direct: POST-free GET /bag/addresses/{id} on bronpoort-demo-source.
-# Gateway: set BRONPOORT_BENCH_GATEWAY_URL to the gateway's base URL (e.g. http://127.0.0.1:8080)
-# and BRONPOORT_BENCH_HEADERS to the headers a data request needs, separated by '|'
-# (e.g. "Authorization: Bearer ...|Processing-Purpose: ..."); the gateway must be configured with
-# config/sources pointing at the demo source this script starts (port 8091).
+#
+# The gateway leg:
+#   BRONPOORT_BENCH_GATEWAY=start  starts build/bronpoort on a copy of config/gateway.json (log and
+#                                  grants in a throwaway SQLite file, synchronous=FULL as shipped),
+#                                  with a demo case worker's token and purpose adres-verificatie.
+#   BRONPOORT_BENCH_GATEWAY_URL    instead, an already running gateway (e.g. http://127.0.0.1:8080)
+#                                  configured with config/sources pointing at this script's demo
+#                                  source (port 8091); BRONPOORT_BENCH_HEADERS gives the headers a
+#                                  data request needs, separated by '|'.
+# BRONPOORT_BENCH_NGINX=0 skips the nginx leg (nginx from PATH or /usr/sbin; it runs as the
+# calling user from a generated config in a temporary directory on a free port).
+# BRONPOORT_BENCH_LEGS limits the legs run (default "direct nginx gateway"), e.g. for profiling.
+# BRONPOORT_BENCH_GATEWAY_CONFIG=FILE is a JSON object merged into the generated gateway config
+# (e.g. {"processingLog": {"maxWaitMicros": 500}}) to compare settings.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD_DIR=${BRONPOORT_BUILD_DIR:-$ROOT/build}
@@ -14,30 +26,202 @@ DURATION=${1:-10s}
 CONNECTIONS=${2:-32}
 THREADS=${BRONPOORT_BENCH_THREADS:-2}
 PORT=${BRONPOORT_BENCH_DEMO_PORT:-8091}
-ID=0363200000000001
+LEGS=" ${BRONPOORT_BENCH_LEGS:-direct nginx gateway} "
 
-OUT=$(mktemp)
-"$BUILD_DIR/bronpoort-demo-source" --port "$PORT" --threads 2 >"$OUT" &
-DEMO_PID=$!
-trap 'kill $DEMO_PID 2>/dev/null || true; rm -f "$OUT"' EXIT
-for _ in $(seq 100); do grep -q listening "$OUT" && break; sleep 0.2; done
+WORK=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+wait_for_port() {
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on port $1" >&2
+  return 1
+}
+
+"$BUILD_DIR/bronpoort-demo-source" --port "$PORT" --threads 2 >"$WORK/demo.log" 2>&1 &
+pids+=($!)
+wait_for_port "$PORT"
 # An id that exists with the default seed and size.
 ID=$(curl -sf -X POST "http://127.0.0.1:$PORT/bag/addresses/query" \
   -d '{"filters":[],"sort":[],"fields":["addressId"],"offset":0,"limit":1,"includeTotal":false}' |
   sed -E 's/.*"addressId":"([0-9]+)".*/\1/')
 
-rate() { sed -nE 's/^Requests\/sec:[[:space:]]+([0-9.]+).*/\1/p'; }
+# Counts responses per status code over all wrk threads (a response() hook costs wrk a little CPU
+# per response; every leg uses it, so the ratios stay fair).
+cat >"$WORK/status.lua" <<'LUA'
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) statuses = {} end
+function response(status, headers, body) statuses[status] = (statuses[status] or 0) + 1 end
+function done(summary, latency, requests)
+  local total = {}
+  for _, t in ipairs(threads) do
+    for code, n in pairs(t:get("statuses")) do total[code] = (total[code] or 0) + n end
+  end
+  local parts = {}
+  for code, n in pairs(total) do table.insert(parts, code .. "=" .. n) end
+  table.sort(parts)
+  io.write("statuses: " .. table.concat(parts, " ") .. "\n")
+end
+LUA
 
-direct=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
-  "http://127.0.0.1:$PORT/bag/addresses/$ID" | tee /dev/stderr | rate)
-echo "direct: $direct req/s (GET /bag/addresses/{id} on the demo source)"
+# Runs wrk, echoes its output to stderr, prints "rate p50 p99 statuses".
+run_wrk() {
+  local out
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/status.lua" "$@")
+  echo "$out" >&2
+  local rate p50 p99 statuses
+  rate=$(sed -nE 's/^Requests\/sec:[[:space:]]+([0-9.]+).*/\1/p' <<<"$out")
+  p50=$(sed -nE 's/^[[:space:]]+50%[[:space:]]+([0-9.]+[a-z]+).*/\1/p' <<<"$out")
+  p99=$(sed -nE 's/^[[:space:]]+99%[[:space:]]+([0-9.]+[a-z]+).*/\1/p' <<<"$out")
+  statuses=$(sed -nE 's/^statuses: (.*)/\1/p' <<<"$out")
+  echo "$rate $p50 $p99 ${statuses// /,}"
+}
 
-if [ -n "${BRONPOORT_BENCH_GATEWAY_URL:-}" ]; then
-  headers=()
-  IFS='|' read -r -a hs <<<"${BRONPOORT_BENCH_HEADERS:-}"
-  for h in "${hs[@]}"; do [ -n "$h" ] && headers+=(-H "$h"); done
-  gateway=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${headers[@]}" \
-    "$BRONPOORT_BENCH_GATEWAY_URL/v1/datasets/addresses/addresses/$ID" | tee /dev/stderr | rate)
-  echo "gateway: $gateway req/s (GET /v1/datasets/addresses/addresses/{id})"
-  awk -v g="$gateway" -v d="$direct" 'BEGIN { printf "ratio gateway/direct: %.2f\n", g / d }'
+# The nginx baseline: a bare reverse proxy with upstream keep-alive, as many workers as cores.
+NGINX_URL=
+if [ "${BRONPOORT_BENCH_NGINX:-1}" != 0 ] && [[ $LEGS == *" nginx "* ]]; then
+  NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+  NGINX_PORT=$(free_port)
+  mkdir -p "$WORK/nginx/logs"
+  cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes 2;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/client_body;
+  proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi;
+  scgi_temp_path $WORK/nginx/scgi;
+  upstream demo_source { server 127.0.0.1:$PORT; keepalive 64; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      proxy_pass http://demo_source;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+CONF
+  "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' \
+    >"$WORK/nginx/logs/stdout.log" 2>&1 &
+  pids+=($!)
+  wait_for_port "$NGINX_PORT"
+  NGINX_URL=http://127.0.0.1:$NGINX_PORT
 fi
+
+GATEWAY_URL=${BRONPOORT_BENCH_GATEWAY_URL:-}
+HEADERS=${BRONPOORT_BENCH_HEADERS:-}
+if [ "${BRONPOORT_BENCH_GATEWAY:-}" = start ]; then
+  GATEWAY_PORT=$(free_port)
+  mkdir -p "$WORK/gateway/sources"
+  for f in "$ROOT"/config/sources/*.json; do
+    sed "s#http://127.0.0.1:8091#http://127.0.0.1:$PORT#g" "$f" >"$WORK/gateway/sources/${f##*/}"
+  done
+  python3 - "$ROOT" "$WORK/gateway" "$GATEWAY_PORT" "${BRONPOORT_BENCH_GATEWAY_CONFIG:-}" <<'PY'
+import json, os, sys
+root, out, port, overlay = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+cfg = json.load(open(os.path.join(root, "config", "gateway.json")))
+conf = os.path.join(root, "config")
+absolute = lambda p: os.path.normpath(os.path.join(conf, p))
+cfg["server"]["listeners"] = [{"address": "127.0.0.1", "port": port}]
+for issuer in cfg["identity"]["issuers"]:
+    issuer["jwks"] = absolute(issuer["jwks"])
+cfg["identity"]["demoIssuer"]["privateKey"] = absolute(cfg["identity"]["demoIssuer"]["privateKey"])
+cfg["sources"]["directory"] = os.path.join(out, "sources")
+cfg["sources"]["schemaDirectory"] = absolute(cfg["sources"]["schemaDirectory"])
+cfg["access"]["purposes"] = absolute(cfg["access"]["purposes"])
+cfg["store"]["path"] = os.path.join(out, "bronpoort.db")
+for k in ("pseudonymKeyFile", "checkpointKeyFile", "checkpointPublicKeyFile"):
+    cfg["processingLog"][k] = absolute(cfg["processingLog"][k])
+def merge(into, extra):
+    for k, v in extra.items():
+        if isinstance(v, dict) and isinstance(into.get(k), dict):
+            merge(into[k], v)
+        else:
+            into[k] = v
+if overlay:
+    merge(cfg, json.load(open(overlay)))
+json.dump(cfg, open(os.path.join(out, "gateway.json"), "w"), indent=2)
+PY
+  # The PostgreSQL registry is not part of this benchmark; it stays unreachable.
+  export BRONPOORT_DEBT_PG_DSN="host=127.0.0.1 port=1 dbname=none connect_timeout=1"
+  "$BUILD_DIR/bronpoort" serve --config "$WORK/gateway/gateway.json" >"$WORK/gateway/out.log" 2>&1 &
+  pids+=($!)
+  wait_for_port "$GATEWAY_PORT"
+  TOKEN=$("$BUILD_DIR/bronpoort" token --config "$WORK/gateway/gateway.json" --ttl 3600 \
+    --sub bench-case-worker --org 00000001001234567000 --role case-worker)
+  GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT
+  echo "gateway pid ${pids[-1]} on $GATEWAY_URL" >&2
+  HEADERS="Authorization: Bearer $TOKEN|Processing-Purpose: adres-verificatie"
+fi
+
+# The disk's fsync latency right now: every gateway answer waits for one, so it bounds the gateway
+# leg, and on a shared machine it varies by an order of magnitude from hour to hour.
+python3 - "$WORK" <<'PY'
+import os, sys, time
+fd = os.open(os.path.join(sys.argv[1], "fsync-probe"), os.O_WRONLY | os.O_CREAT)
+times = []
+for _ in range(50):
+    os.write(fd, b"x" * 4096)
+    t = time.perf_counter()
+    os.fdatasync(fd)
+    times.append((time.perf_counter() - t) * 1000)
+times.sort()
+print(f"fdatasync of a 4 KiB append: p50 {times[25]:.2f} ms, p90 {times[45]:.2f} ms")
+PY
+
+declare -A result
+if [[ $LEGS == *" direct "* ]]; then
+  result[direct]=$(run_wrk "http://127.0.0.1:$PORT/bag/addresses/$ID")
+fi
+if [ -n "$NGINX_URL" ]; then
+  result[nginx]=$(run_wrk "$NGINX_URL/bag/addresses/$ID")
+fi
+if [ -n "$GATEWAY_URL" ] && [[ $LEGS == *" gateway "* ]]; then
+  headers=()
+  IFS='|' read -r -a hs <<<"$HEADERS"
+  for h in "${hs[@]}"; do [ -n "$h" ] && headers+=(-H "$h"); done
+  result[gateway]=$(run_wrk "${headers[@]}" "$GATEWAY_URL/v1/datasets/addresses/addresses/$ID")
+  if [ "${BRONPOORT_BENCH_GATEWAY:-}" = start ]; then
+    # How well the group commit batched: each commit stamps its records with one logged_at.
+    python3 - "$WORK/gateway/bronpoort.db" <<'PY'
+import sqlite3, sys
+records, commits = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT count(*), count(DISTINCT logged_at_us) FROM processing_log").fetchone()
+print(f"log: {records} records in {commits} commits, {records / max(commits, 1):.1f} per commit")
+PY
+  fi
+fi
+
+echo
+echo "GET .../{id}, $CONNECTIONS connections, $DURATION, wrk -t$THREADS"
+printf '%-8s %12s %10s %10s  %s\n' leg req/s p50 p99 statuses
+for leg in direct nginx gateway; do
+  [ -n "${result[$leg]:-}" ] || continue
+  read -r rate p50 p99 statuses <<<"${result[$leg]}"
+  printf '%-8s %12s %10s %10s  %s\n' "$leg" "$rate" "$p50" "$p99" "$statuses"
+done
+ratio() {
+  [ -n "${result[$1]:-}" ] && [ -n "${result[$2]:-}" ] || return 0
+  awk -v a="${result[$1]%% *}" -v b="${result[$2]%% *}" -v n="$1/$2" \
+    'BEGIN { printf "ratio %s: %.2f\n", n, a / b }'
+}
+ratio gateway direct
+ratio nginx direct
+ratio gateway nginx

@@ -50,9 +50,9 @@ class ProcessingLog {
 
 // The pipeline's log stage: runs for refused requests too, and lets a response carrying data
 // continue only once its records are durable; otherwise it is replaced by 503 log-unavailable.
-// The pipeline resumes on `continuation` when given (pass the blocking pool), so that rendering the
-// response never holds up the writer thread and with it every other request's commit; without
-// one, it resumes on the writer's thread.
+// Without `continuation` the pipeline resumes on the writer's completion thread (never on the
+// thread that commits, so rendering a response does not hold up other requests' commits); with
+// one, it resumes there, at the cost of one more thread hand-off per request.
 std::shared_ptr<const Stage> make_log_stage(std::shared_ptr<ProcessingLog> log,
                                             BlockingExecutor* continuation = nullptr);
 

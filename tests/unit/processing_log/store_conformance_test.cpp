@@ -63,6 +63,38 @@ TEST_P(StoreConformance, BatchIsAllOrNothing) {
   EXPECT_EQ(store_->chain_head("chain-a")->seq, 3);
 }
 
+TEST_P(StoreConformance, LargeBatchIsStoredInChainOrderAndVerifies) {
+  // Larger than one multi-row INSERT, and not a multiple of it: full statements and a remainder.
+  constexpr int kRecords = 53;
+  auto records = linked_records("chain-a", kRecords);
+  for (int i = 0; i < kRecords; ++i)
+    records[i].trace_id = std::string(31, 'a') + char('a' + i % 26);
+  std::string prev = genesis_hash();
+  for (int i = 0; i < kRecords; ++i) {
+    link_record(records[i], i, prev);
+    prev = records[i].hash;
+  }
+  store_->append({records.begin(), records.begin() + 2}, {});
+  store_->append({records.begin() + 2, records.end()}, {});
+  auto back = store_->chain_records("chain-a", 1, 100);
+  ASSERT_EQ(back.size(), static_cast<std::size_t>(kRecords));
+  for (int i = 0; i < kRecords; ++i) {
+    EXPECT_EQ(back[i].seq, i + 1);
+    EXPECT_EQ(back[i].trace_id, records[i].trace_id);
+    EXPECT_EQ(back[i].canonical_bytes(), records[i].canonical_bytes()) << i;
+  }
+  auto report = verify_log(*store_, nullptr);
+  EXPECT_TRUE(report.ok) << report.to_json().dump();
+  // A failed large batch leaves nothing behind, and the kept statements work afterwards.
+  auto more = linked_records("chain-b", 40);
+  more[39] = more[38];  // duplicate seq in the last multi-row chunk's remainder
+  EXPECT_THROW(store_->append(more, {}), StoreError);
+  EXPECT_TRUE(store_->chain_records("chain-b", 1, 100).empty());
+  more = linked_records("chain-b", 40);
+  store_->append(more, {});
+  EXPECT_EQ(store_->chain_head("chain-b")->seq, 40);
+}
+
 TEST_P(StoreConformance, FiltersSelectOnlyMatchingRecords) {
   std::vector<LogRecord> records;
   std::string prev = genesis_hash();
