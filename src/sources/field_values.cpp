@@ -1,5 +1,7 @@
 // Typing of filter values per the resource's schema: the same rules for query strings and search
 // bodies, so a value that passes here is one every connector can compare.
+#include "query_builder.hpp"
+
 #include <bronpoort/sources/query_parser.hpp>
 
 #include <charconv>
@@ -7,8 +9,6 @@
 
 namespace bronpoort::sources {
 namespace {
-
-constexpr std::size_t kMaxValueLength = 1000;
 
 bool is_calendar_date(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
@@ -52,8 +52,8 @@ bool is_decimal_number(std::string_view s) {
 
 std::optional<nlohmann::json> typed_value(const Field& field, std::string_view text,
                                           std::string& reason) {
-  if (text.size() > kMaxValueLength) {
-    reason = "value longer than " + std::to_string(kMaxValueLength) + " characters";
+  if (text.size() > kMaxFilterValueLength) {
+    reason = "value longer than " + std::to_string(kMaxFilterValueLength) + " characters";
     return std::nullopt;
   }
   switch (field.type) {
@@ -101,8 +101,8 @@ bool value_fits(const Field& field, const nlohmann::json& value, std::string& re
         reason = field.is_date ? "must be a date string YYYY-MM-DD" : "must be a string";
         return false;
       }
-      if (value.get_ref<const std::string&>().size() > kMaxValueLength) {
-        reason = "value longer than " + std::to_string(kMaxValueLength) + " characters";
+      if (value.get_ref<const std::string&>().size() > kMaxFilterValueLength) {
+        reason = "value longer than " + std::to_string(kMaxFilterValueLength) + " characters";
         return false;
       }
       if (field.is_date && !is_calendar_date(value.get_ref<const std::string&>())) {

@@ -77,7 +77,6 @@ const Field* QueryBuilder::filter_field(const std::string& param, const std::str
 
 void QueryBuilder::add_filter(const std::string& param, const Field& field, FilterOp op,
                               std::vector<nlohmann::json> values) {
-  constexpr std::size_t kMaxInValues = 100;
   if (values.empty()) {
     invalid(param, "invalid-value", "needs at least one value");
     return;
@@ -114,7 +113,6 @@ void QueryBuilder::add_field(const std::string& param, const std::string& name) 
 }
 
 void QueryBuilder::set_page(const std::string& param, long long page) {
-  constexpr long long kMaxPage = 1000000;
   if (page < 1 || page > kMaxPage) {
     invalid(param, "invalid-value", "must be between 1 and " + std::to_string(kMaxPage));
   } else {

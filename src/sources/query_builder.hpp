@@ -9,6 +9,11 @@
 
 namespace bronpoort::sources {
 
+// Bounds on what a query may ask, shared by the parsers and the search schema.
+inline constexpr std::size_t kMaxFilterValueLength = 1000;  // characters in one value
+inline constexpr std::size_t kMaxInValues = 100;            // values in one In filter
+inline constexpr long long kMaxPage = 1'000'000;
+
 class QueryBuilder {
  public:
   QueryBuilder(const Resource& resource, DataOperation operation);

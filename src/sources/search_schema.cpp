@@ -1,5 +1,7 @@
 #include "search_schema.hpp"
 
+#include "query_builder.hpp"
+
 #include <bronpoort/schema/bundled.hpp>
 #include <bronpoort/schema/validator.hpp>
 
@@ -8,12 +10,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kMaxValueLength = 1000;  // as typed_value/value_fits (field_values.cpp)
-
 json value_schema(const Field& f) {
   switch (f.type) {
     case FieldType::String: {
-      json s = {{"type", "string"}, {"maxLength", kMaxValueLength}};
+      json s = {{"type", "string"}, {"maxLength", kMaxFilterValueLength}};
       if (f.is_date) s["format"] = "date";
       return s;
     }
@@ -29,9 +29,12 @@ json value_schema(const Field& f) {
 
 // The operators that apply to a field, each with the schema of its operand.
 json operators(const Field& f) {
-  json ops = {
-      {"eq", value_schema(f)},
-      {"in", {{"type", "array"}, {"minItems", 1}, {"maxItems", 100}, {"items", value_schema(f)}}}};
+  json ops = {{"eq", value_schema(f)},
+              {"in",
+               {{"type", "array"},
+                {"minItems", 1},
+                {"maxItems", kMaxInValues},
+                {"items", value_schema(f)}}}};
   if (f.type != FieldType::Boolean) {
     for (const char* op : {"gt", "gte", "lt", "lte"}) ops[op] = value_schema(f);
   }
