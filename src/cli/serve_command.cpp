@@ -113,11 +113,8 @@ int serve_command(int argc, char** argv) {
   }
   GatewayHandler handler(built.pipeline);
   server::HttpServer server(cfg.server, handler, services.blocking(), services.metrics());
-  if (auto err = server.listen()) {
-    log_event(Level::Error, "listen-failed", {{"reason", *err}});
-    return 1;
-  }
-
+  // Signals are taken before the listeners open: whoever sees "listening" may send SIGHUP or
+  // SIGTERM at once, and a signal without a handler would end the process.
   server.on_signal([&](int signo) {
     if (signo != SIGHUP) {
       log_event(Level::Info, "shutdown",
@@ -149,6 +146,11 @@ int serve_command(int argc, char** argv) {
       log_event(Level::Info, "reloaded", {{"config", file}});
     });
   });
+
+  if (auto err = server.listen()) {
+    log_event(Level::Error, "listen-failed", {{"reason", *err}});
+    return 1;
+  }
 
   log_event(Level::Info, "started", {{"config", file}});
   server.run();

@@ -42,7 +42,8 @@ class HttpServer {
   // The bound port of each listener, in config order (useful with port 0).
   std::vector<std::uint16_t> ports() const;
 
-  // Calls `handler(signal_number)` on an I/O thread for SIGTERM, SIGINT and SIGHUP.
+  // Calls `handler(signal_number)` on an I/O thread for SIGTERM, SIGINT and SIGHUP. Call it before
+  // listen(): a client that sees the port may signal at once.
   void on_signal(std::function<void(int)> handler);
 
   // Runs the I/O threads; returns after shutdown() has finished draining.
