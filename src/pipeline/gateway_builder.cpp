@@ -49,7 +49,8 @@ std::shared_ptr<const schema::ResourceSchemas> record_schemas_to_check(
   for (const auto& dataset : registry.datasets) {
     for (const auto& resource : dataset.resources) {
       if (resource.connector.kind == sources::ConnectorConfig::Kind::Http) continue;
-      (*out)[dataset.id + "/" + resource.id] = resource.compiled_schema;
+      (*out)[dataset.id + "/" + resource.id] = {resource.compiled_schema,
+                                                resource.projection_schema};
     }
   }
   return out;

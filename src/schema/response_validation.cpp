@@ -17,8 +17,11 @@ class ResponseValidationStage final : public SyncStage {
     auto it = schemas_->find(ctx.route.dataset + "/" + ctx.route.resource);
     // Resources not listed here are checked record by record by their connector.
     if (it == schemas_->end()) return Flow::Continue;
-    if (!it->second) return refuse(ctx, "", "no schema compiled for this resource");
-    const CompiledSchema& schema = *it->second;
+    const auto& compiled = !ctx.query.fields.empty() && it->second.projection
+                               ? it->second.projection
+                               : it->second.full;
+    if (!compiled) return refuse(ctx, "", "no schema compiled for this resource");
+    const CompiledSchema& schema = *compiled;
     const auto& body = ctx.result.body;
     if (body.is_array()) {
       for (std::size_t i = 0; i < body.size(); ++i) {

@@ -101,6 +101,10 @@ bool load_record_schema(ConfigReader& r, const std::string& schema_dir, Resource
     }
   } else {
     res.compiled_schema = compiled.schema();
+    nlohmann::json projection = res.schema;
+    if (projection.is_object()) projection.erase("required");
+    auto projected = compiler.compile(projection, "file://" + res.schema_file + "#projection");
+    if (projected) res.projection_schema = projected.schema();
   }
   return errors.size() == before;
 }

@@ -14,8 +14,15 @@
 
 namespace bronpoort::schema {
 
-// Compiled record schemas by "dataset/resource": the resources this stage checks.
-using ResourceSchemas = std::map<std::string, std::shared_ptr<const CompiledSchema>>;
+// A resource's compiled record schema, and the one for requests that selected fields (without
+// the top-level `required`: such records hold the selected fields only).
+struct RecordSchemas {
+  std::shared_ptr<const CompiledSchema> full;
+  std::shared_ptr<const CompiledSchema> projection;
+};
+
+// By "dataset/resource": the resources this stage checks.
+using ResourceSchemas = std::map<std::string, RecordSchemas>;
 
 std::shared_ptr<const Stage> make_response_validation_stage(
     std::shared_ptr<const ResourceSchemas> schemas);

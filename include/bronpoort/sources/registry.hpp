@@ -90,6 +90,9 @@ struct Resource {
   nlohmann::json schema;    // the record's JSON schema
   // Compiled once at load; every upstream record is validated against it before it is used.
   std::shared_ptr<const schema::CompiledSchema> compiled_schema;
+  // The same schema without its top-level `required`: for records of a request that selected
+  // fields, which hold only those.
+  std::shared_ptr<const schema::CompiledSchema> projection_schema;
   // What a search body for this resource must satisfy (src/sources/search_schema.cpp); checked
   // before the body is read into a query. Set by load_registry.
   std::shared_ptr<const schema::CompiledSchema> search_schema;

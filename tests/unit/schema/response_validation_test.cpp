@@ -8,13 +8,17 @@ namespace {
 
 std::shared_ptr<const Stage> stage_for_cases() {
   SchemaRegistry refs;
-  auto compiled = Compiler(refs).compile(nlohmann::json::parse(R"({
+  auto schema = nlohmann::json::parse(R"({
     "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
-    "required": ["caseId", "bsn"],
-    "properties": {"caseId": {"type": "string"}, "bsn": {"type": "string", "pattern": "^[0-9]{9}$"}}})"));
+    "required": ["caseId", "bsn"], "additionalProperties": false,
+    "properties": {"caseId": {"type": "string"}, "bsn": {"type": "string", "pattern": "^[0-9]{9}$"}}})");
+  auto compiled = Compiler(refs).compile(schema);
   EXPECT_TRUE(compiled);
+  schema.erase("required");
+  auto projection = Compiler(refs).compile(schema);
+  EXPECT_TRUE(projection);
   auto map = std::make_shared<ResourceSchemas>();
-  (*map)["debt-assistance/cases"] = compiled.schema();
+  (*map)["debt-assistance/cases"] = {compiled.schema(), projection.schema()};
   return make_response_validation_stage(map);
 }
 
@@ -62,6 +66,24 @@ TEST(ResponseValidation, SingleRecordIsCheckedToo) {
   auto stage = stage_for_cases();
   auto ctx = fetched("debt-assistance", nlohmann::json::parse(R"({"caseId": "c1", "bsn": "12"})"));
   EXPECT_EQ(run(*stage, ctx), Flow::Stop);
+}
+
+TEST(ResponseValidation, SelectedFieldsAreCheckedWithoutTheOthersBeingRequired) {
+  auto stage = stage_for_cases();
+  auto whole = fetched("debt-assistance", nlohmann::json::parse(R"([{"caseId": "c1"}])"));
+  EXPECT_EQ(run(*stage, whole), Flow::Stop) << "without a selection every required field is due";
+
+  auto selected = fetched("debt-assistance", nlohmann::json::parse(R"([{"caseId": "c1"}])"));
+  selected.query.fields = {"caseId"};
+  EXPECT_EQ(run(*stage, selected), Flow::Continue);
+
+  // What is there is still checked, and nothing beyond the schema gets through.
+  auto wrong = fetched("debt-assistance", nlohmann::json::parse(R"([{"bsn": "12"}])"));
+  wrong.query.fields = {"bsn"};
+  EXPECT_EQ(run(*stage, wrong), Flow::Stop);
+  auto extra = fetched("debt-assistance", nlohmann::json::parse(R"([{"caseId": "c1", "x": 1}])"));
+  extra.query.fields = {"caseId"};
+  EXPECT_EQ(run(*stage, extra), Flow::Stop);
 }
 
 TEST(ResponseValidation, ResourcesOutsideTheMapAreLeftToTheirConnector) {
