@@ -113,6 +113,9 @@ std::vector<LogRecord> records_for_request(const RequestContext& ctx, const Pseu
     audit.details = {{"reason", ctx.decision.reason}};
   }
   if (!ctx.decision.grant_id.empty()) audit.details["grantId"] = ctx.decision.grant_id;
+  if (ctx.audit_details.is_object()) {
+    for (const auto& [key, value] : ctx.audit_details.items()) audit.details[key] = value;
+  }
   out.push_back(std::move(audit));
   return out;
 }

@@ -48,6 +48,9 @@ struct RequestContext {
   SourceResult result;
   std::vector<DataSubject> data_subjects;
   std::optional<Problem> problem;  // set by the stage that refused or failed
+  // Members an endpoint adds to the request's audit record (e.g. what a linked query fetched and
+  // delivered); never raw identifiers.
+  nlohmann::json audit_details;
   // Resources a stage holds for the life of the request (e.g. a concurrency slot); released
   // when the context is destroyed after the response is written.
   std::vector<std::shared_ptr<void>> holds;

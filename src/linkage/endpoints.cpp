@@ -1,0 +1,225 @@
+#include "run.hpp"
+
+#include <bronpoort/config/json_reader.hpp>
+#include <bronpoort/core/api_version.hpp>
+#include <bronpoort/linkage/endpoints.hpp>
+#include <bronpoort/schema/bundled.hpp>
+
+#include <algorithm>
+
+namespace bronpoort::linkage {
+namespace {
+
+constexpr const char* kPurposeHeader = "Processing-Purpose";
+
+class FunctionEndpoint final : public Endpoint {
+ public:
+  using Handler = std::function<void(RequestContext&, Resume)>;
+  explicit FunctionEndpoint(Handler h) : handler_(std::move(h)) {}
+  void handle(RequestContext& ctx, Resume done) const override { handler_(ctx, std::move(done)); }
+
+ private:
+  Handler handler_;
+};
+
+void respond(RequestContext& ctx, const nlohmann::json& body, Resume& done) {
+  ctx.response.status = 200;
+  ctx.response.headers.set("Content-Type", "application/json");
+  ctx.response.body = body.dump();
+  done(Flow::Continue);
+}
+
+void refuse(RequestContext& ctx, Problem p, Resume& done) {
+  ctx.fail(std::move(p));
+  done(Flow::Stop);
+}
+
+const LinkedQuery* find_or_refuse(const LinkageConfig& cfg, RequestContext& ctx, Resume& done) {
+  const std::string& id = ctx.route.params["id"];
+  if (const auto* q = cfg.find(id)) return q;
+  refuse(ctx,
+         make_problem(404, "linked-query-not-found",
+                      "No linked query with this id; GET /v1/linked-queries lists them."),
+         done);
+  return nullptr;
+}
+
+std::optional<Problem> no_query_string(const RequestContext& ctx) {
+  if (ctx.request.query.empty()) return std::nullopt;
+  auto p = make_problem(400, "unknown-parameter", "This endpoint takes no query parameters.");
+  for (const auto& [key, _] : ctx.request.query) {
+    p.invalid_params.push_back({key, "not a parameter of this endpoint", "unknown-parameter"});
+  }
+  return p;
+}
+
+// Filters narrow the population on the fields the first input contributes, never on the key or
+// a field the linked query does not take: a filter on a known BSN would single out that person's
+// row under its pseudonym, and so undo the pseudonymisation.
+std::optional<Problem> filter_problem(const LinkedQuery& q, const nlohmann::json& filters) {
+  const Input& first = q.inputs.front();
+  auto p = make_problem(400, "filter-not-allowed",
+                        "Filters may only name the fields input '" + first.name +
+                            "' contributes; the key and other fields cannot be filtered on.");
+  for (const auto& [field, _] : filters.items()) {
+    const bool contributed =
+        std::any_of(first.fields.begin(), first.fields.end(),
+                    [&field](const InputField& f) { return f.field == field; });
+    if (!contributed) {
+      p.invalid_params.push_back({"/filters/" + config::escape_pointer_token(field),
+                                  field == first.key ? "the key cannot be filtered on"
+                                                     : "not a field this linked query takes",
+                                  "filter-not-allowed"});
+    }
+  }
+  if (p.invalid_params.empty()) return std::nullopt;
+  return p;
+}
+
+const char* op_name(MeasureOp op) {
+  switch (op) {
+    case MeasureOp::CountSubjects:
+      return "countSubjects";
+    case MeasureOp::CountRows:
+      return "countRows";
+    case MeasureOp::Sum:
+      return "sum";
+    case MeasureOp::Avg:
+      return "avg";
+  }
+  return "countSubjects";
+}
+
+void run_query(const std::shared_ptr<const LinkageEndpointOptions>& options, RequestContext& ctx,
+               Resume done) {
+  const LinkedQuery* q = find_or_refuse(*options->config, ctx, done);
+  if (!q) return;
+  if (auto p = no_query_string(ctx)) return refuse(ctx, std::move(*p), done);
+  // The purpose is checked first: a run under the wrong purpose is recorded as refused.
+  ctx.decision.evaluated = true;
+  const auto headers = ctx.request.headers.count(kPurposeHeader);
+  if (headers != 1) {
+    return refuse(ctx,
+                  make_problem(400, headers == 0 ? "purpose-missing" : "purpose-ambiguous",
+                               "State the linked query's purpose '" + q->purpose +
+                                   "' once, in the Processing-Purpose header."),
+                  done);
+  }
+  if (*ctx.request.headers.find(kPurposeHeader) != q->purpose) {
+    ctx.decision.code = "purpose-not-for-linked-query";
+    return refuse(ctx,
+                  make_problem(403, "purpose-not-for-linked-query",
+                               "Linked query '" + q->id + "' serves purpose '" + q->purpose +
+                                   "' only; state that purpose if it is yours."),
+                  done);
+  }
+  ctx.purpose_id = q->purpose;
+  if (ctx.request.body.size() > options->max_request_body_bytes) {
+    return refuse(ctx,
+                  make_problem(413, "body-too-large",
+                               "The request body exceeds " +
+                                   std::to_string(options->max_request_body_bytes) + " bytes."),
+                  done);
+  }
+  auto body = nlohmann::json::parse(ctx.request.body, nullptr, false);
+  if (body.is_discarded()) {
+    return refuse(ctx, make_problem(400, "invalid-json", "The request body is not valid JSON."),
+                  done);
+  }
+  static const auto& schema = schema::bundled_schema("requests/linked-query-run.schema.json");
+  if (auto p = schema::check_request_body(schema, body, "linked query run")) {
+    return refuse(ctx, std::move(*p), done);
+  }
+  const bool rows = body["delivery"] == "rows";
+  if ((rows && !q->rows) || (!rows && !q->aggregate)) {
+    auto p = make_problem(400, "delivery-not-offered",
+                          "Linked query '" + q->id + "' delivers " +
+                              (q->rows ? "pseudonymised rows" : "aggregates") + " only.");
+    p.invalid_params.push_back({"/delivery", "not offered by this linked query", "enum"});
+    return refuse(ctx, std::move(p), done);
+  }
+  nlohmann::json filters = body.value("filters", nlohmann::json::object());
+  if (auto p = filter_problem(*q, filters)) return refuse(ctx, std::move(*p), done);
+  auto run = std::make_shared<Run>(options, *q, rows ? Delivery::Rows : Delivery::Aggregate,
+                                   std::move(filters), ctx, std::move(done));
+  run->start();
+}
+
+}  // namespace
+
+nlohmann::json describe(const LinkedQuery& q) {
+  nlohmann::json inputs = nlohmann::json::array();
+  for (const auto& in : q.inputs) {
+    nlohmann::json fields = nlohmann::json::array();
+    for (const auto& f : in.fields) fields.push_back({{"field", f.field}, {"column", f.column}});
+    inputs.push_back({{"name", in.name},
+                      {"dataset", in.dataset},
+                      {"resource", in.resource},
+                      {"keyType", in.key_type},
+                      {"fields", fields}});
+  }
+  nlohmann::json derived = nlohmann::json::array();
+  for (const auto& d : q.derived) {
+    nlohmann::json item = {{"name", d.name}, {"from", d.from}};
+    if (!d.age_bands.empty()) {
+      item["ageBands"] = d.age_bands;
+    } else {
+      item["datePart"] = d.date_part;
+    }
+    derived.push_back(std::move(item));
+  }
+  nlohmann::json deliveries = nlohmann::json::object();
+  if (q.aggregate) {
+    nlohmann::json measures = nlohmann::json::array();
+    for (const auto& m : q.aggregate->measures) {
+      nlohmann::json item = {{"name", m.name}, {"op", op_name(m.op)}};
+      if (!m.column.empty()) item["field"] = m.column;
+      measures.push_back(std::move(item));
+    }
+    deliveries["aggregate"] = {{"groupBy", q.aggregate->group_by},
+                               {"measures", measures},
+                               {"minCellSize", q.aggregate->min_cell_size}};
+  }
+  if (q.rows) deliveries["rows"] = {{"columns", q.rows->columns}};
+  const std::string self = std::string(kApiMajorPath) + "/linked-queries/" + q.id;
+  return {{"id", q.id},
+          {"title", q.title},
+          {"description", q.description},
+          {"purpose", q.purpose},
+          {"inputs", inputs},
+          {"derived", derived},
+          {"deliveries", deliveries},
+          {"_links",
+           {{"self", {{"href", self}}},
+            {"results", {{"href", self + "/results"}}},
+            {"purpose", {{"href", std::string(kApiMajorPath) + "/purposes/" + q.purpose}}}}}};
+}
+
+std::vector<EndpointRoute> make_linkage_endpoints(LinkageEndpointOptions options) {
+  auto opts = std::make_shared<const LinkageEndpointOptions>(std::move(options));
+  std::vector<EndpointRoute> out;
+  out.push_back({"GET", "/v1/linked-queries", AuthRequirement::None,
+                 std::make_shared<FunctionEndpoint>([opts](RequestContext& ctx, Resume done) {
+                   if (auto p = no_query_string(ctx)) return refuse(ctx, std::move(*p), done);
+                   nlohmann::json list = nlohmann::json::array();
+                   for (const auto& q : opts->config->queries) list.push_back(describe(q));
+                   respond(ctx,
+                           {{"linkedQueries", list},
+                            {"_links", {{"self", {{"href", "/v1/linked-queries"}}}}}},
+                           done);
+                 })});
+  out.push_back({"GET", "/v1/linked-queries/{id}", AuthRequirement::None,
+                 std::make_shared<FunctionEndpoint>([opts](RequestContext& ctx, Resume done) {
+                   if (auto p = no_query_string(ctx)) return refuse(ctx, std::move(*p), done);
+                   if (const auto* q = find_or_refuse(*opts->config, ctx, done)) {
+                     respond(ctx, describe(*q), done);
+                   }
+                 })});
+  out.push_back({"POST", "/v1/linked-queries/{id}/results", AuthRequirement::Required,
+                 std::make_shared<FunctionEndpoint>([opts](RequestContext& ctx, Resume done) {
+                   run_query(opts, ctx, std::move(done));
+                 })});
+  return out;
+}
+
+}  // namespace bronpoort::linkage

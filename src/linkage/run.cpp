@@ -1,0 +1,226 @@
+#include "run.hpp"
+
+#include <bronpoort/linkage/linking.hpp>
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace bronpoort::linkage {
+namespace {
+
+std::string recipient_of(const Identity& id) {
+  if (!id.organisation.empty()) return id.organisation;
+  return id.certificate_oin.value_or("");
+}
+
+std::string iso_date(std::chrono::year_month_day d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", int(d.year()), unsigned(d.month()),
+                unsigned(d.day()));
+  return buf;
+}
+
+// The delivered columns: what the processing log records as released.
+std::vector<std::string> released_columns(const LinkedQuery& q, Delivery delivery) {
+  std::vector<std::string> out;
+  if (delivery == Delivery::Rows) {
+    out.push_back("pseudonym");
+    out.insert(out.end(), q.rows->columns.begin(), q.rows->columns.end());
+  } else {
+    out = q.aggregate->group_by;
+    for (const auto& m : q.aggregate->measures) out.push_back(m.name);
+  }
+  return out;
+}
+
+}  // namespace
+
+Run::Run(std::shared_ptr<const LinkageEndpointOptions> options, const LinkedQuery& query,
+         Delivery delivery, nlohmann::json filters, RequestContext& ctx, Resume done)
+    : options_(std::move(options)),
+      config_(*options_->config),
+      query_(query),
+      delivery_(delivery),
+      filters_(std::move(filters)),
+      ctx_(ctx),
+      done_(std::move(done)),
+      records_(query.inputs.size()),
+      calls_(query.inputs.size(), 0) {}
+
+void Run::refuse(Problem problem) {
+  ctx_.decision.allowed = false;
+  ctx_.decision.code = problem.code;
+  ctx_.decision.reason = problem.detail;
+  ctx_.audit_details = {{"linkedQuery", query_.id}, {"inputs", input_summary()}};
+  ctx_.fail(std::move(problem));
+  auto done = std::move(done_);
+  done(Flow::Stop);
+}
+
+nlohmann::json Run::input_summary() const {
+  nlohmann::json out = nlohmann::json::array();
+  for (std::size_t i = 0; i < query_.inputs.size(); ++i) {
+    const auto& in = query_.inputs[i];
+    out.push_back({{"name", in.name},
+                   {"dataset", in.dataset},
+                   {"resource", in.resource},
+                   {"calls", calls_[i]},
+                   {"records", records_[i].size()}});
+  }
+  return out;
+}
+
+void Run::start() {
+  auto& d = ctx_.decision;
+  d.evaluated = true;
+  d.purpose_id = query_.purpose;
+  d.scope = PurposeScope::Dataset;
+  if (recipient_of(ctx_.identity).empty()) {
+    return refuse(make_problem(403, "recipient-unknown",
+                               "Linked results are pseudonymised for the receiving organisation; "
+                               "the token names none (claim 'organisation' or an mTLS OIN)."));
+  }
+  // Nothing is fetched unless every input is granted: a half-run would process personal data
+  // for a delivery that cannot be made.
+  for (const auto& input : query_.inputs) {
+    AccessDecision granted;
+    if (auto problem = options_->check_grant(ctx_, query_.purpose, input, granted)) {
+      problem->detail = "Input '" + input.name + "' (" + input.dataset + "/" + input.resource +
+                        "): " + problem->detail;
+      return refuse(std::move(*problem));
+    }
+    if (d.legal_basis.empty()) {
+      d.legal_basis = granted.legal_basis;
+      d.processing_activity = granted.processing_activity;
+      d.role = granted.role;
+    }
+  }
+  fetch_next();
+}
+
+void Run::fetch_next() {
+  // Past the first input's last page: collect its keys for the later inputs.
+  const Input* input = nullptr;
+  nlohmann::json filters;
+  if (input_ == 0) {
+    input = &query_.inputs[0];
+    filters = filters_;
+  } else {
+    while (input_ < query_.inputs.size() && batch_ * kKeysPerCall >= keys_.size()) {
+      ++input_;
+      batch_ = 0;
+      page_ = 1;
+    }
+    if (input_ >= query_.inputs.size()) return deliver();
+    input = &query_.inputs[input_];
+    const std::size_t from = batch_ * kKeysPerCall;
+    const std::size_t to = std::min(keys_.size(), from + kKeysPerCall);
+    filters = {{input->key,
+                {{"in", std::vector<std::string>(keys_.begin() + static_cast<long>(from),
+                                                 keys_.begin() + static_cast<long>(to))}}}};
+  }
+  InputCall call;
+  call.input = input;
+  call.search_body = {{"filters", std::move(filters)},
+                      {"fields", input->fetched_fields()},
+                      {"sort", {input->key}},
+                      {"page", page_},
+                      {"pageSize", input->page_size}};
+  ++calls_[input_];
+  auto self = shared_from_this();
+  options_->run_input(ctx_, call,
+                      [self](InputAnswer answer) { self->on_answer(std::move(answer)); });
+}
+
+void Run::on_answer(InputAnswer answer) {
+  const Input& input = query_.inputs[input_];
+  if (answer.problem) {
+    Problem p = std::move(*answer.problem);
+    p.detail =
+        "Input '" + input.name + "' (" + input.dataset + "/" + input.resource + "): " + p.detail;
+    return refuse(std::move(p));
+  }
+  // Grants may change between the check and the fetch: a field withheld now would be linked as
+  // missing, so the run stops instead.
+  for (const auto& f : input.fetched_fields()) {
+    const auto& granted = answer.decision.fields_granted;
+    if (std::find(granted.begin(), granted.end(), f) == granted.end()) {
+      return refuse(make_problem(
+          403, "field-not-granted",
+          "Input '" + input.name + "': field '" + f + "' is no longer granted for this purpose."));
+    }
+  }
+  if (!answer.decision.grant_id.empty() &&
+      std::find(grants_.begin(), grants_.end(), answer.decision.grant_id) == grants_.end()) {
+    grants_.push_back(answer.decision.grant_id);
+  }
+  fetched_ += answer.records.size();
+  if (fetched_ > config_.max_input_records) {
+    return refuse(
+        make_problem(422, "linkage-too-large",
+                     "The inputs hold more than " + std::to_string(config_.max_input_records) +
+                         " records for this run; narrow the population with filters on input '" +
+                         query_.inputs[0].name + "'."));
+  }
+  auto& into = records_[input_];
+  for (auto& r : answer.records) into.push_back(std::move(r));
+  if (answer.has_next) {
+    ++page_;
+    return fetch_next();
+  }
+  page_ = 1;
+  if (input_ == 0) {
+    std::unordered_set<std::string> seen;
+    for (const auto& r : records_[0]) {
+      if (auto k = key_of(r, input.key); k && seen.insert(*k).second) keys_.push_back(*k);
+    }
+    input_ = 1;
+    batch_ = 0;
+  } else {
+    ++batch_;
+  }
+  fetch_next();
+}
+
+void Run::deliver() {
+  auto linked = link_inputs(query_, records_, config_.max_rows);
+  if (linked.problem) return refuse(std::move(*linked.problem));
+  const auto now = options_->clock ? options_->clock() : std::chrono::system_clock::now();
+  const std::chrono::year_month_day today{std::chrono::floor<std::chrono::days>(now)};
+  add_derived(query_, linked.rows, today);
+
+  nlohmann::json body = {
+      {"linkedQuery", query_.id}, {"purpose", query_.purpose}, {"referenceDate", iso_date(today)}};
+  nlohmann::json audit = {{"linkedQuery", query_.id}, {"linkedRows", linked.rows.size()}};
+  if (delivery_ == Delivery::Aggregate) {
+    auto result = aggregate(*query_.aggregate, linked.rows);
+    body["delivery"] = "aggregate";
+    body["minCellSize"] = query_.aggregate->min_cell_size;
+    body["suppressedCells"] = result["suppressedCells"];
+    body["cells"] = std::move(result["cells"]);
+    audit["delivery"] = "aggregate";
+    audit["deliveredCells"] = body["cells"].size();
+    audit["suppressedCells"] = body["suppressedCells"];
+  } else {
+    const std::string recipient = recipient_of(ctx_.identity);
+    body["delivery"] = "rows";
+    body["pseudonymFor"] = {{"organisation", recipient}, {"purpose", query_.purpose}};
+    body["rows"] = pseudonymised_rows(*query_.rows, linked.rows, config_.pseudonym_key, recipient,
+                                      query_.purpose, query_.inputs[0].key_type);
+    audit["delivery"] = "rows";
+    audit["deliveredRows"] = body["rows"].size();
+  }
+  audit["inputs"] = input_summary();
+  auto& d = ctx_.decision;
+  d.allowed = true;
+  d.fields_granted = released_columns(query_, delivery_);
+  for (const auto& g : grants_) d.grant_id += (d.grant_id.empty() ? "" : ",") + g;
+  ctx_.audit_details = std::move(audit);
+  ctx_.response.status = 200;
+  ctx_.response.headers.set("Content-Type", "application/json");
+  ctx_.response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  auto done = std::move(done_);
+  done(Flow::Continue);
+}
+
+}  // namespace bronpoort::linkage

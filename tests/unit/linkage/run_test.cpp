@@ -1,0 +1,405 @@
+// A linked-query run through its endpoint, with the inputs served from memory: what it fetches,
+// in how many calls, what it delivers, and the refusals — each of which fetches nothing.
+
+#include "linkage_fixture.hpp"
+
+#include <bronpoort/core/stage.hpp>
+#include <bronpoort/linkage/endpoints.hpp>
+#include <bronpoort/linkage/linking.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+
+namespace bronpoort::linkage {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kRecipient = "00000001001234567000";
+const std::string kSecret(40, 'k');
+
+// Two registries in memory that answer search calls the way the input pipeline does.
+struct World {
+  std::map<std::string, std::vector<json>> records;  // by input name
+  std::vector<InputCall> calls;
+  std::vector<std::string> call_inputs;
+  std::vector<std::string> refused_inputs;             // the grant check refuses these
+  std::map<std::string, std::string> withdrawn_field;  // input -> field no longer granted
+  std::optional<Problem> source_problem;               // every call answers this
+
+  InputAnswer answer(const InputCall& call) {
+    InputAnswer a;
+    call_inputs.push_back(call.input->name);
+    calls.push_back(call);
+    if (source_problem) {
+      a.problem = source_problem;
+      return a;
+    }
+    const auto& filters = call.search_body["filters"];
+    std::vector<json> matching;
+    for (const auto& r : records[call.input->name]) {
+      bool ok = true;
+      for (const auto& [field, cond] : filters.items()) {
+        if (cond.contains("in")) {
+          const auto& in = cond["in"];
+          ok = ok && std::find(in.begin(), in.end(), r[field]) != in.end();
+        }
+        if (cond.contains("eq")) ok = ok && r[field] == cond["eq"];
+      }
+      if (ok) matching.push_back(r);
+    }
+    for (const auto& field : call.search_body["sort"]) {
+      const std::string f = field;
+      std::stable_sort(matching.begin(), matching.end(),
+                       [&f](const json& x, const json& y) { return x[f] < y[f]; });
+    }
+    const std::size_t page = call.search_body["page"];
+    const std::size_t size = call.search_body["pageSize"];
+    for (std::size_t i = (page - 1) * size; i < std::min(matching.size(), page * size); ++i) {
+      a.records.push_back(matching[i]);
+    }
+    a.has_next = page * size < matching.size();
+    a.decision.allowed = true;
+    a.decision.grant_id = "grant-" + call.input->name;
+    a.decision.fields_granted = call.input->fetched_fields();
+    if (auto w = withdrawn_field.find(call.input->name); w != withdrawn_field.end()) {
+      std::erase(a.decision.fields_granted, w->second);
+    }
+    return a;
+  }
+};
+
+// 30 people in Demostad aged 36 and 2 in Elders aged 56, each with one case, the first with two.
+// Persons 900.. have no case; case 800 has no person. With a minimum cell size of 3, Elders
+// is a cell to suppress.
+World sample_world() {
+  World w;
+  auto person = [&](int i, const std::string& born, const std::string& town) {
+    w.records["persons"].push_back(
+        {{"bsn", std::to_string(100000000 + i)}, {"birthDate", born}, {"municipality", town}});
+  };
+  auto a_case = [&](int i, const std::string& town, double debt) {
+    w.records["cases"].push_back({{"bsn", std::to_string(100000000 + i)},
+                                  {"municipality", town},
+                                  {"openedDate", "2025-02-01"},
+                                  {"status", "open"},
+                                  {"debtAmount", debt}});
+  };
+  for (int i = 0; i < 30; ++i) person(i, "1990-01-01", "Demostad");
+  for (int i = 30; i < 32; ++i) person(i, "1970-01-01", "Elders");
+  for (int i = 900; i < 905; ++i) person(i, "1990-01-01", "Demostad");
+  for (int i = 0; i < 30; ++i) a_case(i, "Demostad", 1000);
+  a_case(0, "Demostad", 500);
+  for (int i = 30; i < 32; ++i) a_case(i, "Elders", 20000);
+  a_case(800, "Demostad", 1);
+  return w;
+}
+
+struct Harness {
+  World world = sample_world();
+  LinkedQuery query = testing::sample_linked_query();
+  std::size_t max_input_records = 100'000;
+  std::vector<EndpointRoute> routes;
+
+  void build() {
+    auto cfg = std::make_shared<LinkageConfig>();
+    cfg->queries = {query};
+    cfg->pseudonym_key = kSecret;
+    cfg->max_input_records = max_input_records;
+    LinkageEndpointOptions o;
+    o.config = cfg;
+    o.run_input = [this](const RequestContext&, const InputCall& call,
+                         std::function<void(InputAnswer)> done) { done(world.answer(call)); };
+    o.check_grant = [this](const RequestContext&, const std::string& purpose, const Input& input,
+                           AccessDecision& d) -> std::optional<Problem> {
+      EXPECT_EQ(purpose, "debt-monitor");
+      if (std::find(world.refused_inputs.begin(), world.refused_inputs.end(), input.name) !=
+          world.refused_inputs.end()) {
+        return make_problem(403, "no-grant", "No grant for this purpose.");
+      }
+      d.legal_basis = "Wgs art. 3";
+      d.role = "analyst";
+      return std::nullopt;
+    };
+    o.clock = [] {
+      return std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} + std::chrono::hours(12);
+    };
+    routes = make_linkage_endpoints(std::move(o));
+  }
+
+  struct Result {
+    RequestContext ctx;
+    std::optional<Flow> flow;
+    json body;
+  };
+
+  std::unique_ptr<Result> call(const std::string& method, const std::string& path_template,
+                               const std::string& id, const std::string& body = {},
+                               std::optional<std::string> purpose = "debt-monitor",
+                               std::string organisation = kRecipient) {
+    if (routes.empty()) build();
+    auto r = std::make_unique<Result>();
+    r->ctx.request.method = method;
+    r->ctx.request.body = body;
+    if (purpose) r->ctx.request.headers.add("Processing-Purpose", *purpose);
+    r->ctx.identity.authenticated = true;
+    r->ctx.identity.organisation = std::move(organisation);
+    r->ctx.identity.roles = {"analyst"};
+    if (!id.empty()) r->ctx.route.params["id"] = id;
+    for (const auto& route : routes) {
+      if (route.method == method && route.path_template == path_template) {
+        route.endpoint->handle(r->ctx, [&r](Flow f) { r->flow = f; });
+      }
+    }
+    EXPECT_TRUE(r->flow.has_value()) << "done called once the run ends";
+    if (!r->ctx.response.body.empty()) r->body = json::parse(r->ctx.response.body);
+    return r;
+  }
+
+  std::unique_ptr<Result> run(const json& body, std::optional<std::string> purpose = "debt-monitor",
+                              std::string organisation = kRecipient) {
+    return call("POST", "/v1/linked-queries/{id}/results", query.id, body.dump(),
+                std::move(purpose), std::move(organisation));
+  }
+};
+
+void expect_no_key(const std::string& text) {
+  for (int i : {0, 1, 29, 30, 31}) {
+    EXPECT_EQ(text.find(std::to_string(100000000 + i)), std::string::npos) << "a BSN leaked";
+  }
+}
+
+TEST(LinkageRun, AggregateDeliversLargeCellsAndRecordsWhatItDid) {
+  Harness h;
+  auto r = h.run({{"delivery", "aggregate"}});
+  ASSERT_EQ(r->flow, Flow::Continue) << (r->ctx.problem ? r->ctx.problem->detail : "");
+  EXPECT_EQ(r->ctx.response.status, 200);
+  EXPECT_EQ(r->body["delivery"], "aggregate");
+  EXPECT_EQ(r->body["referenceDate"], "2026-11-23");
+  ASSERT_EQ(r->body["cells"].size(), 1u) << r->body.dump();
+  const auto& cell = r->body["cells"][0];
+  EXPECT_EQ(cell["municipality"], "Demostad");
+  EXPECT_EQ(cell["ageGroup"], "27-44");
+  EXPECT_EQ(cell["people"], 30);
+  EXPECT_EQ(cell["cases"], 31);
+  EXPECT_DOUBLE_EQ(cell["totalDebt"].get<double>(), 30500);
+  EXPECT_EQ(r->body["suppressedCells"], 1) << "Elders: 2 people, under the minimum of 3";
+  EXPECT_EQ(r->ctx.response.body.find("20000"), std::string::npos);
+  expect_no_key(r->ctx.response.body);
+
+  // The decision and audit details the processing log records.
+  const auto& d = r->ctx.decision;
+  EXPECT_TRUE(d.evaluated);
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.purpose_id, "debt-monitor");
+  EXPECT_EQ(d.legal_basis, "Wgs art. 3");
+  EXPECT_EQ(d.grant_id, "grant-cases,grant-persons");
+  EXPECT_EQ(d.fields_granted, (std::vector<std::string>{"municipality", "ageGroup", "people",
+                                                        "cases", "totalDebt", "averageDebt"}));
+  const auto& audit = r->ctx.audit_details;
+  EXPECT_EQ(audit["linkedQuery"], "debt-by-age");
+  EXPECT_EQ(audit["linkedRows"], 33);
+  EXPECT_EQ(audit["inputs"][0]["records"], 34);
+  EXPECT_EQ(audit["inputs"][1]["records"], 32) << "only persons with a case are fetched";
+  expect_no_key(audit.dump());
+}
+
+TEST(LinkageRun, RowsArePseudonymisedForTheRecipient) {
+  Harness h;
+  auto r = h.run({{"delivery", "rows"}});
+  ASSERT_EQ(r->flow, Flow::Continue) << (r->ctx.problem ? r->ctx.problem->detail : "");
+  EXPECT_EQ(r->body["pseudonymFor"]["organisation"], kRecipient);
+  const auto& rows = r->body["rows"];
+  ASSERT_EQ(rows.size(), 33u);
+  EXPECT_EQ(rows[0]["pseudonym"],
+            recipient_pseudonym(kSecret, kRecipient, "debt-monitor", "BSN", "100000000"));
+  EXPECT_EQ(rows[0]["pseudonym"], rows[1]["pseudonym"]) << "person 0 has two cases";
+  EXPECT_FALSE(rows[0].contains("bsn"));
+  EXPECT_FALSE(rows[0].contains("birthDate"));
+  expect_no_key(r->ctx.response.body);
+  EXPECT_EQ(r->ctx.decision.fields_granted.front(), "pseudonym");
+
+  // Another organisation gets other pseudonyms for the same people.
+  Harness other;
+  auto o = other.run({{"delivery", "rows"}}, "debt-monitor", "00000001009999999000");
+  ASSERT_EQ(o->flow, Flow::Continue);
+  std::set<std::string> mine, theirs;
+  for (const auto& row : rows) mine.insert(row["pseudonym"].get<std::string>());
+  for (const auto& row : o->body["rows"]) theirs.insert(row["pseudonym"].get<std::string>());
+  EXPECT_EQ(mine.size(), 32u);
+  for (const auto& p : theirs) EXPECT_EQ(mine.count(p), 0u);
+}
+
+TEST(LinkageRun, ReadsTheFirstInputByPageAndLaterInputsInKeyBatches) {
+  Harness h;
+  h.query.inputs[0].page_size = 10;
+  for (int i = 1000; i < 1250; ++i) {  // 250 more people with a case: 283 keys in all
+    const std::string bsn = std::to_string(100000000 + i);
+    h.world.records["cases"].push_back({{"bsn", bsn},
+                                        {"municipality", "Demostad"},
+                                        {"openedDate", "2024-01-01"},
+                                        {"status", "closed"},
+                                        {"debtAmount", 3}});
+    h.world.records["persons"].push_back(
+        {{"bsn", bsn}, {"birthDate", "2000-05-05"}, {"municipality", "Demostad"}});
+  }
+  auto r = h.run({{"delivery", "aggregate"}});
+  ASSERT_EQ(r->flow, Flow::Continue) << (r->ctx.problem ? r->ctx.problem->detail : "");
+  const auto cases_calls =
+      std::count(h.world.call_inputs.begin(), h.world.call_inputs.end(), "cases");
+  EXPECT_EQ(cases_calls, 29) << "284 records, 10 a page";
+  // 283 distinct keys asked for 100 at a time; each answer fits one page of 100.
+  const auto person_calls =
+      std::count(h.world.call_inputs.begin(), h.world.call_inputs.end(), "persons");
+  EXPECT_EQ(person_calls, 3);
+  const auto& first = h.world.calls.front().search_body;
+  EXPECT_EQ(first["fields"], json({"bsn", "municipality", "openedDate", "status", "debtAmount"}));
+  EXPECT_EQ(first["sort"], json({"bsn"}));
+  const auto& later = h.world.calls.back().search_body;
+  EXPECT_EQ(later["filters"]["bsn"]["in"].size(), 83u);
+  EXPECT_EQ(r->ctx.audit_details["inputs"][0]["calls"], 29);
+  EXPECT_EQ(r->ctx.audit_details["inputs"][1]["calls"], 3);
+}
+
+TEST(LinkageRun, CallerFiltersNarrowTheFirstInput) {
+  Harness h;
+  auto r = h.run({{"delivery", "aggregate"}, {"filters", {{"municipality", {{"eq", "Elders"}}}}}});
+  ASSERT_EQ(r->flow, Flow::Continue);
+  EXPECT_EQ(h.world.calls.front().search_body["filters"]["municipality"]["eq"], "Elders");
+  EXPECT_EQ(r->ctx.audit_details["inputs"][0]["records"], 2);
+  EXPECT_TRUE(r->body["cells"].empty()) << "two people: the one cell is suppressed";
+  EXPECT_EQ(r->body["suppressedCells"], 1);
+}
+
+TEST(LinkageRun, FilteringOnTheKeyOrAnUntakenFieldIsRefusedBeforeAnyFetch) {
+  // A filter on a known BSN would single out that person's row under its pseudonym.
+  Harness h;
+  auto r = h.run({{"delivery", "rows"}, {"filters", {{"bsn", {{"eq", "100000000"}}}}}});
+  EXPECT_EQ(r->flow, Flow::Stop);
+  ASSERT_TRUE(r->ctx.problem);
+  EXPECT_EQ(r->ctx.problem->status, 400);
+  EXPECT_EQ(r->ctx.problem->code, "filter-not-allowed");
+  ASSERT_EQ(r->ctx.problem->invalid_params.size(), 1u);
+  EXPECT_EQ(r->ctx.problem->invalid_params[0].name, "/filters/bsn");
+  auto u = h.run({{"delivery", "rows"}, {"filters", {{"caseId", {{"eq", "DA-1"}}}}}});
+  ASSERT_TRUE(u->ctx.problem);
+  EXPECT_EQ(u->ctx.problem->code, "filter-not-allowed");
+  EXPECT_TRUE(h.world.calls.empty());
+}
+
+TEST(LinkageRun, NoGrantOnAnyInputMeansNothingIsFetched) {
+  Harness h;
+  h.world.refused_inputs = {"persons"};
+  auto r = h.run({{"delivery", "aggregate"}});
+  EXPECT_EQ(r->flow, Flow::Stop);
+  ASSERT_TRUE(r->ctx.problem);
+  EXPECT_EQ(r->ctx.problem->status, 403);
+  EXPECT_EQ(r->ctx.problem->code, "no-grant");
+  EXPECT_NE(r->ctx.problem->detail.find("Input 'persons'"), std::string::npos);
+  EXPECT_TRUE(h.world.calls.empty()) << "not even the granted input is read";
+  EXPECT_TRUE(r->ctx.decision.evaluated);
+  EXPECT_FALSE(r->ctx.decision.allowed);
+  EXPECT_EQ(r->ctx.audit_details["linkedQuery"], "debt-by-age");
+}
+
+TEST(LinkageRun, PurposeMustBeTheLinkedQuerysOwn) {
+  Harness h;
+  auto missing = h.run({{"delivery", "aggregate"}}, std::nullopt);
+  ASSERT_TRUE(missing->ctx.problem);
+  EXPECT_EQ(missing->ctx.problem->status, 400);
+  EXPECT_EQ(missing->ctx.problem->code, "purpose-missing");
+  auto other = h.run({{"delivery", "aggregate"}}, "casework");
+  ASSERT_TRUE(other->ctx.problem);
+  EXPECT_EQ(other->ctx.problem->status, 403);
+  EXPECT_EQ(other->ctx.problem->code, "purpose-not-for-linked-query");
+  EXPECT_TRUE(h.world.calls.empty());
+}
+
+TEST(LinkageRun, BadBodiesAndUnknownQueriesAreClearProblems) {
+  Harness h;
+  for (const std::string body :
+       {"not json", R"({"delivery": "everything"})", R"({})", R"({"delivery": "rows", "limit": 5})",
+        R"({"delivery": "rows", "filters": []})"}) {
+    auto r = h.call("POST", "/v1/linked-queries/{id}/results", h.query.id, body);
+    ASSERT_TRUE(r->ctx.problem) << body;
+    EXPECT_EQ(r->ctx.problem->status, 400) << body;
+  }
+  auto unknown = h.call("POST", "/v1/linked-queries/{id}/results", "nothing", "{}");
+  ASSERT_TRUE(unknown->ctx.problem);
+  EXPECT_EQ(unknown->ctx.problem->status, 404);
+  EXPECT_EQ(unknown->ctx.problem->code, "linked-query-not-found");
+  EXPECT_TRUE(h.world.calls.empty());
+}
+
+TEST(LinkageRun, OnlyOfferedDeliveriesRun) {
+  Harness h;
+  h.query.rows.reset();
+  auto r = h.run({{"delivery", "rows"}});
+  ASSERT_TRUE(r->ctx.problem);
+  EXPECT_EQ(r->ctx.problem->code, "delivery-not-offered");
+  EXPECT_TRUE(h.world.calls.empty());
+}
+
+TEST(LinkageRun, WithoutARecipientOrganisationThereIsNoPseudonymToGive) {
+  Harness h;
+  auto r = h.run({{"delivery", "rows"}}, "debt-monitor", "");
+  ASSERT_TRUE(r->ctx.problem);
+  EXPECT_EQ(r->ctx.problem->status, 403);
+  EXPECT_EQ(r->ctx.problem->code, "recipient-unknown");
+  EXPECT_TRUE(h.world.calls.empty());
+}
+
+TEST(LinkageRun, AFieldWithdrawnDuringTheRunStopsIt) {
+  Harness h;
+  h.world.withdrawn_field["persons"] = "birthDate";
+  auto r = h.run({{"delivery", "aggregate"}});
+  ASSERT_TRUE(r->ctx.problem);
+  EXPECT_EQ(r->ctx.problem->status, 403);
+  EXPECT_EQ(r->ctx.problem->code, "field-not-granted");
+  EXPECT_TRUE(r->ctx.response.body.empty()) << "nothing delivered";
+}
+
+TEST(LinkageRun, TooManyInputRecordsIsRefused) {
+  Harness h;
+  h.max_input_records = 50;
+  auto r = h.run({{"delivery", "aggregate"}});
+  ASSERT_TRUE(r->ctx.problem);
+  EXPECT_EQ(r->ctx.problem->status, 422);
+  EXPECT_EQ(r->ctx.problem->code, "linkage-too-large");
+}
+
+TEST(LinkageRun, ASourceProblemNamesTheInput) {
+  Harness h;
+  h.world.source_problem = make_problem(502, "source-invalid-response", "Bad record.");
+  auto r = h.run({{"delivery", "aggregate"}});
+  ASSERT_TRUE(r->ctx.problem);
+  EXPECT_EQ(r->ctx.problem->status, 502);
+  EXPECT_EQ(r->ctx.problem->detail, "Input 'cases' (debt-assistance/cases): Bad record.");
+  EXPECT_EQ(h.world.calls.size(), 1u) << "the run stops at the first failure";
+}
+
+TEST(LinkageEndpoints, ListAndDetailArePublicDescriptions) {
+  Harness h;
+  h.build();
+  for (const auto& route : h.routes) {
+    EXPECT_EQ(route.auth, route.method == "GET" ? AuthRequirement::None : AuthRequirement::Required)
+        << route.path_template;
+  }
+  auto list = h.call("GET", "/v1/linked-queries", "");
+  ASSERT_EQ(list->flow, Flow::Continue);
+  ASSERT_EQ(list->body["linkedQueries"].size(), 1u);
+  auto detail = h.call("GET", "/v1/linked-queries/{id}", "debt-by-age");
+  ASSERT_EQ(detail->flow, Flow::Continue);
+  EXPECT_EQ(detail->body, list->body["linkedQueries"][0]);
+  EXPECT_EQ(detail->body["inputs"][1]["keyType"], "BSN");
+  EXPECT_EQ(detail->body["deliveries"]["aggregate"]["minCellSize"], 3);
+  EXPECT_EQ(detail->body["_links"]["results"]["href"], "/v1/linked-queries/debt-by-age/results");
+  auto missing = h.call("GET", "/v1/linked-queries/{id}", "nothing");
+  ASSERT_TRUE(missing->ctx.problem);
+  EXPECT_EQ(missing->ctx.problem->status, 404);
+}
+
+}  // namespace
+}  // namespace bronpoort::linkage
