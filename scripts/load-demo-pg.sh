@@ -5,6 +5,8 @@
 # database debt_assistance, the table debt.cases with deterministic cases whose BSNs belong to
 # persons of bronpoort-demo-source (same default seed and size), and the read-only role
 # debt_reader. Prints the DSN the gateway uses, for BRONPOORT_DEBT_PG_DSN. Idempotent.
+# BRONPOORT_DEMO_PERSONS: the size of the demo persons registry the BSNs come from, when the
+# demo source runs with --persons N (tests).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DSN=${1:?usage: load-demo-pg.sh DSN [CASES]}
@@ -38,7 +40,7 @@ DB_DSN=$(dsn_for_db "$DB")
   echo "  municipality text NOT NULL, opened_date date NOT NULL,"
   echo "  status text NOT NULL CHECK (status IN ('open', 'in-progress', 'closed')),"
   echo "  debt_amount numeric(12, 2) NOT NULL CHECK (debt_amount >= 0));"
-  "$DEMO" --debt-cases-sql "$CASES"
+  "$DEMO" --debt-cases-sql "$CASES" ${BRONPOORT_DEMO_PERSONS:+--persons "$BRONPOORT_DEMO_PERSONS"}
   echo "CREATE INDEX cases_bsn ON debt.cases (bsn);"
   echo "CREATE INDEX cases_opened ON debt.cases (opened_date);"
   # Read-only: the gateway's role can select and nothing else.

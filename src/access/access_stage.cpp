@@ -7,8 +7,8 @@ namespace {
 
 class AccessStage final : public SyncStage {
  public:
-  AccessStage(std::shared_ptr<const PolicyHolder> policy, ClockFn clock)
-      : policy_(std::move(policy)), clock_(std::move(clock)) {}
+  AccessStage(std::shared_ptr<const PolicyHolder> policy, ClockFn clock, bool via_linkage)
+      : policy_(std::move(policy)), clock_(std::move(clock)), via_linkage_(via_linkage) {}
 
   const char* name() const override { return "access"; }
 
@@ -43,8 +43,9 @@ class AccessStage final : public SyncStage {
                                  "letters, digits and single hyphens, at most 64 characters."));
     }
     auto snapshot = policy_->current();
-    auto outcome = decide(*snapshot, DecisionInput{ctx.identity, ctx.purpose_id, ctx.route,
-                                                   ctx.query, clock_ ? clock_() : Clock::now()});
+    auto outcome =
+        decide(*snapshot, DecisionInput{ctx.identity, ctx.purpose_id, ctx.route, ctx.query,
+                                        clock_ ? clock_() : Clock::now(), via_linkage_});
     ctx.decision = std::move(outcome.decision);
     if (outcome.problem) {
       ctx.fail(std::move(*outcome.problem));
@@ -65,13 +66,14 @@ class AccessStage final : public SyncStage {
 
   std::shared_ptr<const PolicyHolder> policy_;
   ClockFn clock_;
+  bool via_linkage_;
 };
 
 }  // namespace
 
 std::shared_ptr<const Stage> make_access_stage(std::shared_ptr<const PolicyHolder> policy,
-                                               ClockFn clock) {
-  return std::make_shared<AccessStage>(std::move(policy), std::move(clock));
+                                               ClockFn clock, bool via_linkage) {
+  return std::make_shared<AccessStage>(std::move(policy), std::move(clock), via_linkage);
 }
 
 }  // namespace bronpoort::access

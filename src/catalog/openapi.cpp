@@ -13,7 +13,8 @@ namespace {
 
 std::vector<openapi::Operation> all_fixed_operations() {
   std::vector<openapi::Operation> ops = openapi::catalog_operations();
-  for (auto&& group : {openapi::access_operations(), openapi::processing_log_operations()}) {
+  for (auto&& group : {openapi::access_operations(), openapi::processing_log_operations(),
+                       openapi::linkage_operations()}) {
     ops.insert(ops.end(), group.begin(), group.end());
   }
   return ops;
@@ -68,7 +69,11 @@ nlohmann::json tags(const CatalogModel& model) {
        {{"name", "grants"}, {"description", "Access granted to organisations and roles."}},
        {{"name", "access-checks"}, {"description", "Dry-run access decisions."}},
        {{"name", "processing-log"},
-        {"description", "The append-only processing log (Logboek Dataverwerkingen)."}}});
+        {"description", "The append-only processing log (Logboek Dataverwerkingen)."}},
+       {{"name", "linked-queries"},
+        {"description",
+         "The trusted third party: sources linked on a shared key, delivered as aggregates or "
+         "pseudonymised rows."}}});
   for (const auto& d : model.datasets) {
     out.push_back({{"name", d.id}, {"description", d.title + " (" + d.organisation.name + ")"}});
   }

@@ -26,6 +26,11 @@ const std::map<int, ProblemResponse>& problem_responses() {
       {404, {"NotFound", "No such resource."}},
       {406, {"NotAcceptable", "None of the media types in Accept can be produced."}},
       {409, {"Conflict", "The resource is not in a state that allows this change."}},
+      {413, {"PayloadTooLarge", "The request body is larger than this endpoint accepts."}},
+      {422,
+       {"UnprocessableEntity",
+        "The request is well-formed but cannot be carried out as asked, e.g. it would process "
+        "more records than allowed."}},
       {429,
        {"TooManyRequests",
         "Your organisation has too many requests in flight; retry after the Retry-After delay."}},
@@ -148,7 +153,8 @@ nlohmann::json components() {
         {"content", {{"application/problem+json", {{"schema", ref_schema("Problem")}}}}}};
   }
   nlohmann::json schemas = {{"Problem", problem_schema()}};
-  for (const auto& extra : {access_schemas(), processing_log_schemas(), catalog_schemas()}) {
+  for (const auto& extra :
+       {access_schemas(), processing_log_schemas(), catalog_schemas(), linkage_schemas()}) {
     schemas.update(extra);
   }
   return {

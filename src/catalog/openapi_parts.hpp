@@ -49,10 +49,12 @@ nlohmann::json components();
 std::vector<Operation> access_operations();
 std::vector<Operation> processing_log_operations();
 std::vector<Operation> catalog_operations();
+std::vector<Operation> linkage_operations();
 // Schemas for the fixed endpoints' bodies, added to components.schemas.
 nlohmann::json access_schemas();
 nlohmann::json processing_log_schemas();
 nlohmann::json catalog_schemas();
+nlohmann::json linkage_schemas();
 
 // Adds the data paths (list, search, detail) of every resource in `model` to `paths`, and their
 // record schemas to `schemas`.

@@ -142,6 +142,7 @@ GatewayConfigResult load_gateway_config(const std::filesystem::path& file) {
   section("processingLog", cfg.processing_log);
   section("store", cfg.store);
   section("catalog", cfg.catalog);
+  section("linkage", cfg.linkage);
   r.finish();
   if (result.errors.empty()) result.config = std::move(cfg);
   return result;

@@ -14,6 +14,7 @@
 #include <bronpoort/schema/response_validation.hpp>
 #include <bronpoort/sources/data_route.hpp>
 #include <bronpoort/sources/fetch_stage.hpp>
+#include "linkage_wiring.hpp"
 
 #include <condition_variable>
 
@@ -37,6 +38,7 @@ struct StageConfigs {
   std::optional<access::StoreConfig> store;
   std::shared_ptr<const sources::Registry> registry;
   std::shared_ptr<const schema::ResourceSchemas> record_schemas;
+  std::shared_ptr<const linkage::LinkageConfig> linkage;
 };
 
 // The record schemas the response-validation stage checks: those of resources whose connector does
@@ -96,6 +98,7 @@ StageConfigs load_stage_configs(const config::GatewayConfig& cfg, ConfigErrors& 
           return names;
         });
     errors.insert(errors.end(), coverage.begin(), coverage.end());
+    if (coverage.empty()) s.linkage = load_linkage(cfg, s.registry, *s.access, errors);
   }
   if (!cfg.processing_log.empty()) {
     // Checked here for check-config; the running log is built once by GatewayServices::start.
@@ -289,6 +292,12 @@ RouteTable build_routes(GatewayServices& services, const StageConfigs& configs,
                                                   configs.access->max_request_body_bytes})) {
       routes.push_back(std::move(r));
     }
+  }
+  if (configs.linkage && services.access() && services.log()) {
+    LinkageWiring wiring{configs.linkage,     configs.registry,  configs.record_schemas,
+                         services.sources(),  services.access(), services.log(),
+                         &services.blocking()};
+    for (auto& r : linkage_routes(wiring)) routes.push_back(std::move(r));
   }
   for (auto& r : operations_endpoints(services.metrics(), std::move(probes))) {
     routes.push_back(std::move(r));

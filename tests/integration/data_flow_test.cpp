@@ -2,6 +2,7 @@
 // role-and-purpose check, minimisation, refusals, access requests becoming grants, and the
 // processing log recording all of it.
 
+#include "support/demo_world.hpp"
 #include "support/gateway_process.hpp"
 #include "support/http_client.hpp"
 
@@ -30,73 +31,15 @@ using nlohmann::json;
 constexpr const char* kMunicipality = "00000001001234567000";  // the calling organisation
 constexpr const char* kKvk = "00000099000000000002";           // holder of the businesses dataset
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// The demo source holder as a child process on a free port.
-class DemoSource {
- public:
-  explicit DemoSource(const TempDir& dir) : out_(dir.path() / "demo-source.out") {
-    const std::string binary = fs::path(BRONPOORT_BINARY).parent_path() / "bronpoort-demo-source";
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      int fd = ::open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      ::execl(binary.c_str(), binary.c_str(), "--port", "0", "--persons", "500",
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    const std::regex re(R"(listening on [0-9.]+:(\d+))");
-    for (int i = 0; i < 200 && port_ == 0; ++i) {
-      std::smatch m;
-      std::string text = slurp(out_);
-      if (std::regex_search(text, m, re)) port_ = std::stoi(m[1]);
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-  }
-  ~DemoSource() {
-    ::kill(pid_, SIGTERM);
-    ::waitpid(pid_, nullptr, 0);
-  }
-  int port() const { return port_; }
-
- private:
-  fs::path out_;
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
-
 class DataFlow : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NE(source_.port(), 0) << "demo source did not start";
-    const fs::path src = BRONPOORT_SOURCE_DIR;
     // The committed demo registrations, pointed at this test's demo source.
-    for (const auto& e : fs::directory_iterator(src / "config" / "sources")) {
-      std::string text = slurp(e.path());
-      text = std::regex_replace(text, std::regex("http://127\\.0\\.0\\.1:8091"),
-                                "http://127.0.0.1:" + std::to_string(source_.port()));
-      dir_.write("sources/" + e.path().filename().string(), text);
-    }
-    fs::copy(src / "config" / "purposes", dir_.path() / "purposes");
+    copy_demo_registrations(dir_, source_.port());
     // The PostgreSQL registry is not under test here; it stays unreachable (503 if asked).
     ::setenv("BRONPOORT_DEBT_PG_DSN", "host=127.0.0.1 port=1 dbname=none connect_timeout=1", 1);
-    auto cfg = json::parse(slurp(src / "config" / "gateway.json"));
-    cfg["server"]["listeners"][0]["port"] = 0;
-    const std::string keys = (src / "config" / "keys").string() + "/";
-    cfg["identity"]["issuers"][0]["jwks"] = keys + "demo-issuer.jwks.json";
-    cfg["identity"]["demoIssuer"]["privateKey"] = keys + "demo-issuer-ed25519.pem";
-    cfg["sources"]["schemaDirectory"] = (src / "schemas" / "datasets").string();
-    cfg["store"]["path"] = "bronpoort.db";
-    for (const char* k : {"pseudonymKeyFile", "checkpointKeyFile", "checkpointPublicKeyFile"}) {
-      cfg["processingLog"][k] =
-          keys + fs::path(cfg["processingLog"][k].get<std::string>()).filename().string();
-    }
+    auto cfg = demo_gateway_config();
     cfg_ = cfg;
     gateway_ = std::make_unique<GatewayProcess>(dir_, cfg);
     case_worker_ =
@@ -409,17 +352,9 @@ TEST(DataFlowPostgres, CaseWorkerReadsTheDebtRegistryFromPostgreSQL) {
     GTEST_SKIP() << "no PostgreSQL (set BRONPOORT_TEST_PG_DSN)";
   }
   TempDir dir;
-  const fs::path src = BRONPOORT_SOURCE_DIR;
   const std::string db = "debt_it_" + std::to_string(::getpid());
-  const std::string demo =
-      (fs::path(BRONPOORT_BINARY).parent_path() / "bronpoort-demo-source").string();
-  auto dsn_file = dir.path() / "dsn";
-  ASSERT_EQ(run_command("BRONPOORT_DEBT_DB=" + db + " BRONPOORT_DEMO_SOURCE=" + demo + " " +
-                        (src / "scripts" / "load-demo-pg.sh").string() + " '" + admin +
-                        "' 300 2>/dev/null | tail -1 >" + dsn_file.string()),
-            0);
-  std::string reader_dsn = slurp(dsn_file);
-  while (!reader_dsn.empty() && reader_dsn.back() == '\n') reader_dsn.pop_back();
+  const std::string reader_dsn = load_demo_debt_registry(dir, db, 300);
+  ASSERT_FALSE(reader_dsn.empty()) << "scripts/load-demo-pg.sh failed";
   auto bsn_file = dir.path() / "bsn";
   ASSERT_EQ(run_command("psql '" + reader_dsn +
                         "' -tAc 'SELECT bsn FROM debt.cases ORDER BY case_id LIMIT 1' >" +
@@ -428,21 +363,8 @@ TEST(DataFlowPostgres, CaseWorkerReadsTheDebtRegistryFromPostgreSQL) {
   std::string bsn = slurp(bsn_file).substr(0, 9);
 
   ::setenv("BRONPOORT_DEBT_PG_DSN", reader_dsn.c_str(), 1);
-  for (const auto& e : fs::directory_iterator(src / "config" / "sources")) {
-    dir.write("sources/" + e.path().filename().string(), slurp(e.path()));
-  }
-  fs::copy(src / "config" / "purposes", dir.path() / "purposes");
-  auto cfg = json::parse(slurp(src / "config" / "gateway.json"));
-  cfg["server"]["listeners"][0]["port"] = 0;
-  const std::string keys = (src / "config" / "keys").string() + "/";
-  cfg["identity"]["issuers"][0]["jwks"] = keys + "demo-issuer.jwks.json";
-  cfg["identity"]["demoIssuer"]["privateKey"] = keys + "demo-issuer-ed25519.pem";
-  cfg["sources"]["schemaDirectory"] = (src / "schemas" / "datasets").string();
-  cfg["store"]["path"] = "bronpoort.db";
-  for (const char* k : {"pseudonymKeyFile", "checkpointKeyFile", "checkpointPublicKeyFile"}) {
-    cfg["processingLog"][k] =
-        keys + fs::path(cfg["processingLog"][k].get<std::string>()).filename().string();
-  }
+  copy_demo_registrations(dir, 0);
+  auto cfg = demo_gateway_config();
   GatewayProcess gw(dir, cfg);
   auto token_file = dir.path() / "token";
   ASSERT_EQ(run_command(std::string(BRONPOORT_BINARY) + " token --config " +

@@ -23,8 +23,11 @@ using ClockFn = std::function<TimePoint()>;
 inline constexpr const char* kPurposeHeader = "Processing-Purpose";
 inline constexpr const char* kWithheldHeader = "Withheld-Fields";
 
+// `via_linkage`: the stage that checks the trusted third party's input fetches, where a `dataset`
+// purpose may read personal records (they are linked and pseudonymised or aggregated before
+// anything is delivered). Only the linkage wiring builds one; requests from outside never reach it.
 std::shared_ptr<const Stage> make_access_stage(std::shared_ptr<const PolicyHolder> policy,
-                                               ClockFn clock = {});
+                                               ClockFn clock = {}, bool via_linkage = false);
 std::shared_ptr<const Stage> make_minimise_stage();
 
 // Strips one record (object) to `granted`; adds removed member names to `removed`.

@@ -58,6 +58,7 @@ struct GatewayConfig {
   nlohmann::json processing_log = nlohmann::json::object();
   nlohmann::json store = nlohmann::json::object();
   nlohmann::json catalog = nlohmann::json::object();
+  nlohmann::json linkage = nlohmann::json::object();  // the trusted third party
 };
 
 struct GatewayConfigResult {
