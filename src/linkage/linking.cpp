@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -64,6 +66,12 @@ std::string base64url(const unsigned char* data, std::size_t size) {
     if (c == '/') c = '_';
   }
   return out;
+}
+
+// Sums and averages to two decimals: the figures are statistics, and binary fractions such as
+// 2202593.4299999997 would only show noise.
+double cents(double x) {
+  return std::round(x * 100.0) / 100.0;
 }
 
 // Running figures of one aggregate cell.
@@ -205,11 +213,12 @@ nlohmann::json aggregate(const AggregateSpec& spec, const std::vector<LinkedRow>
           c[measure.name] = cell.rows;
           break;
         case MeasureOp::Sum:
-          c[measure.name] = cell.sums[m];
+          c[measure.name] = cents(cell.sums[m]);
           break;
         case MeasureOp::Avg:
-          c[measure.name] = cell.counts[m] == 0 ? nlohmann::json(nullptr)
-                                                : nlohmann::json(cell.sums[m] / cell.counts[m]);
+          c[measure.name] = cell.counts[m] == 0
+                                ? nlohmann::json(nullptr)
+                                : nlohmann::json(cents(cell.sums[m] / cell.counts[m]));
           break;
       }
     }
@@ -250,6 +259,10 @@ nlohmann::json pseudonymised_rows(const RowsSpec& spec, const std::vector<Linked
     }
     out.push_back(std::move(r));
   }
+  std::stable_sort(out.begin(), out.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+    return a["pseudonym"].get_ref<const std::string&>() <
+           b["pseudonym"].get_ref<const std::string&>();
+  });
   return out;
 }
 

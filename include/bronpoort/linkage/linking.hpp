@@ -57,7 +57,8 @@ std::string recipient_pseudonym(std::string_view secret, std::string_view recipi
                                 std::string_view purpose, std::string_view key_type,
                                 std::string_view key);
 
-// The rows delivery: one object per linked row, "pseudonym" first, then the spec's columns.
+// The rows delivery: one object per linked row, the pseudonym and the spec's columns, ordered by
+// pseudonym: the order of the keys (a BSN's rank) is not given away either.
 nlohmann::json pseudonymised_rows(const RowsSpec& spec, const std::vector<LinkedRow>& rows,
                                   std::string_view secret, std::string_view recipient,
                                   std::string_view purpose, std::string_view key_type);

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 namespace bronpoort::linkage {
@@ -159,6 +160,16 @@ TEST(Aggregate, ManyRowsOfOnePersonDoNotMakeACellBigEnough) {
   EXPECT_EQ(out["suppressedCells"], 1);
 }
 
+TEST(Aggregate, SumsAndAveragesAreGivenToTwoDecimals) {
+  const auto q = testing::sample_linked_query();
+  auto rows = population("Demostad", 3, 0.1, 0);
+  rows[2].columns["debtAmount"] = 0.2;
+  auto out = aggregate(*q.aggregate, rows);
+  ASSERT_EQ(out["cells"].size(), 1u);
+  EXPECT_EQ(out["cells"][0]["totalDebt"].dump(), "0.4");
+  EXPECT_EQ(out["cells"][0]["averageDebt"].dump(), "0.13");
+}
+
 TEST(Aggregate, AverageOfNoNumbersIsNull) {
   const auto q = testing::sample_linked_query();
   auto rows = population("Demostad", 3, 0, 0);
@@ -204,11 +215,19 @@ TEST(Pseudonym, RowsCarryThePseudonymAndNeverTheKey) {
   add_derived(q, linked.rows, kToday);
   auto rows = pseudonymised_rows(*q.rows, linked.rows, kSecret, "00000001", "debt-monitor", "BSN");
   ASSERT_EQ(rows.size(), 3u);
-  EXPECT_EQ(rows[0]["pseudonym"], rows[1]["pseudonym"]) << "one person, one pseudonym";
-  EXPECT_NE(rows[0]["pseudonym"], rows[2]["pseudonym"]);
-  EXPECT_EQ(rows[0]["pseudonym"],
-            recipient_pseudonym(kSecret, "00000001", "debt-monitor", "BSN", "123456782"));
-  EXPECT_EQ(rows[0]["ageGroup"], "27-44");
+  const auto first = recipient_pseudonym(kSecret, "00000001", "debt-monitor", "BSN", "123456782");
+  const auto second = recipient_pseudonym(kSecret, "00000001", "debt-monitor", "BSN", "987654321");
+  std::map<std::string, int> per_pseudonym;
+  for (const auto& row : rows) ++per_pseudonym[row["pseudonym"].get<std::string>()];
+  EXPECT_EQ(per_pseudonym, (std::map<std::string, int>{{first, 2}, {second, 1}}))
+      << "one person, one pseudonym";
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    EXPECT_LE(rows[i - 1]["pseudonym"], rows[i]["pseudonym"]) << "ordered by pseudonym, not key";
+  }
+  for (const auto& row : rows) {
+    const bool older = row["pseudonym"] == second;
+    EXPECT_EQ(row["ageGroup"], older ? "45-66" : "27-44");
+  }
   EXPECT_EQ(rows[0].size(), 1 + q.rows->columns.size()) << "pseudonym and the named columns only";
   const auto text = rows.dump();
   EXPECT_EQ(text.find("123456782"), std::string::npos);

@@ -213,9 +213,11 @@ TEST(LinkageRun, RowsArePseudonymisedForTheRecipient) {
   EXPECT_EQ(r->body["pseudonymFor"]["organisation"], kRecipient);
   const auto& rows = r->body["rows"];
   ASSERT_EQ(rows.size(), 33u);
-  EXPECT_EQ(rows[0]["pseudonym"],
-            recipient_pseudonym(kSecret, kRecipient, "debt-monitor", "BSN", "100000000"));
-  EXPECT_EQ(rows[0]["pseudonym"], rows[1]["pseudonym"]) << "person 0 has two cases";
+  const auto person0 = recipient_pseudonym(kSecret, kRecipient, "debt-monitor", "BSN", "100000000");
+  EXPECT_EQ(std::count_if(rows.begin(), rows.end(),
+                          [&](const json& row) { return row["pseudonym"] == person0; }),
+            2)
+      << "person 0 has two cases";
   EXPECT_FALSE(rows[0].contains("bsn"));
   EXPECT_FALSE(rows[0].contains("birthDate"));
   expect_no_key(r->ctx.response.body);
