@@ -94,6 +94,11 @@ cat <<INFO
     -H "Authorization: Bearer \$CASE_WORKER" -H 'Processing-Purpose: schuldhulpverlening-intake' \\
     -H 'Content-Type: application/json' -d '{"filters": {"bsn": {"eq": "${BSN:-999990019}"}}}'
 
+  # The trusted third party: debt cases linked to persons on BSN, delivered as aggregates or
+  # pseudonymised rows (a walk-through: refused run, access requests, approvals, deliveries):
+  curl -s http://127.0.0.1:8080/v1/linked-queries
+  scripts/demo-linkage.sh
+
   # The auditor reads the processing log; a citizen sees only their own records:
   curl -s 'http://127.0.0.1:8080/v1/processing-log?pageSize=5' -H "Authorization: Bearer \$AUDITOR"
   curl -s http://127.0.0.1:8080/v1/processing-log/verify -H "Authorization: Bearer \$AUDITOR"
