@@ -23,12 +23,18 @@ dsn_for_db() { echo "$(echo "$DSN" | sed -E 's/dbname=[^ ]*//') dbname=$1"; }
 if [ "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'")" != "1" ]; then
   psql_admin -c "CREATE DATABASE \"$DB\""
 fi
-psql_admin <<SQL
+# The role is the cluster's, shared by every registry database: tests load several at once, so
+# its creation and settings are serialised (concurrent ALTER ROLE fails "tuple concurrently updated").
+psql_admin >/dev/null <<SQL
+BEGIN;
+SELECT pg_advisory_xact_lock(20261123);
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'debt_reader') THEN
     CREATE ROLE debt_reader LOGIN PASSWORD '$READER_PASSWORD';
   END IF;
 END \$\$;
+ALTER ROLE debt_reader SET default_transaction_read_only = on;
+COMMIT;
 SQL
 
 DB_DSN=$(dsn_for_db "$DB")
@@ -48,7 +54,6 @@ DB_DSN=$(dsn_for_db "$DB")
   echo "GRANT CONNECT ON DATABASE \"$DB\" TO debt_reader;"
   echo "GRANT USAGE ON SCHEMA debt TO debt_reader;"
   echo "GRANT SELECT ON debt.cases TO debt_reader;"
-  echo "ALTER ROLE debt_reader SET default_transaction_read_only = on;"
   echo "COMMIT;"
 } | psql "$DB_DSN" -v ON_ERROR_STOP=1 -q
 
