@@ -149,6 +149,9 @@ cfg["access"]["purposes"] = absolute(cfg["access"]["purposes"])
 cfg["store"]["path"] = os.path.join(out, "bronpoort.db")
 for k in ("pseudonymKeyFile", "checkpointKeyFile", "checkpointPublicKeyFile"):
     cfg["processingLog"][k] = absolute(cfg["processingLog"][k])
+if "linkage" in cfg:
+    for k in ("directory", "pseudonymKeyFile"):
+        cfg["linkage"][k] = absolute(cfg["linkage"][k])
 def merge(into, extra):
     for k, v in extra.items():
         if isinstance(v, dict) and isinstance(into.get(k), dict):
