@@ -90,8 +90,15 @@ const interpolate = (s) =>
   String(s).replace(/\$\{([A-Z0-9_]+)(?::?-([^}]*))?\}/g, (_, name, def) => process.env[name] ?? def ?? "");
 const services = doc.services || {};
 const volumes = Object.keys(doc.volumes || {});
-// Files the image holds under /opt/bronpoort come from the same path in the repository.
+// Files the image holds under /opt/bronpoort come from the same path in the repository, by one
+// of docker/Dockerfile's COPY lines (the runtime stage's WORKDIR is /opt/bronpoort).
 const inImage = (p) => (p.startsWith("/opt/bronpoort/") ? path.join(root, p.slice(15)) : null);
+const copied = fs.readFileSync(path.join(dir, "Dockerfile"), "utf8").split("\n")
+  .filter((l) => /^COPY [^-]/.test(l)).flatMap((l) => l.split(/\s+/).slice(1, -1));
+const isCopied = (local) => {
+  const rel = path.relative(root, local);
+  return copied.some((c) => rel === c.replace(/\/$/, "") || rel.startsWith(c.endsWith("/") ? c : c + "/"));
+};
 if (!services.gateway) errors.push("no service 'gateway'");
 for (const [name, svc] of Object.entries(services)) {
   const where = `services.${name}`;
@@ -125,12 +132,16 @@ for (const [name, svc] of Object.entries(services)) {
   for (const w of words.map(String)) {
     const local = inImage(w);
     if (local && !fs.existsSync(local)) errors.push(`${where} refers to ${w}, but ${path.relative(root, local)} does not exist`);
+    else if (local && !isCopied(local)) errors.push(`${where} refers to ${w}, but docker/Dockerfile does not COPY ${path.relative(root, local)}`);
   }
 }
 const gw = services.gateway || {};
 const cmd = (gw.command || []).map(String);
 const config = cmd[cmd.indexOf("--config") + 1];
 if (!cmd.includes("--config") || !inImage(config || "")) errors.push("services.gateway.command must name --config /opt/bronpoort/...");
+// The image's own default command must serve the same config as compose does.
+const defaultCmd = fs.readFileSync(path.join(dir, "Dockerfile"), "utf8").match(/^CMD (\[.*\])$/m);
+if (!defaultCmd || !JSON.parse(defaultCmd[1]).includes(config)) errors.push(`docker/Dockerfile's CMD does not serve ${config}`);
 if (errors.length) {
   errors.forEach((e) => console.error(`docker/compose.yaml: ${e}`));
   process.exit(1);
