@@ -42,7 +42,8 @@ check_dockerfile docker/postgres/Dockerfile
 log "OK: the Dockerfiles' COPY sources exist and are in their build contexts"
 
 # 2. Shell scripts that go into the images parse, and are executable (COPY keeps the mode).
-for script in docker/entrypoint.sh docker/init-demo-db.sh docker/postgres/entrypoint.sh scripts/load-demo-pg.sh; do
+for script in docker/entrypoint.sh docker/init-demo-db.sh docker/postgres/entrypoint.sh \
+  scripts/load-demo-pg.sh docker/verify-in-chroot.sh docker/verify-services.sh; do
   [ -x "$script" ] || fail "$script is not executable"
   case "$(head -1 "$script")" in
     *bash*) bash -n "$script" || fail "$script does not parse" ;;
