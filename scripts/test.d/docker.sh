@@ -2,8 +2,8 @@
 # Checks docker/ without a Docker engine (CI has none): the Dockerfiles' COPY sources exist and
 # are let through their .dockerignore; docker/compose.yaml is well-formed YAML whose build
 # contexts, Dockerfiles, services, volumes and /opt/bronpoort paths exist; the entrypoint's
-# *_FILE secrets work; and the container's gateway config passes `bronpoort check-config` with
-# exactly the environment compose gives the gateway service. js-yaml is installed once with npm
+# *_FILE secrets work; and the container's gateway config passes `bronpoort check-config`, and
+# is served, with exactly the environment compose gives the gateway service. js-yaml is installed once with npm
 # into build/tools/docker-check (ignored by git), never at build time.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -169,3 +169,29 @@ missing=$(node -e '
 ' config/gateway.json "$CONFIG")
 [ -z "$missing" ] || fail "$CONFIG lacks section(s) of config/gateway.json: $missing"
 log "OK: the container gateway config is valid and has every section of config/gateway.json"
+
+# 7. Beyond check-config, `serve` opens the store, builds every stage and listens: serve the
+# container config for real, with compose's gateway environment, on a free port and a throwaway
+# store, until /healthz answers. The copy sits beside the original so its relative paths hold.
+SERVE_CONFIG=$(dirname "$CONFIG")/.docker-check-gateway.$$.json
+node -e '
+  const fs = require("fs");
+  const c = JSON.parse(fs.readFileSync(process.argv[1]));
+  c.server.listeners = [{address: "127.0.0.1", port: 0}];
+  c.store.path = process.argv[3];
+  fs.writeFileSync(process.argv[2], JSON.stringify(c));
+' "$CONFIG" "$SERVE_CONFIG" "$WORK/gateway.db"
+env -i PATH="$PATH" "${GATEWAY_ENV[@]}" "$BUILD_DIR/bronpoort" serve --config "$SERVE_CONFIG" \
+  2>"$WORK/serve.log" >&2 &
+GATEWAY=$!
+trap 'kill $GATEWAY 2>/dev/null; rm -f "$SERVE_CONFIG"; rm -rf "$WORK"' EXIT
+PORT=""
+for _ in $(seq 1 100); do
+  PORT=$(sed -n 's/.*"event":"listening".*"port":\([0-9]*\).*/\1/p;s/.*"port":\([0-9]*\).*"event":"listening".*/\1/p' "$WORK/serve.log" | head -1)
+  [ -n "$PORT" ] && break
+  kill -0 $GATEWAY 2>/dev/null || { cat "$WORK/serve.log" >&2; fail "the gateway does not start with compose's environment"; }
+  sleep 0.1
+done
+[ -n "$PORT" ] || { cat "$WORK/serve.log" >&2; fail "the gateway did not report its port"; }
+curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" || fail "/healthz does not answer"
+log "OK: the gateway serves the container config with compose's environment (/healthz answers)"
