@@ -6,6 +6,7 @@
 #include <bronpoort/schema/bundled.hpp>
 
 #include <algorithm>
+#include <atomic>
 
 namespace bronpoort::linkage {
 namespace {
@@ -90,8 +91,26 @@ const char* op_name(MeasureOp op) {
   return "countSubjects";
 }
 
-void run_query(const std::shared_ptr<const LinkageEndpointOptions>& options, RequestContext& ctx,
-               Resume done) {
+// How many runs are in progress: each holds its inputs in memory until it answers.
+class RunSlots : public std::enable_shared_from_this<RunSlots> {
+ public:
+  // A slot, or null when `most` runs are in progress; the slot is given back when released.
+  std::shared_ptr<void> acquire(std::size_t most) {
+    std::size_t now = running_.load();
+    do {
+      if (now >= most) return nullptr;
+    } while (!running_.compare_exchange_weak(now, now + 1));
+    auto self = shared_from_this();
+    // Not null, so a slot tests true; the deleter only gives the place back.
+    return std::shared_ptr<void>(self.get(), [self](void*) { self->running_.fetch_sub(1); });
+  }
+
+ private:
+  std::atomic<std::size_t> running_{0};
+};
+
+void run_query(const std::shared_ptr<const LinkageEndpointOptions>& options, RunSlots& runs,
+               RequestContext& ctx, Resume done) {
   const LinkedQuery* q = find_or_refuse(*options->config, ctx, done);
   if (!q) return;
   if (auto p = no_query_string(ctx)) return refuse(ctx, std::move(*p), done);
@@ -140,8 +159,19 @@ void run_query(const std::shared_ptr<const LinkageEndpointOptions>& options, Req
   }
   nlohmann::json filters = body.value("filters", nlohmann::json::object());
   if (auto p = filter_problem(*q, filters)) return refuse(ctx, std::move(*p), done);
+  auto slot = runs.acquire(options->config->max_concurrent_runs);
+  if (!slot) {
+    ctx.response.headers.set("Retry-After", "5");
+    return refuse(ctx,
+                  make_problem(503, "linkage-busy",
+                               "The trusted third party is running as many linked queries as it "
+                               "may at once (" +
+                                   std::to_string(options->config->max_concurrent_runs) +
+                                   "); try again shortly."),
+                  done);
+  }
   auto run = std::make_shared<Run>(options, *q, rows ? Delivery::Rows : Delivery::Aggregate,
-                                   std::move(filters), ctx, std::move(done));
+                                   std::move(filters), ctx, std::move(done), std::move(slot));
   run->start();
 }
 
@@ -196,6 +226,7 @@ nlohmann::json describe(const LinkedQuery& q) {
 }
 
 std::vector<EndpointRoute> make_linkage_endpoints(LinkageEndpointOptions options) {
+  auto runs = std::make_shared<RunSlots>();
   auto opts = std::make_shared<const LinkageEndpointOptions>(std::move(options));
   std::vector<EndpointRoute> out;
   out.push_back({"GET", "/v1/linked-queries", AuthRequirement::None,
@@ -216,8 +247,8 @@ std::vector<EndpointRoute> make_linkage_endpoints(LinkageEndpointOptions options
                    }
                  })});
   out.push_back({"POST", "/v1/linked-queries/{id}/results", AuthRequirement::Required,
-                 std::make_shared<FunctionEndpoint>([opts](RequestContext& ctx, Resume done) {
-                   run_query(opts, ctx, std::move(done));
+                 std::make_shared<FunctionEndpoint>([opts, runs](RequestContext& ctx, Resume done) {
+                   run_query(opts, *runs, ctx, std::move(done));
                  })});
   return out;
 }

@@ -285,6 +285,8 @@ LinkageLoad load_linkage_config(const nlohmann::json& section, const fs::path& b
   if (dir.is_relative()) dir = base_dir / dir;
   cfg->max_input_records = section.value("maxInputRecords", cfg->max_input_records);
   cfg->max_rows = section.value("maxRows", cfg->max_rows);
+  cfg->max_concurrent_runs = section.value("maxConcurrentRuns", cfg->max_concurrent_runs);
+  cfg->max_run = std::chrono::seconds(section.value("maxRunSeconds", cfg->max_run.count()));
   if (auto secret = read_secret(section, base_dir, config_file, errors)) {
     cfg->pseudonym_key = std::move(*secret);
   }

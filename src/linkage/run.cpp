@@ -36,7 +36,8 @@ std::vector<std::string> released_columns(const LinkedQuery& q, Delivery deliver
 }  // namespace
 
 Run::Run(std::shared_ptr<const LinkageEndpointOptions> options, const LinkedQuery& query,
-         Delivery delivery, nlohmann::json filters, RequestContext& ctx, Resume done)
+         Delivery delivery, nlohmann::json filters, RequestContext& ctx, Resume done,
+         std::shared_ptr<void> slot)
     : options_(std::move(options)),
       config_(*options_->config),
       query_(query),
@@ -45,7 +46,13 @@ Run::Run(std::shared_ptr<const LinkageEndpointOptions> options, const LinkedQuer
       ctx_(ctx),
       done_(std::move(done)),
       records_(query.inputs.size()),
-      calls_(query.inputs.size(), 0) {}
+      calls_(query.inputs.size(), 0),
+      slot_(std::move(slot)),
+      started_(now()) {}
+
+std::chrono::steady_clock::time_point Run::now() const {
+  return options_->monotonic ? options_->monotonic() : std::chrono::steady_clock::now();
+}
 
 void Run::refuse(Problem problem) {
   ctx_.decision.allowed = false;
@@ -53,6 +60,7 @@ void Run::refuse(Problem problem) {
   ctx_.decision.reason = problem.detail;
   ctx_.audit_details = {{"linkedQuery", query_.id}, {"inputs", input_summary()}};
   ctx_.fail(std::move(problem));
+  slot_.reset();
   auto done = std::move(done_);
   done(Flow::Stop);
 }
@@ -134,6 +142,13 @@ void Run::fetch_next() {
 
 void Run::on_answer(InputAnswer answer) {
   const Input& input = query_.inputs[input_];
+  if (now() - started_ > config_.max_run) {
+    return refuse(make_problem(
+        504, "linkage-timeout",
+        "The run was still reading its inputs after " + std::to_string(config_.max_run.count()) +
+            " s (at input '" + input.name + "'); narrow the population with filters on input '" +
+            query_.inputs[0].name + "' or try again when the sources answer faster."));
+  }
   if (answer.problem) {
     Problem p = std::move(*answer.problem);
     p.detail =
@@ -219,6 +234,7 @@ void Run::deliver() {
   ctx_.response.status = 200;
   ctx_.response.headers.set("Content-Type", "application/json");
   ctx_.response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  slot_.reset();
   auto done = std::move(done_);
   done(Flow::Continue);
 }

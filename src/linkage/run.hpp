@@ -4,6 +4,7 @@
 
 #include <bronpoort/linkage/endpoints.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,8 +15,10 @@ enum class Delivery { Aggregate, Rows };
 
 class Run : public std::enable_shared_from_this<Run> {
  public:
+  // `slot` is the run's place among the concurrent runs, given back when the run answers.
   Run(std::shared_ptr<const LinkageEndpointOptions> options, const LinkedQuery& query,
-      Delivery delivery, nlohmann::json filters, RequestContext& ctx, Resume done);
+      Delivery delivery, nlohmann::json filters, RequestContext& ctx, Resume done,
+      std::shared_ptr<void> slot);
 
   // Checks every input's grant, then fetches; answers through `done`.
   void start();
@@ -26,6 +29,7 @@ class Run : public std::enable_shared_from_this<Run> {
   void deliver();
   void refuse(Problem problem);
   nlohmann::json input_summary() const;
+  std::chrono::steady_clock::time_point now() const;
 
   std::shared_ptr<const LinkageEndpointOptions> options_;  // keeps config_ and query_ alive
   const LinkageConfig& config_;
@@ -43,6 +47,8 @@ class Run : public std::enable_shared_from_this<Run> {
   std::vector<std::string> keys_;  // distinct keys of the first input, in first-seen order
   std::size_t batch_ = 0;
   std::vector<std::string> grants_;
+  std::shared_ptr<void> slot_;
+  std::chrono::steady_clock::time_point started_;
 };
 
 // The most keys one call to a later input asks for (the search body's `in` limit).

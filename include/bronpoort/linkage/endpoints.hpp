@@ -60,6 +60,8 @@ struct LinkageEndpointOptions {
   std::size_t max_request_body_bytes = 64 * 1024;
   // The reference date of age bands; the system clock when empty.
   std::function<std::chrono::system_clock::time_point()> clock;
+  // Measures a run against max_run; the steady clock when empty.
+  std::function<std::chrono::steady_clock::time_point()> monotonic;
 };
 
 std::vector<EndpointRoute> make_linkage_endpoints(LinkageEndpointOptions options);

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <functional>
@@ -88,6 +89,8 @@ struct LinkageConfig {
   std::string pseudonym_key;         // secret; never logged
   std::size_t max_input_records = 100'000;
   std::size_t max_rows = 100'000;
+  std::size_t max_concurrent_runs = 2;  // each run holds its inputs in memory
+  std::chrono::seconds max_run{120};    // a run still fetching after this stops (504)
 
   const LinkedQuery* find(const std::string& id) const;
 };

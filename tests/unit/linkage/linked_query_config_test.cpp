@@ -190,7 +190,9 @@ class LinkageSection : public ::testing::Test {
     return {{"directory", "queries"},
             {"pseudonymKeyFile", "secret.key"},
             {"pseudonymKeyEnv", "BRONPOORT_TEST_LINKAGE_KEY"},
-            {"maxRows", 50}};
+            {"maxRows", 50},
+            {"maxConcurrentRuns", 3},
+            {"maxRunSeconds", 30}};
   }
 
   fs::path dir_;
@@ -206,6 +208,8 @@ TEST_F(LinkageSection, LoadsQueriesAndTheSecret) {
   EXPECT_EQ(cfg.find("nothing"), nullptr);
   EXPECT_EQ(cfg.pseudonym_key, std::string(40, 's')) << "trailing newline stripped";
   EXPECT_EQ(cfg.max_rows, 50u);
+  EXPECT_EQ(cfg.max_concurrent_runs, 3u);
+  EXPECT_EQ(cfg.max_run, std::chrono::seconds(30));
 }
 
 TEST_F(LinkageSection, EnvironmentSecretWinsOverTheFile) {

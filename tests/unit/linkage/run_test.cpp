@@ -101,6 +101,12 @@ struct Harness {
   World world = sample_world();
   LinkedQuery query = testing::sample_linked_query();
   std::size_t max_input_records = 100'000;
+  std::size_t max_concurrent_runs = 2;
+  std::chrono::seconds max_run{120};
+  std::chrono::seconds tick{0};  // how far the monotonic clock moves on each reading
+  bool park = false;             // input calls wait in `parked` until answered
+  std::vector<std::pair<InputCall, std::function<void(InputAnswer)>>> parked;
+  std::chrono::steady_clock::time_point monotonic_now{};
   std::vector<EndpointRoute> routes;
 
   void build() {
@@ -108,10 +114,19 @@ struct Harness {
     cfg->queries = {query};
     cfg->pseudonym_key = kSecret;
     cfg->max_input_records = max_input_records;
+    cfg->max_concurrent_runs = max_concurrent_runs;
+    cfg->max_run = max_run;
     LinkageEndpointOptions o;
     o.config = cfg;
     o.run_input = [this](const RequestContext&, const InputCall& call,
-                         std::function<void(InputAnswer)> done) { done(world.answer(call)); };
+                         std::function<void(InputAnswer)> done) {
+      if (park) {
+        parked.emplace_back(call, std::move(done));
+      } else {
+        done(world.answer(call));
+      }
+    };
+    o.monotonic = [this] { return monotonic_now += tick; };
     o.check_grant = [this](const RequestContext&, const std::string& purpose, const Input& input,
                            AccessDecision& d) -> std::optional<Problem> {
       EXPECT_EQ(purpose, "debt-monitor");
@@ -380,6 +395,61 @@ TEST(LinkageRun, ASourceProblemNamesTheInput) {
   EXPECT_EQ(r->ctx.problem->status, 502);
   EXPECT_EQ(r->ctx.problem->detail, "Input 'cases' (debt-assistance/cases): Bad record.");
   EXPECT_EQ(h.world.calls.size(), 1u) << "the run stops at the first failure";
+}
+
+TEST(LinkageRun, RunsBeyondTheConcurrencyLimitAreTurnedAwayUntilOneEnds) {
+  Harness h;
+  h.max_concurrent_runs = 1;
+  h.park = true;
+  h.build();
+  const auto& route = *std::find_if(h.routes.begin(), h.routes.end(),
+                                    [](const EndpointRoute& r) { return r.method == "POST"; });
+  auto start = [&](RequestContext& ctx, std::optional<Flow>& flow) {
+    ctx.request.method = "POST";
+    ctx.request.body = R"({"delivery": "aggregate"})";
+    ctx.request.headers.add("Processing-Purpose", "debt-monitor");
+    ctx.identity.organisation = kRecipient;
+    ctx.route.params["id"] = "debt-by-age";
+    route.endpoint->handle(ctx, [&flow](Flow f) { flow = f; });
+  };
+  RequestContext first, second, third;
+  std::optional<Flow> first_flow, second_flow, third_flow;
+  start(first, first_flow);
+  ASSERT_FALSE(first_flow) << "the first run waits for its input";
+  ASSERT_EQ(h.parked.size(), 1u);
+
+  start(second, second_flow);
+  ASSERT_EQ(second_flow, Flow::Stop);
+  ASSERT_TRUE(second.problem);
+  EXPECT_EQ(second.problem->status, 503);
+  EXPECT_EQ(second.problem->code, "linkage-busy");
+  EXPECT_EQ(second.response.headers.find("Retry-After"), "5");
+  EXPECT_EQ(h.parked.size(), 1u) << "the refused run fetched nothing";
+
+  // The first run ends (its source fails); its slot is free again.
+  auto [call, done] = std::move(h.parked.front());
+  h.parked.clear();
+  InputAnswer failed;
+  failed.problem = make_problem(504, "source-timeout", "Slow.");
+  done(std::move(failed));
+  EXPECT_EQ(first_flow, Flow::Stop);
+
+  start(third, third_flow);
+  EXPECT_FALSE(third_flow) << "admitted: waits for its input";
+  EXPECT_EQ(h.parked.size(), 1u);
+}
+
+TEST(LinkageRun, ARunThatTakesTooLongStops) {
+  Harness h;
+  h.max_run = std::chrono::seconds(120);
+  h.tick = std::chrono::seconds(61);  // the clock is read at the start and at every answer
+  auto r = h.run({{"delivery", "aggregate"}});
+  ASSERT_TRUE(r->ctx.problem);
+  EXPECT_EQ(r->ctx.problem->status, 504);
+  EXPECT_EQ(r->ctx.problem->code, "linkage-timeout");
+  EXPECT_NE(r->ctx.problem->detail.find("input 'persons'"), std::string::npos)
+      << r->ctx.problem->detail;
+  EXPECT_TRUE(r->ctx.response.body.empty()) << "nothing delivered";
 }
 
 TEST(LinkageEndpoints, ListAndDetailArePublicDescriptions) {
