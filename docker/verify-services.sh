@@ -54,7 +54,8 @@ in_service() { # SERVICE ARGV...
   shift
   image=$WORK/$(field "$svc" image)
   user=$(field "$svc" user)
-  IFS=: read -r _ _ uid gid _ home _ < <(grep "^$user:" "$image/etc/passwd")
+  # USER is a name or a numeric uid (the gateway image's 10001:10001).
+  IFS=: read -r _ _ uid gid _ home _ < <(awk -F: -v u="$user" '$1 == u || $3 == u' "$image/etc/passwd")
   local env=()
   mapfile -t env <"$image/.env"
   local compose_env=()
