@@ -129,7 +129,7 @@ for step in ${STEPS:-base build runtime postgres services}; do
     runtime) image runtime "$ROOT/docker/Dockerfile" 1 "$WORK/build" ;;
     postgres) image postgres "$ROOT/docker/postgres/Dockerfile" 0 ;;
     services)
-      log "images: $(du -sh "$WORK/runtime" | cut -f1) gateway runtime, $(du -sh "$WORK/postgres" | cut -f1) postgres"
+      log "images: $(du -shx "$WORK/runtime" | cut -f1) gateway runtime, $(du -shx "$WORK/postgres" | cut -f1) postgres"
       # --- 3. the compose services, in a private network namespace --------------------------
       unshare --net --fork bash "$ROOT/docker/verify-services.sh" "$WORK"
       ;;

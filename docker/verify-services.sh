@@ -48,8 +48,11 @@ JS
 field() { node -e 'const s = require(process.argv[1]); const v = s[process.argv[2]];
   process.stdout.write(Array.isArray(v) ? v.join("\0") : String(v))' "$WORK/services/$1.json" "$2"; }
 
-# Runs ARGV in SERVICE's root as its user, with the image's ENV and compose's environment.
-in_service() { # SERVICE ARGV...
+# The command that runs ARGV in SERVICE's root as its user, with the image's ENV and compose's
+# environment, into SERVICE_CMD. Run it as a simple command, so that a background job's $! is the
+# service's own process (chroot, env and the entrypoint exec into it): signals reach it as
+# Docker's would.
+service_cmd() { # SERVICE ARGV...
   local svc=$1 image user uid gid home
   shift
   image=$WORK/$(field "$svc" image)
@@ -59,10 +62,14 @@ in_service() { # SERVICE ARGV...
   local env=()
   mapfile -t env <"$image/.env"
   local compose_env=()
-  mapfile -d '' -t compose_env < <(field "$svc" env | tr '\n' '\0')
-  chroot --userspec="$uid:$gid" "$image" /usr/bin/env -i \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME="$home" \
-    "${env[@]}" "${compose_env[@]}" "$@"
+  mapfile -d '' -t compose_env < <(field "$svc" env)
+  SERVICE_CMD=(chroot --userspec="$uid:$gid" "$image" /usr/bin/env -i
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME="$home"
+    "${env[@]}" "${compose_env[@]}" "$@")
+}
+in_service() {
+  service_cmd "$@"
+  "${SERVICE_CMD[@]}"
 }
 argv() { mapfile -d '' -t ARGV < <(field "$1" argv); }
 
@@ -77,7 +84,8 @@ trap cleanup EXIT
 start() { # SERVICE
   argv "$1"
   log "start $1: ${ARGV[*]}"
-  in_service "$1" "${ARGV[@]}" >"$WORK/services/$1.log" 2>&1 &
+  service_cmd "$1" "${ARGV[@]}"
+  "${SERVICE_CMD[@]}" >"$WORK/services/$1.log" 2>&1 &
   pids+=($!)
   eval "PID_${1//-/_}=$!"
 }
