@@ -48,7 +48,13 @@ Run::Run(std::shared_ptr<const LinkageEndpointOptions> options, const LinkedQuer
       records_(query.inputs.size()),
       calls_(query.inputs.size(), 0),
       slot_(std::move(slot)),
-      started_(now()) {}
+      started_(now()) {
+  caller_.identity = ctx.identity;
+  caller_.trace = ctx.trace;
+  caller_.purpose_id = ctx.purpose_id;
+  caller_.request.tls = ctx.request.tls;
+  caller_.request.client_certificate = ctx.request.client_certificate;
+}
 
 std::chrono::steady_clock::time_point Run::now() const {
   return options_->monotonic ? options_->monotonic() : std::chrono::steady_clock::now();
@@ -103,98 +109,136 @@ void Run::start() {
       d.role = granted.role;
     }
   }
-  fetch_next();
+  {
+    std::lock_guard lock(mu_);
+    queue_input_locked();
+  }
+  launch();
 }
 
-void Run::fetch_next() {
-  // Past the first input's last page: collect its keys for the later inputs.
-  const Input* input = nullptr;
-  nlohmann::json filters;
+void Run::queue_input_locked() {
   if (input_ == 0) {
-    input = &query_.inputs[0];
-    filters = filters_;
-  } else {
-    while (input_ < query_.inputs.size() && batch_ * kKeysPerCall >= keys_.size()) {
-      ++input_;
-      batch_ = 0;
-      page_ = 1;
-    }
-    if (input_ >= query_.inputs.size()) return deliver();
-    input = &query_.inputs[input_];
-    const std::size_t from = batch_ * kKeysPerCall;
+    queue_.push_back({0, 1});
+    return;
+  }
+  for (std::size_t b = 0; b * kKeysPerCall < keys_.size(); ++b) queue_.push_back({b, 1});
+}
+
+InputCall Run::make_call(const Pending& p) const {
+  const Input& input = query_.inputs[input_];
+  nlohmann::json filters = filters_;
+  if (input_ > 0) {
+    const std::size_t from = p.batch * kKeysPerCall;
     const std::size_t to = std::min(keys_.size(), from + kKeysPerCall);
-    filters = {{input->key,
+    filters = {{input.key,
                 {{"in", std::vector<std::string>(keys_.begin() + static_cast<long>(from),
                                                  keys_.begin() + static_cast<long>(to))}}}};
   }
   InputCall call;
-  call.input = input;
+  call.input = &input;
   call.search_body = {{"filters", std::move(filters)},
-                      {"fields", input->fetched_fields()},
-                      {"sort", {input->key}},
-                      {"page", page_},
-                      {"pageSize", input->page_size}};
-  ++calls_[input_];
-  auto self = shared_from_this();
-  options_->run_input(ctx_, call,
-                      [self](InputAnswer answer) { self->on_answer(std::move(answer)); });
+                      {"fields", input.fetched_fields()},
+                      {"sort", {input.key}},
+                      {"page", p.page},
+                      {"pageSize", input.page_size}};
+  return call;
 }
 
-void Run::on_answer(InputAnswer answer) {
-  const Input& input = query_.inputs[input_];
-  if (now() - started_ > config_.max_run) {
-    return refuse(make_problem(
-        504, "linkage-timeout",
-        "The run was still reading its inputs after " + std::to_string(config_.max_run.count()) +
-            " s (at input '" + input.name + "'); narrow the population with filters on input '" +
-            query_.inputs[0].name + "' or try again when the sources answer faster."));
-  }
-  if (answer.problem) {
-    Problem p = std::move(*answer.problem);
-    p.detail =
-        "Input '" + input.name + "' (" + input.dataset + "/" + input.resource + "): " + p.detail;
-    return refuse(std::move(p));
-  }
-  // Grants may change between the check and the fetch: a field withheld now would be linked as
-  // missing, so the run stops instead.
-  for (const auto& f : input.fetched_fields()) {
-    const auto& granted = answer.decision.fields_granted;
-    if (std::find(granted.begin(), granted.end(), f) == granted.end()) {
-      return refuse(make_problem(
-          403, "field-not-granted",
-          "Input '" + input.name + "': field '" + f + "' is no longer granted for this purpose."));
+void Run::launch() {
+  std::vector<std::pair<Pending, InputCall>> calls;
+  {
+    std::lock_guard lock(mu_);
+    if (finished_) return;
+    const std::size_t most = input_ == 0 ? 1 : kParallelCalls;
+    while (in_flight_ < most && !queue_.empty()) {
+      Pending p = queue_.front();
+      queue_.pop_front();
+      calls.emplace_back(p, make_call(p));
+      ++in_flight_;
+      ++calls_[input_];
     }
   }
-  if (!answer.decision.grant_id.empty() &&
-      std::find(grants_.begin(), grants_.end(), answer.decision.grant_id) == grants_.end()) {
-    grants_.push_back(answer.decision.grant_id);
+  // Outside the lock: a runner may answer at once, on this thread.
+  auto self = shared_from_this();
+  for (auto& [pending, call] : calls) {
+    options_->run_input(caller_, call, [self, pending = pending](InputAnswer answer) {
+      self->on_answer(pending, std::move(answer));
+    });
   }
-  fetched_ += answer.records.size();
-  if (fetched_ > config_.max_input_records) {
-    return refuse(
-        make_problem(422, "linkage-too-large",
-                     "The inputs hold more than " + std::to_string(config_.max_input_records) +
-                         " records for this run; narrow the population with filters on input '" +
-                         query_.inputs[0].name + "'."));
-  }
-  auto& into = records_[input_];
-  for (auto& r : answer.records) into.push_back(std::move(r));
-  if (answer.has_next) {
-    ++page_;
-    return fetch_next();
-  }
-  page_ = 1;
-  if (input_ == 0) {
-    std::unordered_set<std::string> seen;
-    for (const auto& r : records_[0]) {
-      if (auto k = key_of(r, input.key); k && seen.insert(*k).second) keys_.push_back(*k);
+}
+
+void Run::on_answer(Pending call, InputAnswer answer) {
+  std::optional<Problem> stop;
+  bool complete = false;
+  {
+    std::lock_guard lock(mu_);
+    if (finished_) return;
+    --in_flight_;
+    const Input& input = query_.inputs[input_];
+    const std::string where =
+        "Input '" + input.name + "' (" + input.dataset + "/" + input.resource + "): ";
+    if (now() - started_ > config_.max_run) {
+      stop = make_problem(
+          504, "linkage-timeout",
+          "The run was still reading its inputs after " + std::to_string(config_.max_run.count()) +
+              " s (at input '" + input.name + "'); narrow the population with filters on input '" +
+              query_.inputs[0].name + "' or try again when the sources answer faster.");
+    } else if (answer.problem) {
+      stop = std::move(*answer.problem);
+      stop->detail = where + stop->detail;
+    } else {
+      // Grants may change between the check and the fetch: a field withheld now would be
+      // linked as missing, so the run stops instead.
+      const auto& granted = answer.decision.fields_granted;
+      for (const auto& f : input.fetched_fields()) {
+        if (!stop && std::find(granted.begin(), granted.end(), f) == granted.end()) {
+          stop = make_problem(403, "field-not-granted",
+                              "Input '" + input.name + "': field '" + f +
+                                  "' is no longer granted for this purpose.");
+        }
+      }
     }
-    input_ = 1;
-    batch_ = 0;
-  } else {
-    ++batch_;
+    if (!stop) {
+      if (!answer.decision.grant_id.empty() &&
+          std::find(grants_.begin(), grants_.end(), answer.decision.grant_id) == grants_.end()) {
+        grants_.push_back(answer.decision.grant_id);
+      }
+      fetched_ += answer.records.size();
+      if (fetched_ > config_.max_input_records) {
+        stop = make_problem(
+            422, "linkage-too-large",
+            "The inputs hold more than " + std::to_string(config_.max_input_records) +
+                " records for this run; narrow the population with filters on input '" +
+                query_.inputs[0].name + "'.");
+      }
+    }
+    if (stop) {
+      finished_ = true;
+    } else {
+      auto& into = records_[input_];
+      for (auto& r : answer.records) into.push_back(std::move(r));
+      if (answer.has_next) queue_.push_back({call.batch, call.page + 1});
+      if (in_flight_ == 0 && queue_.empty()) {
+        // This input is read: on to the next one that has keys to ask for, or deliver.
+        if (input_ == 0) {
+          std::unordered_set<std::string> seen;
+          for (const auto& r : records_[0]) {
+            if (auto k = key_of(r, input.key); k && seen.insert(*k).second) keys_.push_back(*k);
+          }
+        }
+        ++input_;
+        if (input_ < query_.inputs.size()) queue_input_locked();
+        if (queue_.empty()) {
+          finished_ = true;
+          complete = true;
+        }
+      }
+    }
   }
-  fetch_next();
+  // finished_ is set: no other answer touches the run's state, and only this thread answers.
+  if (stop) return refuse(std::move(*stop));
+  if (complete) return deliver();
+  launch();
 }
 
 void Run::deliver() {

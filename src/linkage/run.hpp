@@ -5,7 +5,9 @@
 #include <bronpoort/linkage/endpoints.hpp>
 
 #include <chrono>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -24,8 +26,18 @@ class Run : public std::enable_shared_from_this<Run> {
   void start();
 
  private:
-  void fetch_next();
-  void on_answer(InputAnswer answer);
+  // One call still to make for the current input: a batch of keys (0 for the first input) and a
+  // page of its answer.
+  struct Pending {
+    std::size_t batch = 0;
+    int page = 1;
+  };
+
+  void launch();
+  void on_answer(Pending call, InputAnswer answer);
+  // Under mu_: the calls of input_ (all its key batches), or nothing when it has no keys to ask.
+  void queue_input_locked();
+  InputCall make_call(const Pending& p) const;
   void deliver();
   void refuse(Problem problem);
   nlohmann::json input_summary() const;
@@ -36,16 +48,22 @@ class Run : public std::enable_shared_from_this<Run> {
   const LinkedQuery& query_;
   Delivery delivery_;
   nlohmann::json filters_;
-  RequestContext& ctx_;
+  RequestContext& ctx_;  // not touched once done_ ran: the request may be gone
+  // What the input calls need of the caller (identity, purpose, trace, TLS), owned by the run:
+  // a call can still be starting when another call's failure has answered the request.
+  RequestContext caller_;
   Resume done_;
 
+  // Answers may arrive on several threads at once; mu_ guards everything below.
+  std::mutex mu_;
+  bool finished_ = false;  // refused or delivered: later answers are dropped
+  std::size_t in_flight_ = 0;
+  std::deque<Pending> queue_;
   std::vector<std::vector<nlohmann::json>> records_;  // per input
   std::vector<int> calls_;                            // per input
   std::size_t fetched_ = 0;
   std::size_t input_ = 0;
-  int page_ = 1;
   std::vector<std::string> keys_;  // distinct keys of the first input, in first-seen order
-  std::size_t batch_ = 0;
   std::vector<std::string> grants_;
   std::shared_ptr<void> slot_;
   std::chrono::steady_clock::time_point started_;
@@ -53,5 +71,8 @@ class Run : public std::enable_shared_from_this<Run> {
 
 // The most keys one call to a later input asks for (the search body's `in` limit).
 inline constexpr std::size_t kKeysPerCall = 100;
+// Calls to a later input that run at once: its key batches do not depend on each other. The
+// first input is read one page after another.
+inline constexpr std::size_t kParallelCalls = 4;
 
 }  // namespace bronpoort::linkage

@@ -439,6 +439,58 @@ TEST(LinkageRun, RunsBeyondTheConcurrencyLimitAreTurnedAwayUntilOneEnds) {
   EXPECT_EQ(h.parked.size(), 1u);
 }
 
+TEST(LinkageRun, LaterInputsAreAskedSeveralBatchesAtOnceInAnyOrder) {
+  Harness h;
+  for (int i = 1000; i < 1500; ++i) {  // 500 more people with a case: 533 keys, 6 batches
+    const std::string bsn = std::to_string(100000000 + i);
+    h.world.records["cases"].push_back({{"bsn", bsn},
+                                        {"municipality", "Elders"},
+                                        {"openedDate", "2024-01-01"},
+                                        {"status", "closed"},
+                                        {"debtAmount", 3}});
+    h.world.records["persons"].push_back(
+        {{"bsn", bsn}, {"birthDate", "2000-05-05"}, {"municipality", "Elders"}});
+  }
+  h.query.inputs[0].page_size = 1000;
+  h.park = true;
+  h.build();
+  const auto& route = *std::find_if(h.routes.begin(), h.routes.end(),
+                                    [](const EndpointRoute& r) { return r.method == "POST"; });
+  RequestContext ctx;
+  std::optional<Flow> flow;
+  ctx.request.method = "POST";
+  ctx.request.body = R"({"delivery": "aggregate"})";
+  ctx.request.headers.add("Processing-Purpose", "debt-monitor");
+  ctx.identity.organisation = kRecipient;
+  ctx.route.params["id"] = "debt-by-age";
+  route.endpoint->handle(ctx, [&flow](Flow f) { flow = f; });
+
+  auto answer_parked = [&h](std::size_t index) {
+    auto [call, done] = std::move(h.parked[index]);
+    h.parked.erase(h.parked.begin() + static_cast<long>(index));
+    done(h.world.answer(call));
+  };
+  ASSERT_EQ(h.parked.size(), 1u) << "the first input: one page at a time";
+  answer_parked(0);
+  ASSERT_EQ(h.parked.size(), 4u) << "four of the six key batches at once";
+  answer_parked(3);  // answers come back in any order; each one lets the next batch start
+  answer_parked(0);
+  EXPECT_EQ(h.parked.size(), 4u);
+  while (!h.parked.empty()) answer_parked(h.parked.size() - 1);
+  ASSERT_EQ(flow, Flow::Continue) << (ctx.problem ? ctx.problem->detail : "");
+  EXPECT_EQ(ctx.audit_details["inputs"][1]["calls"], 6);
+  EXPECT_EQ(ctx.audit_details["inputs"][1]["records"], 532);
+  EXPECT_EQ(ctx.audit_details["linkedRows"], 533);
+  auto body = json::parse(ctx.response.body);
+  std::map<std::string, int> people;
+  for (const auto& cell : body["cells"]) {
+    people[cell["municipality"].get<std::string>() + "/" + cell["ageGroup"].get<std::string>()] =
+        cell["people"];
+  }
+  EXPECT_EQ(people, (std::map<std::string, int>{{"Demostad/27-44", 30}, {"Elders/18-26", 500}}))
+      << body.dump();
+}
+
 TEST(LinkageRun, ARunThatTakesTooLongStops) {
   Harness h;
   h.max_run = std::chrono::seconds(120);
