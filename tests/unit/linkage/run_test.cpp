@@ -29,6 +29,19 @@ struct World {
   std::map<std::string, std::string> withdrawn_field;  // input -> field no longer granted
   std::optional<Problem> source_problem;               // every call answers this
 
+  // People `from`..`to` (exclusive), each with one closed case in `town`.
+  void add_people(int from, int to, const std::string& town, const std::string& born) {
+    for (int i = from; i < to; ++i) {
+      const std::string bsn = std::to_string(100000000 + i);
+      records["cases"].push_back({{"bsn", bsn},
+                                  {"municipality", town},
+                                  {"openedDate", "2024-01-01"},
+                                  {"status", "closed"},
+                                  {"debtAmount", 3}});
+      records["persons"].push_back({{"bsn", bsn}, {"birthDate", born}, {"municipality", town}});
+    }
+  }
+
   InputAnswer answer(const InputCall& call) {
     InputAnswer a;
     call_inputs.push_back(call.input->name);
@@ -173,6 +186,19 @@ struct Harness {
     return r;
   }
 
+  // Starts an aggregate run without waiting for it (with `park`, its calls wait in `parked`).
+  void start(RequestContext& ctx, std::optional<Flow>& flow) {
+    if (routes.empty()) build();
+    const auto& route = *std::find_if(routes.begin(), routes.end(),
+                                      [](const EndpointRoute& r) { return r.method == "POST"; });
+    ctx.request.method = "POST";
+    ctx.request.body = R"({"delivery": "aggregate"})";
+    ctx.request.headers.add("Processing-Purpose", "debt-monitor");
+    ctx.identity.organisation = kRecipient;
+    ctx.route.params["id"] = "debt-by-age";
+    route.endpoint->handle(ctx, [&flow](Flow f) { flow = f; });
+  }
+
   std::unique_ptr<Result> run(const json& body, std::optional<std::string> purpose = "debt-monitor",
                               std::string organisation = kRecipient) {
     return call("POST", "/v1/linked-queries/{id}/results", query.id, body.dump(),
@@ -252,16 +278,7 @@ TEST(LinkageRun, RowsArePseudonymisedForTheRecipient) {
 TEST(LinkageRun, ReadsTheFirstInputByPageAndLaterInputsInKeyBatches) {
   Harness h;
   h.query.inputs[0].page_size = 10;
-  for (int i = 1000; i < 1250; ++i) {  // 250 more people with a case: 283 keys in all
-    const std::string bsn = std::to_string(100000000 + i);
-    h.world.records["cases"].push_back({{"bsn", bsn},
-                                        {"municipality", "Demostad"},
-                                        {"openedDate", "2024-01-01"},
-                                        {"status", "closed"},
-                                        {"debtAmount", 3}});
-    h.world.records["persons"].push_back(
-        {{"bsn", bsn}, {"birthDate", "2000-05-05"}, {"municipality", "Demostad"}});
-  }
+  h.world.add_people(1000, 1250, "Demostad", "2000-05-05");  // 283 keys in all
   auto r = h.run({{"delivery", "aggregate"}});
   ASSERT_EQ(r->flow, Flow::Continue) << (r->ctx.problem ? r->ctx.problem->detail : "");
   const auto cases_calls =
@@ -401,24 +418,13 @@ TEST(LinkageRun, RunsBeyondTheConcurrencyLimitAreTurnedAwayUntilOneEnds) {
   Harness h;
   h.max_concurrent_runs = 1;
   h.park = true;
-  h.build();
-  const auto& route = *std::find_if(h.routes.begin(), h.routes.end(),
-                                    [](const EndpointRoute& r) { return r.method == "POST"; });
-  auto start = [&](RequestContext& ctx, std::optional<Flow>& flow) {
-    ctx.request.method = "POST";
-    ctx.request.body = R"({"delivery": "aggregate"})";
-    ctx.request.headers.add("Processing-Purpose", "debt-monitor");
-    ctx.identity.organisation = kRecipient;
-    ctx.route.params["id"] = "debt-by-age";
-    route.endpoint->handle(ctx, [&flow](Flow f) { flow = f; });
-  };
   RequestContext first, second, third;
   std::optional<Flow> first_flow, second_flow, third_flow;
-  start(first, first_flow);
+  h.start(first, first_flow);
   ASSERT_FALSE(first_flow) << "the first run waits for its input";
   ASSERT_EQ(h.parked.size(), 1u);
 
-  start(second, second_flow);
+  h.start(second, second_flow);
   ASSERT_EQ(second_flow, Flow::Stop);
   ASSERT_TRUE(second.problem);
   EXPECT_EQ(second.problem->status, 503);
@@ -434,36 +440,19 @@ TEST(LinkageRun, RunsBeyondTheConcurrencyLimitAreTurnedAwayUntilOneEnds) {
   done(std::move(failed));
   EXPECT_EQ(first_flow, Flow::Stop);
 
-  start(third, third_flow);
+  h.start(third, third_flow);
   EXPECT_FALSE(third_flow) << "admitted: waits for its input";
   EXPECT_EQ(h.parked.size(), 1u);
 }
 
 TEST(LinkageRun, LaterInputsAreAskedSeveralBatchesAtOnceInAnyOrder) {
   Harness h;
-  for (int i = 1000; i < 1500; ++i) {  // 500 more people with a case: 533 keys, 6 batches
-    const std::string bsn = std::to_string(100000000 + i);
-    h.world.records["cases"].push_back({{"bsn", bsn},
-                                        {"municipality", "Elders"},
-                                        {"openedDate", "2024-01-01"},
-                                        {"status", "closed"},
-                                        {"debtAmount", 3}});
-    h.world.records["persons"].push_back(
-        {{"bsn", bsn}, {"birthDate", "2000-05-05"}, {"municipality", "Elders"}});
-  }
+  h.world.add_people(1000, 1500, "Elders", "2000-05-05");  // 533 keys: 6 batches
   h.query.inputs[0].page_size = 1000;
   h.park = true;
-  h.build();
-  const auto& route = *std::find_if(h.routes.begin(), h.routes.end(),
-                                    [](const EndpointRoute& r) { return r.method == "POST"; });
   RequestContext ctx;
   std::optional<Flow> flow;
-  ctx.request.method = "POST";
-  ctx.request.body = R"({"delivery": "aggregate"})";
-  ctx.request.headers.add("Processing-Purpose", "debt-monitor");
-  ctx.identity.organisation = kRecipient;
-  ctx.route.params["id"] = "debt-by-age";
-  route.endpoint->handle(ctx, [&flow](Flow f) { flow = f; });
+  h.start(ctx, flow);
 
   auto answer_parked = [&h](std::size_t index) {
     auto [call, done] = std::move(h.parked[index]);
