@@ -7,21 +7,8 @@
 
 namespace bronpoort::access::http {
 
-namespace {
-
-class FunctionEndpoint final : public Endpoint {
- public:
-  explicit FunctionEndpoint(Handler h) : handler_(std::move(h)) {}
-  void handle(RequestContext& ctx, Resume done) const override { handler_(ctx, std::move(done)); }
-
- private:
-  Handler handler_;
-};
-
-}  // namespace
-
 std::shared_ptr<const Endpoint> endpoint(Handler handler) {
-  return std::make_shared<FunctionEndpoint>(std::move(handler));
+  return make_endpoint(std::move(handler));
 }
 
 void respond(RequestContext& ctx, int status, const nlohmann::json& body, Resume& done) {

@@ -13,16 +13,6 @@ namespace {
 
 constexpr const char* kPurposeHeader = "Processing-Purpose";
 
-class FunctionEndpoint final : public Endpoint {
- public:
-  using Handler = std::function<void(RequestContext&, Resume)>;
-  explicit FunctionEndpoint(Handler h) : handler_(std::move(h)) {}
-  void handle(RequestContext& ctx, Resume done) const override { handler_(ctx, std::move(done)); }
-
- private:
-  Handler handler_;
-};
-
 void respond(RequestContext& ctx, const nlohmann::json& body, Resume& done) {
   ctx.response.status = 200;
   ctx.response.headers.set("Content-Type", "application/json");
@@ -230,7 +220,7 @@ std::vector<EndpointRoute> make_linkage_endpoints(LinkageEndpointOptions options
   auto opts = std::make_shared<const LinkageEndpointOptions>(std::move(options));
   std::vector<EndpointRoute> out;
   out.push_back({"GET", "/v1/linked-queries", AuthRequirement::None,
-                 std::make_shared<FunctionEndpoint>([opts](RequestContext& ctx, Resume done) {
+                 make_endpoint([opts](RequestContext& ctx, Resume done) {
                    if (auto p = no_query_string(ctx)) return refuse(ctx, std::move(*p), done);
                    nlohmann::json list = nlohmann::json::array();
                    for (const auto& q : opts->config->queries) list.push_back(describe(q));
@@ -240,14 +230,14 @@ std::vector<EndpointRoute> make_linkage_endpoints(LinkageEndpointOptions options
                            done);
                  })});
   out.push_back({"GET", "/v1/linked-queries/{id}", AuthRequirement::None,
-                 std::make_shared<FunctionEndpoint>([opts](RequestContext& ctx, Resume done) {
+                 make_endpoint([opts](RequestContext& ctx, Resume done) {
                    if (auto p = no_query_string(ctx)) return refuse(ctx, std::move(*p), done);
                    if (const auto* q = find_or_refuse(*opts->config, ctx, done)) {
                      respond(ctx, describe(*q), done);
                    }
                  })});
   out.push_back({"POST", "/v1/linked-queries/{id}/results", AuthRequirement::Required,
-                 std::make_shared<FunctionEndpoint>([opts, runs](RequestContext& ctx, Resume done) {
+                 make_endpoint([opts, runs](RequestContext& ctx, Resume done) {
                    run_query(opts, *runs, ctx, std::move(done));
                  })});
   return out;

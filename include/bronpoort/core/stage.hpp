@@ -6,6 +6,7 @@
 #include <bronpoort/core/request_context.hpp>
 
 #include <functional>
+#include <memory>
 
 namespace bronpoort {
 
@@ -39,6 +40,10 @@ class Endpoint {
   virtual ~Endpoint() = default;
   virtual void handle(RequestContext& ctx, Resume done) const = 0;
 };
+
+// An endpoint made from a function, for stages whose endpoints need no state of their own.
+using EndpointHandler = std::function<void(RequestContext&, Resume)>;
+std::shared_ptr<const Endpoint> make_endpoint(EndpointHandler handler);
 
 // Runs blocking work (database calls, fsync) off the I/O threads.
 class BlockingExecutor {
