@@ -7,6 +7,8 @@
 # into build/tools/docker-check (ignored by git), never at build time.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=../lib/gateway-port.sh
+. "$ROOT/scripts/lib/gateway-port.sh"
 BUILD_DIR=${BRONPOORT_BUILD_DIR:-$ROOT/build}
 TOOLS=$BUILD_DIR/tools/docker-check
 log() { printf '\033[1;34m[docker]\033[0m %s\n' "$*" >&2; }
@@ -194,13 +196,9 @@ env -i PATH="$PATH" "${GATEWAY_ENV[@]}" "$BUILD_DIR/bronpoort" serve --config "$
   2>"$WORK/serve.log" >&2 &
 GATEWAY=$!
 trap 'kill $GATEWAY 2>/dev/null; rm -f "$SERVE_CONFIG"; rm -rf "$WORK"' EXIT
-PORT=""
-for _ in $(seq 1 100); do
-  PORT=$(sed -n 's/.*"event":"listening".*"port":\([0-9]*\).*/\1/p;s/.*"port":\([0-9]*\).*"event":"listening".*/\1/p' "$WORK/serve.log" | head -1)
-  [ -n "$PORT" ] && break
-  kill -0 $GATEWAY 2>/dev/null || { cat "$WORK/serve.log" >&2; fail "the gateway does not start with compose's environment"; }
-  sleep 0.1
-done
-[ -n "$PORT" ] || { cat "$WORK/serve.log" >&2; fail "the gateway did not report its port"; }
+PORT=$(gateway_port "$WORK/serve.log" $GATEWAY) || case $? in
+  1) cat "$WORK/serve.log" >&2; fail "the gateway does not start with compose's environment" ;;
+  *) cat "$WORK/serve.log" >&2; fail "the gateway did not report its port" ;;
+esac
 curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" || fail "/healthz does not answer"
 log "OK: the gateway serves the container config with compose's environment (/healthz answers)"

@@ -7,6 +7,8 @@
 # build time.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=../lib/gateway-port.sh
+. "$ROOT/scripts/lib/gateway-port.sh"
 BUILD_DIR=${BRONPOORT_BUILD_DIR:-$ROOT/build}
 TOOLS=$BUILD_DIR/tools
 RULESET=${BRONPOORT_ADR_RULESET:-$ROOT/../shared/standards/adr-linter.yaml}
@@ -50,14 +52,10 @@ else
   "$BUILD_DIR/bronpoort" serve --config "$LINT_CONFIG" 2>"$WORK/gateway.log" &
   GATEWAY=$!
   trap 'kill $GATEWAY 2>/dev/null; rm -f "$LINT_CONFIG"; rm -rf "$WORK"' EXIT
-  PORT=""
-  for _ in $(seq 1 100); do
-    PORT=$(sed -n 's/.*"event":"listening".*"port":\([0-9]*\).*/\1/p;s/.*"port":\([0-9]*\).*"event":"listening".*/\1/p' "$WORK/gateway.log" | head -1)
-    [ -n "$PORT" ] && break
-    kill -0 $GATEWAY 2>/dev/null || { cat "$WORK/gateway.log" >&2; log "the gateway did not start"; exit 1; }
-    sleep 0.1
-  done
-  [ -n "$PORT" ] || { log "the gateway did not report its port"; exit 1; }
+  PORT=$(gateway_port "$WORK/gateway.log" $GATEWAY) || case $? in
+    1) cat "$WORK/gateway.log" >&2; log "the gateway did not start"; exit 1 ;;
+    *) log "the gateway did not report its port"; exit 1 ;;
+  esac
   log "fetching the document served by the demo gateway on port $PORT"
   curl -fsS "http://127.0.0.1:$PORT/v1/openapi.json" -o "$DOC"
 fi
