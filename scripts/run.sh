@@ -51,6 +51,8 @@ build() {
   install_packages
   local generator=()
   command -v ninja >/dev/null && generator=(-G Ninja)
+  # ccache, where a developer has it, lets several work trees share compiled objects.
+  command -v ccache >/dev/null && generator+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
     cmake -S "$ROOT" -B "$BUILD_DIR" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DBRONPOORT_WERROR=ON >/dev/null
