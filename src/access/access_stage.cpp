@@ -1,5 +1,6 @@
 #include <bronpoort/access/decision.hpp>
 #include <bronpoort/access/stages.hpp>
+#include <bronpoort/core/purpose_id.hpp>
 
 namespace bronpoort::access {
 
@@ -22,26 +23,13 @@ class AccessStage final : public SyncStage {
                                       "Data requests need a bearer token that identifies the "
                                       "caller's organisation and roles."));
     }
-    const auto& headers = ctx.request.headers;
-    if (headers.count(kPurposeHeader) > 1) {
-      return refuse(ctx, make_problem(400, "purpose-ambiguous",
-                                      "State exactly one purpose: send the Processing-Purpose "
-                                      "header once."));
-    }
-    if (auto h = headers.find(kPurposeHeader)) ctx.purpose_id = std::string(*h);
-    if (ctx.purpose_id.empty()) {
-      return refuse(ctx, make_problem(400, "purpose-missing",
-                                      "Every data request states its purpose in the "
-                                      "Processing-Purpose header; GET /v1/purposes lists them."));
-    }
-    if (!valid_purpose_id(ctx.purpose_id)) {
-      // The value is not echoed: it is untrusted and may be crafted for the log or the client.
+    auto stated = read_stated_purpose(ctx.request.headers);
+    if (auto* p = std::get_if<Problem>(&stated)) {
+      // No caller text is kept: the log records no purpose for a refusal of this kind.
       ctx.purpose_id.clear();
-      return refuse(ctx,
-                    make_problem(400, "purpose-invalid",
-                                 "Processing-Purpose must be a purpose id: lower-case "
-                                 "letters, digits and single hyphens, at most 64 characters."));
+      return refuse(ctx, std::move(*p));
     }
+    ctx.purpose_id = std::move(std::get<std::string>(stated));
     auto snapshot = policy_->current();
     auto outcome =
         decide(*snapshot, DecisionInput{ctx.identity, ctx.purpose_id, ctx.route, ctx.query,

@@ -1,4 +1,5 @@
 #include <bronpoort/access/purpose.hpp>
+#include <bronpoort/core/purpose_id.hpp>
 
 #include <algorithm>
 
@@ -44,15 +45,7 @@ bool Purpose::allows_role(const std::string& role) const {
 }
 
 bool valid_purpose_id(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  if (id.front() == '-' || id.back() == '-') return false;
-  char prev = 0;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-    if (!ok || (c == '-' && prev == '-')) return false;
-    prev = c;
-  }
-  return true;
+  return is_purpose_id(id);
 }
 
 const char* scope_name(PurposeScope s) {

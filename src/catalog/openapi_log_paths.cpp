@@ -121,8 +121,9 @@ std::vector<Operation> processing_log_operations() {
   std::vector<Operation> ops;
   auto query =
       operation("processing-log", "listProcessingRecords", "Query the processing log",
-                "For auditors; a source admin sees the records about its own datasets, any "
-                "other caller its own organisation's requests. Newest first.",
+                "For auditors; a source admin sees the records about its own datasets, a "
+                "privacy officer its own organisation's requests; anyone else gets 403. Each read "
+                "is itself recorded as an audit record before it is answered. Newest first.",
                 true);
   query["parameters"] = concat(log_filters(), cursor_parameters());
   query["responses"].update(with_problems(
@@ -141,7 +142,19 @@ std::vector<Operation> processing_log_operations() {
 
   auto activities =
       operation("processing-log", "queryProcessingActivities", "Logboek Dataverwerkingen read API",
-                "The standard's query shape: trace id, time range and dpl attributes.", true);
+                "The standard's query shape: trace id, time range and dpl attributes. The same "
+                "roles as the log query; a lookup by data subject also states its purpose in "
+                "Processing-Purpose, which the read's audit record keeps.",
+                true);
+  activities["parameters"] = nlohmann::json::array(
+      {{{"name", "Processing-Purpose"},
+        {"in", "header"},
+        {"required", false},
+        {"description",
+         "Required for a lookup by data subject (dpl.core.data_subject_id): the purpose id of the "
+         "complaint or investigation this lookup serves."},
+        {"schema",
+         {{"type", "string"}, {"pattern", "^[a-z0-9]+(-[a-z0-9]+)*$"}, {"maxLength", 64}}}}});
   activities["requestBody"] = json_body(ref_schema("ProcessingActivitiesQuery"), "The criteria.");
   activities["responses"].update(with_problems(
       {{"200", ok_response("The matching records.",

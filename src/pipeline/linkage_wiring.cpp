@@ -2,6 +2,7 @@
 
 #include <bronpoort/access/decision.hpp>
 #include <bronpoort/access/stages.hpp>
+#include <bronpoort/core/purpose_id.hpp>
 #include <bronpoort/linkage/endpoints.hpp>
 #include <bronpoort/pipeline/pipeline.hpp>
 #include <bronpoort/pipeline/router.hpp>
@@ -55,7 +56,7 @@ linkage::InputRunner input_runner(std::shared_ptr<const Pipeline> inputs) {
     sub->request.target = sub->request.path;
     sub->request.body = call.search_body.dump();
     sub->request.headers.set("Content-Type", "application/json");
-    sub->request.headers.set(access::kPurposeHeader, parent.purpose_id);
+    sub->request.headers.set(kPurposeHeader, parent.purpose_id);
     sub->request.tls = parent.request.tls;
     sub->request.client_certificate = parent.request.client_certificate;
     sub->identity = parent.identity;

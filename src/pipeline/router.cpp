@@ -1,4 +1,4 @@
-#include <bronpoort/access/purpose.hpp>
+#include <bronpoort/core/purpose_id.hpp>
 #include <bronpoort/pipeline/router.hpp>
 
 #include <algorithm>
@@ -96,9 +96,9 @@ void RouteStage::name_refused_route(RequestContext& ctx) const {
       ctx.route.kind = RouteKind::Endpoint;
       ctx.route.name = match.route->path_template;
     } else if (data_resolver_ && data_resolver_(*segments, ctx)) {
-      // Recorded as stated, but only when it is a purpose id: the header is unchecked text.
-      auto purpose = ctx.request.headers.find("Processing-Purpose");
-      if (purpose && access::valid_purpose_id(*purpose)) ctx.purpose_id = std::string(*purpose);
+      // Recorded as stated, but only when it is one purpose id: the header is unchecked text.
+      auto stated = read_stated_purpose(ctx.request.headers);
+      if (auto* id = std::get_if<std::string>(&stated)) ctx.purpose_id = std::move(*id);
     }
   }
   // Whatever routing found wrong as well, the authentication refusal is the answer.
@@ -144,11 +144,8 @@ Flow RouteStage::process(RequestContext& ctx) const {
                           "issued by a trusted identity provider."));
     return Flow::Stop;
   }
-  if (ctx.route.kind == RouteKind::Data) {
-    if (auto purpose = ctx.request.headers.find("Processing-Purpose")) {
-      ctx.purpose_id = std::string(*purpose);
-    }
-  }
+  // The stated purpose is read by the access stage alone (core/purpose_id.hpp): no copy of the
+  // raw header is kept here.
   return Flow::Continue;
 }
 

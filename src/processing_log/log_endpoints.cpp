@@ -7,6 +7,8 @@
 
 #include <bronpoort/processing_log/verifier.hpp>
 
+#include <atomic>
+
 namespace bronpoort::processing_log {
 namespace {
 
@@ -31,7 +33,8 @@ class ListEndpoint final : public Endpoint {
       done(Flow::Stop);
       return;
     }
-    run_blocking(executor_, ctx, std::move(done), [this, &ctx, req = *request] {
+    LogRead read{request->filter, {}};
+    audit_read_then(*log_, executor_, ctx, read, std::move(done), [this, &ctx, req = *request] {
       auto page = log_->store().query(req.filter, req.cursor, req.page_size);
       respond_json(ctx, 200, page_json(ctx, page));
     });
@@ -89,7 +92,21 @@ class VerifyEndpoint final : public Endpoint {
 
   void handle(RequestContext& ctx, Resume done) const override {
     if (!require_role(ctx, "auditor", done)) return;
-    run_blocking(executor_, ctx, std::move(done), [this, &ctx] {
+    // A verification reads the whole log. One at a time: concurrent ones would occupy the
+    // blocking pool that data requests resume on, and stall them.
+    if (running_->exchange(true)) {
+      ctx.response.headers.set("Retry-After", "5");
+      ctx.fail(make_problem(503, "verification-busy",
+                            "A verification of the log is already running; retry when it is "
+                            "done."));
+      done(Flow::Stop);
+      return;
+    }
+    run_blocking(executor_, ctx, std::move(done), [this, &ctx, running = running_] {
+      struct Release {
+        std::shared_ptr<std::atomic<bool>> flag;
+        ~Release() { flag->store(false); }
+      } release{running};
       auto report = verify_log(log_->store(), log_->verifier());
       respond_json(ctx, 200, report.to_json());
     });
@@ -98,6 +115,7 @@ class VerifyEndpoint final : public Endpoint {
  private:
   std::shared_ptr<ProcessingLog> log_;
   BlockingExecutor& executor_;
+  std::shared_ptr<std::atomic<bool>> running_ = std::make_shared<std::atomic<bool>>(false);
 };
 
 }  // namespace

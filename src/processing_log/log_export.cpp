@@ -69,14 +69,16 @@ class ExportEndpoint final : public Endpoint {
     }
     // The first page is read before answering, so a log that cannot be read gives a proper 503
     // instead of a broken stream.
-    run_blocking(executor_, ctx, std::move(done), [this, &ctx, filter = request->filter] {
-      auto first = log_->store().query(filter, std::nullopt, kExportPage);
-      ctx.response.status = 200;
-      ctx.response.headers.set("Content-Type", "application/x-ndjson");
-      ctx.response.headers.set("Content-Disposition",
-                               "attachment; filename=\"processing-log.ndjson\"");
-      ctx.response.stream = std::make_shared<ExportStream>(log_, filter, std::move(first));
-    });
+    LogRead read{request->filter, {}};
+    audit_read_then(
+        *log_, executor_, ctx, read, std::move(done), [this, &ctx, filter = read.filter] {
+          auto first = log_->store().query(filter, std::nullopt, kExportPage);
+          ctx.response.status = 200;
+          ctx.response.headers.set("Content-Type", "application/x-ndjson");
+          ctx.response.headers.set("Content-Disposition",
+                                   "attachment; filename=\"processing-log.ndjson\"");
+          ctx.response.stream = std::make_shared<ExportStream>(log_, filter, std::move(first));
+        });
   }
 
  private:

@@ -1,5 +1,7 @@
 #include "log_query.hpp"
 
+#include <bronpoort/processing_log/records_from_request.hpp>
+
 #include <cctype>
 #include <charconv>
 #include <set>
@@ -124,25 +126,74 @@ bool restrict_to_caller(const Identity& identity, LogFilter& filter, Problem& pr
   if (identity.has_role("auditor")) return true;
   std::string own = !identity.organisation.empty() ? identity.organisation
                                                    : identity.certificate_oin.value_or("");
-  if (own.empty()) {
-    problem = make_problem(403, "log-access-denied",
-                           "Only auditors, source holders and organisations may read the "
-                           "processing log; citizens use /v1/my-processing-log.");
-    return false;
-  }
-  if (identity.has_role("source-admin")) {
+  // Reading the log is itself processing of personal data: only these roles may, each within
+  // its own remit. Belonging to an organisation is not enough (a citizen's token may carry the
+  // municipality's OIN); citizens read their own records at /v1/my-processing-log.
+  if (!own.empty() && identity.has_role("source-admin")) {
     // A source holder sees everything about its own datasets, whoever asked.
     filter.owner_organisation = own;
     return true;
   }
-  if (!filter.organisation.empty() && filter.organisation != own) {
-    problem = make_problem(403, "log-access-denied",
-                           "You may read only your own organisation's requests; leave out "
-                           "organisation or use your own OIN.");
-    return false;
+  if (!own.empty() && identity.has_role("privacy-officer")) {
+    if (!filter.organisation.empty() && filter.organisation != own) {
+      problem = make_problem(403, "log-access-denied",
+                             "A privacy officer reads only their own organisation's requests; "
+                             "leave out organisation or use your own OIN.");
+      return false;
+    }
+    filter.organisation = own;
+    return true;
   }
-  filter.organisation = own;
-  return true;
+  problem = make_problem(403, "log-access-denied",
+                         "Reading the processing log needs the role auditor, source-admin (records "
+                         "about your own datasets) or privacy-officer (your organisation's "
+                         "requests). A data subject reads their own records at "
+                         "/v1/my-processing-log.");
+  return false;
+}
+
+nlohmann::json describe_filter(const LogFilter& f) {
+  nlohmann::json out = nlohmann::json::object();
+  auto text = [&](const char* key, const std::string& value) {
+    if (!value.empty()) out[key] = value;
+  };
+  if (f.from_us) out["from"] = format_time_us(*f.from_us);
+  if (f.to_us) out["to"] = format_time_us(*f.to_us);
+  text("dataset", f.dataset);
+  text("purpose", f.purpose);
+  text("organisation", f.organisation);
+  text("ownerOrganisation", f.owner_organisation);
+  text("traceId", f.trace_id);
+  if (f.http_status) out["status"] = *f.http_status;
+  text("decision", f.decision);
+  if (f.kind) out["kind"] = *f.kind == RecordKind::Audit ? "audit" : "processing";
+  text("processingActivityId", f.processing_activity_id);
+  // Only the pseudonym's type: the audit record says that a subject was looked up, not who.
+  text("dataSubjectIdType", f.data_subject_id_type);
+  return out;
+}
+
+void audit_read_then(ProcessingLog& log, BlockingExecutor& executor, RequestContext& ctx,
+                     const LogRead& read, Resume done, std::function<void()> work) {
+  AuditEvent event;
+  event.event = "processing-log-read";
+  event.purpose = read.stated_purpose;
+  event.details = {{"endpoint", ctx.route.name}, {"filter", describe_filter(read.filter)}};
+  if (!read.filter.data_subject_id.empty()) event.details["subjectLookup"] = true;
+  // The read is answered only once its audit record is durable: a read that cannot be recorded
+  // does not happen.
+  log.append_audit_event(
+      ctx, event,
+      [&executor, &ctx, done = std::move(done), work = std::move(work)](const AppendResult& r) {
+        if (!r.durable) {
+          ctx.fail(make_problem(503, "log-unavailable",
+                                "The processing log cannot record this read right now, so it is "
+                                "not answered. Try again shortly."));
+          done(Flow::Stop);
+          return;
+        }
+        run_blocking(executor, ctx, done, work);
+      });
 }
 
 std::string next_page_href(const HttpRequest& request, const LogCursor& cursor) {

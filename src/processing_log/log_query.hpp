@@ -1,11 +1,13 @@
 #pragma once
 // Turning an auditor's request into a store filter: query parameters, the caller's visibility
-// (auditor: everything; source-admin: its own datasets; anyone else: its own organisation's
-// requests), and JSON responses. Shared by the log endpoints.
+// (auditor: everything; source-admin: its own datasets; privacy-officer: its own organisation's
+// requests; anyone else: nothing), the audit record of each read, and JSON responses. Shared by
+// the log endpoints.
 
 #include <bronpoort/core/request_context.hpp>
 #include <bronpoort/core/stage.hpp>
 #include <bronpoort/processing_log/log_store.hpp>
+#include <bronpoort/processing_log/processing_log.hpp>
 
 #include <optional>
 #include <string>
@@ -25,6 +27,20 @@ std::optional<LogRequest> parse_log_query(const HttpRequest& request, int max_pa
 
 // Narrows `filter` to what the caller may see; false with `problem` when it may see nothing.
 bool restrict_to_caller(const Identity& identity, LogFilter& filter, Problem& problem);
+
+// What a read of the log asked for, as its audit record states it.
+struct LogRead {
+  LogFilter filter;            // after restrict_to_caller
+  std::string stated_purpose;  // required for a lookup by data subject
+};
+
+// The filter as an audit record states it; a subject's pseudonym is left out (only its type).
+nlohmann::json describe_filter(const LogFilter& filter);
+
+// Appends the read's audit record; once it is durable runs `work` through run_blocking, and if it
+// cannot be made durable refuses with 503 without reading anything. Calls `done` once.
+void audit_read_then(ProcessingLog& log, BlockingExecutor& executor, RequestContext& ctx,
+                     const LogRead& read, Resume done, std::function<void()> work);
 
 // The same URL with `cursor` replaced, for _links.next.
 std::string next_page_href(const HttpRequest& request, const LogCursor& cursor);

@@ -6,6 +6,8 @@
 #include "log_endpoints.hpp"
 #include "log_query.hpp"
 
+#include <bronpoort/core/purpose_id.hpp>
+
 namespace bronpoort::processing_log {
 namespace {
 
@@ -140,6 +142,22 @@ std::optional<LogRequest> parse_search(const std::string& body, const Pseudonymi
   return out;
 }
 
+// The purpose stated for a lookup by data subject (core/purpose_id.hpp). Refuses (ctx.fail) and
+// returns nullopt when there is none.
+std::optional<std::string> stated_log_purpose(RequestContext& ctx) {
+  auto stated = read_stated_purpose(ctx.request.headers);
+  if (auto* p = std::get_if<Problem>(&stated)) {
+    if (p->code == "purpose-missing") {
+      p->detail =
+          "A lookup by data subject needs a stated purpose: send one 'Processing-Purpose: "
+          "<purpose id>' header, e.g. the purpose of the complaint or investigation you handle.";
+    }
+    ctx.fail(std::move(*p));
+    return std::nullopt;
+  }
+  return std::move(std::get<std::string>(stated));
+}
+
 class ProcessingActivitiesEndpoint final : public Endpoint {
  public:
   ProcessingActivitiesEndpoint(std::shared_ptr<ProcessingLog> log, BlockingExecutor& executor)
@@ -154,7 +172,18 @@ class ProcessingActivitiesEndpoint final : public Endpoint {
       done(Flow::Stop);
       return;
     }
-    run_blocking(executor_, ctx, std::move(done), [this, &ctx, req = *request] {
+    LogRead read{request->filter, {}};
+    if (!request->filter.data_subject_id.empty()) {
+      // Asking whether one person's data was processed is processing that person's data: it
+      // needs a stated purpose, which the audit record keeps.
+      auto stated = stated_log_purpose(ctx);
+      if (!stated) {
+        done(Flow::Stop);
+        return;
+      }
+      read.stated_purpose = *stated;
+    }
+    audit_read_then(*log_, executor_, ctx, read, std::move(done), [this, &ctx, req = *request] {
       auto page = log_->store().query(req.filter, req.cursor, req.page_size);
       nlohmann::json items = nlohmann::json::array();
       for (const auto& r : page.records) items.push_back(standard_json(r));

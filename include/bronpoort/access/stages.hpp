@@ -20,7 +20,6 @@ namespace bronpoort::access {
 
 using ClockFn = std::function<TimePoint()>;
 
-inline constexpr const char* kPurposeHeader = "Processing-Purpose";
 inline constexpr const char* kWithheldHeader = "Withheld-Fields";
 
 // `via_linkage`: the stage that checks the trusted third party's input fetches, where a `dataset`

@@ -101,7 +101,7 @@ class LogEndpoints : public ::testing::Test {
   };
 
   Answer call(const std::string& method, const std::string& target, Identity identity,
-              std::string body = {}) {
+              std::string body = {}, const std::string& purpose = {}) {
     Answer a{Flow::Continue, {}, {}};
     a.ctx.identity = std::move(identity);
     a.ctx.request.method = method;
@@ -113,6 +113,7 @@ class LogEndpoints : public ::testing::Test {
       EXPECT_TRUE(parse_query(a.ctx.request.raw_query, a.ctx.request.query));
     }
     a.ctx.request.body = std::move(body);
+    if (!purpose.empty()) a.ctx.request.headers.add("Processing-Purpose", purpose);
     auto endpoint = routes_.at(method + " " + a.ctx.request.path);
     std::promise<Flow> flow;
     endpoint->handle(a.ctx, [&](Flow f) { flow.set_value(f); });
@@ -152,7 +153,9 @@ TEST_F(LogEndpoints, OffersTheSixRoutes) {
 TEST_F(LogEndpoints, AuditorSeesEverythingNewestFirstAndPages) {
   auto all = call("GET", "/v1/processing-log", who({"auditor"}));
   ASSERT_EQ(all.flow, Flow::Continue);
-  EXPECT_EQ(all.body["records"].size(), 5u);  // 2 processing + 3 audit records
+  // 2 processing + 3 audit records, and the audit record of this very read, written before it.
+  EXPECT_EQ(all.body["records"].size(), 6u);
+  EXPECT_EQ(all.body["records"][0]["event"], "processing-log-read");
   std::set<std::string> seen;
   std::string target = "/v1/processing-log?pageSize=2";
   int pages = 0;
@@ -167,8 +170,9 @@ TEST_F(LogEndpoints, AuditorSeesEverythingNewestFirstAndPages) {
                  : "";
     ++pages;
   }
-  EXPECT_EQ(seen.size(), 5u);
-  EXPECT_EQ(pages, 3);
+  // Each page's read is recorded before it; later pages only go further back in time.
+  EXPECT_EQ(seen.size(), 7u);
+  EXPECT_EQ(pages, 4);
 }
 
 TEST_F(LogEndpoints, AuditorFilters) {
@@ -196,16 +200,67 @@ TEST_F(LogEndpoints, SourceAdminSeesOnlyItsOwnDatasets) {
   for (const auto& r : a.body["records"]) EXPECT_EQ(r["ownerOrganisation"], kOwnerOrg);
 }
 
-TEST_F(LogEndpoints, OrganisationSeesOnlyItsOwnRequests) {
-  auto mine = call("GET", "/v1/processing-log", who({"case-worker"}, kCaseworkerOrg));
-  ASSERT_EQ(mine.body["records"].size(), 2u);
+TEST_F(LogEndpoints, PrivacyOfficerSeesOnlyItsOwnOrganisationsRequests) {
+  auto mine =
+      call("GET", "/v1/processing-log?kind=processing", who({"privacy-officer"}, kCaseworkerOrg));
+  ASSERT_EQ(mine.flow, Flow::Continue) << mine.body.dump();
+  ASSERT_EQ(mine.body["records"].size(), 1u);
   for (const auto& r : mine.body["records"]) EXPECT_EQ(r["organisation"], kCaseworkerOrg);
   auto theirs = call("GET", std::string("/v1/processing-log?organisation=") + kOtherOrg,
-                     who({"case-worker"}, kCaseworkerOrg));
+                     who({"privacy-officer"}, kCaseworkerOrg));
   EXPECT_EQ(theirs.flow, Flow::Stop);
   EXPECT_EQ(theirs.ctx.problem->status, 403);
-  auto citizen = call("GET", "/v1/processing-log", who({"data-subject"}, "", kCitizenBsn));
-  EXPECT_EQ(citizen.ctx.problem->status, 403);
+}
+
+// The review's critical finding: belonging to an organisation was enough to read its whole log.
+// A citizen's token may carry the municipality's OIN; a case worker is no auditor.
+TEST_F(LogEndpoints, OrganisationMembershipAloneReadsNothing) {
+  const auto subject_lookup = nlohmann::json{{"attributes",
+                                              {{"dpl.core.data_subject_id", kOtherBsn},
+                                               {"dpl.core.data_subject_id_type", "BSN"}}}}
+                                  .dump();
+  for (const auto& id : {who({"case-worker"}, kCaseworkerOrg), who({"analyst"}, kOtherOrg),
+                         who({"data-subject"}, kCaseworkerOrg, kCitizenBsn), who({}, kOtherOrg)}) {
+    for (const auto& [method, target] :
+         std::vector<std::pair<std::string, std::string>>{{"GET", "/v1/processing-log"},
+                                                          {"GET", "/v1/processing-log/export"},
+                                                          {"POST", "/v1/processing-activities"}}) {
+      auto a = call(method, target, id, method == "POST" ? subject_lookup : "", "klacht");
+      ASSERT_TRUE(a.ctx.problem) << target;
+      EXPECT_EQ(a.ctx.problem->status, 403) << target;
+      EXPECT_EQ(a.ctx.problem->code, "log-access-denied");
+    }
+  }
+  // Nothing was read, so nothing was recorded as read.
+  auto reads = call("GET", "/v1/processing-log?kind=audit", who({"auditor"}));
+  for (const auto& r : reads.body["records"]) {
+    if (r["event"] == "processing-log-read") {
+      EXPECT_EQ(r["organisation"], "") << r.dump();
+    }
+  }
+}
+
+TEST_F(LogEndpoints, AReadThatCannotBeRecordedIsNotAnswered) {
+  auto failing = std::make_shared<testing::FakeStore>();
+  failing->failing = true;
+  ProcessingLogConfig config;
+  config.pseudonym_key = "endpoint-test-key-0123456789abcdef";
+  config.commit_timeout = 2s;
+  auto log = ProcessingLog::start(config, failing);
+  std::map<std::string, std::shared_ptr<const Endpoint>> routes;
+  for (const auto& route : make_log_endpoints(log, executor_)) {
+    routes[route.method + " " + route.path_template] = route.endpoint;
+  }
+  RequestContext ctx;
+  ctx.identity = who({"auditor"});
+  ctx.request.method = "GET";
+  ctx.request.path = "/v1/processing-log";
+  std::promise<Flow> flow;
+  routes.at("GET /v1/processing-log")->handle(ctx, [&](Flow f) { flow.set_value(f); });
+  EXPECT_EQ(flow.get_future().get(), Flow::Stop);
+  ASSERT_TRUE(ctx.problem);
+  EXPECT_EQ(ctx.problem->status, 503);
+  EXPECT_TRUE(ctx.response.body.empty());
 }
 
 TEST_F(LogEndpoints, BadParametersAreNamed) {
@@ -241,12 +296,12 @@ TEST_F(LogEndpoints, ExportStreamsEveryMatchingRecordAsNdjsonPageByPage) {
   }
   EXPECT_EQ(lines, 402u);
   EXPECT_EQ(chunks, 1u);
-  auto limited = call("GET", "/v1/processing-log/export", who({"case-worker"}, kOtherOrg));
+  auto limited = call("GET", "/v1/processing-log/export", who({"privacy-officer"}, kOtherOrg));
   std::size_t other = 0;
   while (auto chunk = limited.ctx.response.stream->next()) {
     other += static_cast<std::size_t>(std::count(chunk->begin(), chunk->end(), '\n'));
   }
-  EXPECT_EQ(other, 3u);
+  EXPECT_EQ(other, 4u);  // its three records, and the audit record of this export
 }
 
 TEST_F(LogEndpoints, StandardReadApiFindsASubjectByItsRawIdInTheBody) {
@@ -255,11 +310,16 @@ TEST_F(LogEndpoints, StandardReadApiFindsASubjectByItsRawIdInTheBody) {
   EXPECT_EQ(none.ctx.problem->code, "criteria-required");
   auto unknown = call("POST", "/v1/processing-activities", who({"auditor"}), R"({"bsn":"1"})");
   EXPECT_EQ(unknown.ctx.problem->status, 400);
-  auto found = call("POST", "/v1/processing-activities", who({"auditor"}),
-                    nlohmann::json{{"attributes",
-                                    {{"dpl.core.data_subject_id", kCitizenBsn},
-                                     {"dpl.core.data_subject_id_type", "BSN"}}}}
-                        .dump());
+  const auto by_subject = nlohmann::json{{"attributes",
+                                          {{"dpl.core.data_subject_id", kCitizenBsn},
+                                           {"dpl.core.data_subject_id_type", "BSN"}}}}
+                              .dump();
+  // Asking about one person needs a stated purpose.
+  auto unstated = call("POST", "/v1/processing-activities", who({"auditor"}), by_subject);
+  ASSERT_TRUE(unstated.ctx.problem);
+  EXPECT_EQ(unstated.ctx.problem->code, "purpose-missing");
+  auto found =
+      call("POST", "/v1/processing-activities", who({"auditor"}), by_subject, "klacht-behandeling");
   ASSERT_EQ(found.flow, Flow::Continue) << found.body.dump();
   ASSERT_EQ(found.body["processingActivities"].size(), 1u);
   const auto& rec = found.body["processingActivities"][0];
@@ -267,6 +327,13 @@ TEST_F(LogEndpoints, StandardReadApiFindsASubjectByItsRawIdInTheBody) {
   EXPECT_EQ(rec["trace_id"].get<std::string>().size(), 32u);
   EXPECT_EQ(rec["operation_id"].get<std::string>().size(), 16u);
   EXPECT_EQ(found.ctx.response.body.find(kCitizenBsn), std::string::npos);
+  // The lookup is recorded with its purpose, and without the identifier.
+  auto reads =
+      call("GET", "/v1/processing-log?kind=audit&purpose=klacht-behandeling", who({"auditor"}));
+  ASSERT_EQ(reads.body["records"].size(), 1u) << reads.body.dump();
+  EXPECT_EQ(reads.body["records"][0]["event"], "processing-log-read");
+  EXPECT_EQ(reads.body["records"][0]["details"]["subjectLookup"], true);
+  EXPECT_EQ(reads.body.dump().find(kCitizenBsn), std::string::npos);
 }
 
 TEST_F(LogEndpoints, CitizenSeesOnlyRecordsAboutThemself) {
@@ -321,9 +388,10 @@ TEST(LogEndpointsDown, UnreadableStoreGives503) {
   ctx.identity.roles = {"auditor"};
   ctx.request.method = "GET";
   ctx.request.path = "/v1/processing-log";
-  Flow flow = Flow::Continue;
-  routes[0].endpoint->handle(ctx, [&](Flow f) { flow = f; });
-  EXPECT_EQ(flow, Flow::Stop);
+  // The read's audit record commits first (asynchronously), then the read fails.
+  std::promise<Flow> flow;
+  routes[0].endpoint->handle(ctx, [&](Flow f) { flow.set_value(f); });
+  EXPECT_EQ(flow.get_future().get(), Flow::Stop);
   EXPECT_EQ(ctx.problem->status, 503);
   EXPECT_EQ(ctx.problem->code, "log-unavailable");
 }
