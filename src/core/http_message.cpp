@@ -1,4 +1,5 @@
 #include <bronpoort/core/http_message.hpp>
+#include <bronpoort/core/utf8.hpp>
 
 namespace bronpoort {
 namespace {
@@ -39,7 +40,9 @@ bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
       out.push_back(c);
     }
   }
-  return true;
+  // Paths and parameters are compared, echoed, logged and passed on to sources as text: bytes
+  // that are not UTF-8 (e.g. %FF) are refused here, once, rather than failing somewhere later.
+  return is_valid_utf8(out);
 }
 
 std::string percent_encode(std::string_view in) {

@@ -2,7 +2,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace bronpoort {
+namespace {
+
+// Names and reasons can echo the caller's own keys and values; an echo is kept short so that the
+// answer stays small whatever was sent.
+std::string clipped(const std::string& text) {
+  constexpr std::size_t kMaxEcho = 200;
+  if (text.size() <= kMaxEcho) return text;
+  std::size_t cut = kMaxEcho;
+  // Do not cut a UTF-8 sequence in half.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + "…";
+}
+
+}  // namespace
 
 const char* status_title(int status) {
   switch (status) {
@@ -52,6 +68,14 @@ Problem make_problem(int status, std::string code, std::string detail, std::stri
   return p;
 }
 
+void Problem::add_invalid_param(InvalidParam param) {
+  if (invalid_params.size() < kMaxListedInvalidParams) {
+    invalid_params.push_back(std::move(param));
+  } else {
+    ++invalid_params_omitted;
+  }
+}
+
 std::string Problem::to_json(const std::string& instance, const std::string& trace_id) const {
   nlohmann::json j;
   // The type URI names the code so a client can look it up in the API documentation.
@@ -64,8 +88,17 @@ std::string Problem::to_json(const std::string& instance, const std::string& tra
   if (!trace_id.empty()) j["traceId"] = trace_id;
   if (!invalid_params.empty()) {
     auto& arr = j["invalidParams"] = nlohmann::json::array();
-    for (const auto& p : invalid_params) {
-      arr.push_back({{"name", p.name}, {"reason", p.reason}, {"code", p.code}});
+    const std::size_t listed = std::min(invalid_params.size(), kMaxListedInvalidParams);
+    for (std::size_t i = 0; i < listed; ++i) {
+      const auto& p = invalid_params[i];
+      arr.push_back({{"name", clipped(p.name)}, {"reason", clipped(p.reason)}, {"code", p.code}});
+    }
+    const std::size_t more = invalid_params.size() - listed + invalid_params_omitted;
+    if (more > 0) {
+      arr.push_back({{"name", "/"},
+                     {"reason", "and " + std::to_string(more) +
+                                    " more violations not listed; correct these and send again"},
+                     {"code", "more-violations"}});
     }
   }
   // Replace invalid UTF-8 from request echoes instead of throwing.

@@ -76,6 +76,7 @@ ValidationResult CompiledSchema::validate(const nlohmann::json& instance,
     result.errors.push_back(*ctx.abort_error);
   }
   result.valid = ok;
+  result.errors_omitted = ok ? 0 : ctx.omitted;
   if (ok) result.errors.clear();
   return result;
 }

@@ -70,11 +70,17 @@ class EvalContext {
   std::size_t depth = 0;
   bool aborted = false;
   std::optional<ValidationError> abort_error;
+  std::size_t omitted = 0;  // failures beyond kMaxCollectedErrors
 
   // Records a failure (building the message only when someone will read it); returns false.
   template <typename Reason>
   bool fail(const Path* path, const std::string& location, Reason&& reason) {
-    if (errors) errors->push_back({Path::pointer(path), location, reason()});
+    if (!errors) return false;
+    if (errors->size() >= kMaxCollectedErrors) {
+      ++omitted;  // counted, not built: the message and pointer cost memory
+    } else {
+      errors->push_back({Path::pointer(path), location, reason()});
+    }
     return false;
   }
   // Stops the whole validation because a limit was hit; returns false.

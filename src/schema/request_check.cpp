@@ -23,9 +23,10 @@ std::optional<Problem> check_request_body(const CompiledSchema& schema, const nl
       make_problem(400, "invalid-request",
                    "The " + std::string(what) + " body does not conform to its schema (" +
                        schema.base_uri() + "); see invalidParams for each violation.");
+  problem.invalid_params_omitted += result.errors_omitted;
   for (auto& e : result.errors) {
-    problem.invalid_params.push_back({e.instance_location.empty() ? "/" : e.instance_location,
-                                      explained_reason(e), failing_keyword(e.keyword_location)});
+    problem.add_invalid_param({e.instance_location.empty() ? "/" : e.instance_location,
+                               explained_reason(e), failing_keyword(e.keyword_location)});
   }
   return problem;
 }

@@ -56,7 +56,7 @@ struct HttpResponse {
 
 // Parses "a=1&b=x%20y" into decoded pairs; '+' means space. Returns false on malformed escapes.
 bool parse_query(std::string_view raw, std::vector<std::pair<std::string, std::string>>& out);
-// Percent-decodes a path; false on malformed escapes or an encoded NUL.
+// Percent-decodes a path; false on malformed escapes, an encoded NUL or a result that is not UTF-8.
 bool percent_decode(std::string_view in, std::string& out, bool plus_is_space);
 // Percent-encodes a query key or value (unreserved characters and ',' stay as they are).
 std::string percent_encode(std::string_view in);

@@ -37,9 +37,14 @@ struct ValidationError {
   std::string to_string() const;
 };
 
+// kAllErrors keeps at most this many errors and counts the rest: a hostile instance with a
+// million violations must not cost a million error objects.
+inline constexpr std::size_t kMaxCollectedErrors = 1000;
+
 struct ValidationResult {
   bool valid = true;
   std::vector<ValidationError> errors;  // empty when valid
+  std::size_t errors_omitted = 0;       // failures found beyond kMaxCollectedErrors
 };
 
 // A schema that cannot be compiled: where in which document, and why.

@@ -50,13 +50,23 @@ TEST(DataRoute, LeavesOtherPathsAndRefusesUnknownOnes) {
 
 TEST(DataRoute, ResolverParsesTheQueryIntoTheContext) {
   auto resolver = make_data_route_resolver(testing::demo_registry());
+  // Without a verified identity nothing of the query is read: the router answers 401 first.
+  RequestContext anonymous;
+  anonymous.request.method = "GET";
+  ASSERT_TRUE(parse_query("bsn=123456782", anonymous.request.query));
+  EXPECT_TRUE(resolver({"v1", "datasets", "persons", "persons"}, anonymous));
+  EXPECT_FALSE(anonymous.problem);
+  EXPECT_EQ(anonymous.route.kind, RouteKind::Data);
+  EXPECT_TRUE(anonymous.query.filters.empty());
   RequestContext ctx;
+  ctx.identity.authenticated = true;
   ctx.request.method = "GET";
   ASSERT_TRUE(parse_query("bsn=123456782", ctx.request.query));
   EXPECT_TRUE(resolver({"v1", "datasets", "persons", "persons"}, ctx));
   ASSERT_TRUE(ctx.problem);
   EXPECT_EQ(ctx.problem->code, "sensitive-in-uri");
   RequestContext ok;
+  ok.identity.authenticated = true;
   ok.request.method = "GET";
   ASSERT_TRUE(parse_query("municipality=Zwolle&pageSize=5", ok.request.query));
   EXPECT_TRUE(resolver({"v1", "datasets", "persons", "persons"}, ok));
@@ -87,6 +97,7 @@ class FetchStageTest : public ::testing::Test {
   }
   // Resolves and fetches like the pipeline does; returns the stage's flow.
   Flow run(RequestContext& ctx, const std::vector<std::string>& segments) {
+    ctx.identity.authenticated = true;  // the authenticate stage's part
     EXPECT_TRUE(resolver_(segments, ctx));
     if (ctx.problem) return Flow::Stop;
     std::promise<Flow> done;
