@@ -1,6 +1,8 @@
 #include <bronpoort/processing_log/canonical.hpp>
 #include <bronpoort/processing_log/group_commit_writer.hpp>
 
+#include "storable_text.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -21,14 +23,31 @@ std::int64_t now_us() {
       .count();
 }
 
-// One append call. Whoever gets to it first — the commit or the deadline — completes it.
+// One append call. While it waits in the queue its deadline may expire it (503, nothing written).
+// Once the writer has taken it into a batch, only that batch's outcome answers it: a deadline
+// that fires while the batch is being written must not answer 503 for records that then commit
+// as a release.
 struct Pending {
+  enum State { kQueued, kTaken, kExpired };
+
   std::vector<LogRecord> records;
   // Serialised on the appending thread, so the writer only splices in the chain values.
   std::vector<CanonicalTemplate> templates;
   AppendCallback done;
   Clock::time_point deadline;
+  std::atomic<int> state{kQueued};
   std::atomic<bool> finished{false};
+
+  // The writer takes it for a commit; false when its deadline expired it first.
+  bool take() {
+    int expected = kQueued;
+    return state.compare_exchange_strong(expected, kTaken);
+  }
+  // The deadline expires it; false when a commit has already taken it.
+  bool expire() {
+    int expected = kQueued;
+    return state.compare_exchange_strong(expected, kExpired);
+  }
 
   void complete(const AppendResult& result) {
     if (finished.exchange(true)) return;
@@ -139,8 +158,9 @@ struct GroupCommitWriter::Impl {
 
   void commit(std::vector<std::shared_ptr<Pending>>& batch) {
     // A request whose deadline passed has already answered 503; its records are not written, so
-    // the log never claims a release that did not happen.
-    std::erase_if(batch, [](const auto& p) { return p->finished.load(); });
+    // the log never claims a release that did not happen. The rest are taken: from here on the
+    // deadline leaves them alone and this commit's outcome answers them.
+    std::erase_if(batch, [](const auto& p) { return !p->take(); });
     if (batch.empty()) return;
     if (!head_known && !load_head()) {
       fail(batch, "log store unavailable: chain head unknown");
@@ -258,7 +278,7 @@ struct GroupCommitWriter::Impl {
       }
       auto pending = deadlines.begin()->second.lock();
       deadlines.erase(deadlines.begin());
-      if (!pending) continue;
+      if (!pending || !pending->expire()) continue;
       lock.unlock();
       pending->complete({false, "log commit timed out", 0});
       lock.lock();
@@ -304,7 +324,11 @@ void GroupCommitWriter::append(std::vector<LogRecord> records, std::chrono::mill
                                AppendCallback done) {
   auto pending = std::make_shared<Pending>();
   pending->templates.reserve(records.size());
-  for (const auto& r : records) pending->templates.emplace_back(r);
+  for (auto& r : records) {
+    // Made storable here, for every caller: one record's bad bytes must not fail a whole batch.
+    make_storable(r);
+    pending->templates.emplace_back(r);
+  }
   pending->records = std::move(records);
   pending->done = std::move(done);
   pending->deadline = Clock::now() + timeout;

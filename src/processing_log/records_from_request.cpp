@@ -68,7 +68,30 @@ std::string operation_name(const RequestContext& ctx) {
 }  // namespace
 
 bool should_log(const RequestContext& ctx) {
+  // A request without a verified identity processed nobody's data: it goes to metrics and the
+  // access log, not the durable log, which an anonymous client could otherwise fill at will.
+  if (!ctx.identity.authenticated) return false;
   return ctx.route.kind == RouteKind::Data || ctx.decision.evaluated;
+}
+
+// The subjects a refused request was after: a lookup by the subject's identifier (the id of a
+// detail request, or an equality filter on the subject field) names them before anything was
+// fetched. The attempt then appears in that person's own view of the log.
+std::vector<DataSubject> attempted_subjects(const RequestContext& ctx) {
+  std::vector<DataSubject> out;
+  const auto& field = ctx.route.subject_field;
+  if (field.empty()) return out;
+  if (ctx.query.operation == DataOperation::Detail && ctx.route.id_field == field &&
+      !ctx.query.id.empty()) {
+    out.push_back(DataSubject{ctx.route.subject_type, ctx.query.id});
+  }
+  for (const auto& f : ctx.query.filters) {
+    if (f.field != field || (f.op != FilterOp::Eq && f.op != FilterOp::In)) continue;
+    for (const auto& v : f.values) {
+      if (v.is_string()) out.push_back(DataSubject{ctx.route.subject_type, v.get<std::string>()});
+    }
+  }
+  return out;
 }
 
 std::vector<LogRecord> records_for_request(const RequestContext& ctx, const Pseudonymiser& pseudo) {
@@ -76,7 +99,9 @@ std::vector<LogRecord> records_for_request(const RequestContext& ctx, const Pseu
   const LogRecord base = base_record(ctx);
   // A refused request processed nobody's data unless the subject was already known (a lookup by
   // BSN that was denied is still an attempt on that person's data).
-  bool processed = !ctx.refused() || !ctx.data_subjects.empty();
+  const std::vector<DataSubject> subjects =
+      ctx.refused() && ctx.data_subjects.empty() ? attempted_subjects(ctx) : ctx.data_subjects;
+  bool processed = !ctx.refused() || !subjects.empty();
   if (processed && ctx.route.kind == RouteKind::Data) {
     auto processing = [&]() {
       LogRecord r = base;
@@ -86,7 +111,7 @@ std::vector<LogRecord> records_for_request(const RequestContext& ctx, const Pseu
       r.name = operation_name(ctx);
       return r;
     };
-    for (const auto& subject : ctx.data_subjects) {
+    for (const auto& subject : subjects) {
       LogRecord r = processing();
       r.data_subject_id = pseudo.pseudonym(subject.type, subject.id);
       r.data_subject_id_type = subject.type;
@@ -96,7 +121,7 @@ std::vector<LogRecord> records_for_request(const RequestContext& ctx, const Pseu
       r.pseudonym_key_id = pseudo.key_id();
       out.push_back(std::move(r));
     }
-    if (ctx.data_subjects.empty()) out.push_back(processing());
+    if (subjects.empty()) out.push_back(processing());
   }
   LogRecord audit = base;
   audit.kind = RecordKind::Audit;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -159,17 +160,35 @@ TEST(GroupCommitWriter, FailedCommitIsReportedAndReadinessRecovers) {
   EXPECT_EQ(again.first_seq, 2);  // the failed batch left no hole in the chain
 }
 
-TEST(GroupCommitWriter, HungStoreAnswersAtTheDeadline) {
+TEST(GroupCommitWriter, QueuedBehindAHungCommitAnswersAtTheDeadline) {
   auto store = std::make_shared<FakeStore>();
   store->hang();
   GroupCommitWriter writer(store, nullptr, WriterOptions{});
+  auto first = writer.append({sample_record()}, 10s);  // taken by the hung commit
+  std::this_thread::sleep_for(50ms);
   auto start = std::chrono::steady_clock::now();
-  auto r = writer.append({sample_record()}, 100ms).get();
+  auto r = writer.append({sample_record("queued")}, 100ms).get();
   auto waited = std::chrono::steady_clock::now() - start;
   EXPECT_FALSE(r.durable);
   EXPECT_EQ(r.error, "log commit timed out");
   EXPECT_LT(waited, 2s);
   store->release();
+  EXPECT_TRUE(first.get().durable);
+}
+
+// The race the review found: the deadline fired while the batch was being written, the request
+// answered 503, and the commit then landed its records as a release. Once taken, only the
+// commit's outcome answers.
+TEST(GroupCommitWriter, TakenBatchIsAnsweredByItsCommitNotByTheDeadline) {
+  auto store = std::make_shared<FakeStore>();
+  store->hang();
+  GroupCommitWriter writer(store, nullptr, WriterOptions{});
+  auto taken = writer.append({sample_record()}, 50ms);
+  EXPECT_EQ(taken.wait_for(300ms), std::future_status::timeout);  // the deadline passed
+  store->release();
+  auto r = taken.get();
+  EXPECT_TRUE(r.durable);
+  EXPECT_EQ(store->record_count(), 1u);
 }
 
 TEST(GroupCommitWriter, TimedOutRequestsAreNotWrittenLater) {

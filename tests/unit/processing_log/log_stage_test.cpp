@@ -238,10 +238,15 @@ TEST(LogStageFailure, FailingLogReplacesDataWith503) {
   EXPECT_FALSE(log->healthy());
 }
 
+// A request queued behind a hung commit fails closed at its deadline, and no data leaves. (The
+// request whose batch was taken waits for that batch's outcome: see GroupCommitWriter's
+// TakenBatchIsAnsweredByItsCommitNotByTheDeadline.)
 TEST(LogStageFailure, HungLogFailsClosedWithinTheCommitTimeout) {
   auto store = std::make_shared<testing::FakeStore>();
   store->hang();
   auto log = ProcessingLog::start(test_config(), store);
+  auto taken = log->writer().append({testing::sample_record()}, 10s);  // occupies the writer
+  std::this_thread::sleep_for(50ms);
   auto stage = make_log_stage(log);
   auto ctx = data_request();
   auto start = std::chrono::steady_clock::now();
@@ -250,6 +255,7 @@ TEST(LogStageFailure, HungLogFailsClosedWithinTheCommitTimeout) {
   EXPECT_EQ(ctx.problem->code, "log-unavailable");
   EXPECT_FALSE(ctx.result.fetched);
   store->release();
+  EXPECT_TRUE(taken.get().durable);
 }
 
 TEST(LogStageFailure, AuditEventsFromOtherStagesAreChained) {

@@ -8,6 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <bronpoort/core/utf8.hpp>
+
+#include <future>
 #include <set>
 
 namespace bronpoort::processing_log {
@@ -51,6 +54,31 @@ TEST_P(StoreConformance, AppendedRecordsReadBackExactlyAndHashesStillMatch) {
   EXPECT_EQ(head->seq, 3);
   EXPECT_EQ(head->hash, records[2].hash);
   EXPECT_FALSE(store_->chain_head("other-chain"));
+}
+
+// The review sent an invalid UTF-8 purpose: PostgreSQL refused it and with it the whole commit
+// batch, so other callers' requests failed with 503. The writer makes every text storable first.
+TEST_P(StoreConformance, CallerBytesThatAreNotUtf8FailNobodysCommit) {
+  std::shared_ptr<LogStore> store = std::move(store_);
+  GroupCommitWriter writer(store, nullptr, WriterOptions{});
+  auto hostile = sample_record();
+  hostile.purpose = "bad\xff\xfe purpose";
+  hostile.user = std::string(100'000, 'u');
+  hostile.details = {{"reason\xc0", "x\xed\xa0\x80"}};
+  std::vector<std::future<AppendResult>> results;
+  for (int i = 0; i < 20; ++i) {
+    results.push_back(
+        writer.append({i == 7 ? hostile : sample_record()}, std::chrono::seconds(10)));
+  }
+  for (auto& r : results) EXPECT_TRUE(r.get().durable);
+  auto back = store->chain_records("gateway-1", 1, 100);
+  ASSERT_EQ(back.size(), 20u);
+  for (const auto& r : back) {
+    EXPECT_TRUE(is_valid_utf8(r.canonical_bytes()));
+    EXPECT_LE(r.user.size(), 1024u);
+  }
+  auto report = verify_log(*store, nullptr);
+  EXPECT_TRUE(report.ok);
 }
 
 TEST_P(StoreConformance, BatchIsAllOrNothing) {
