@@ -56,8 +56,17 @@ void read_limits(const nlohmann::json& j, const std::string& file, Limits& l,
   if (auto v = r.integer("writeTimeoutMs", false, 100, kMaxMs))
     l.write_timeout = std::chrono::milliseconds(*v);
   if (auto v = r.integer("maxConnections", false, 1, 1'000'000)) l.max_connections = *v;
+  if (auto v = r.integer("maxConnectionsPerAddress", false, 1, 1'000'000)) {
+    l.max_connections_per_address = *v;
+  }
   if (auto v = r.integer("maxRequestsPerOrganisation", false, 1, 1'000'000)) {
     l.max_requests_per_organisation = *v;
+  }
+  if (auto v = r.integer("unauthenticatedPerSecond", false, 1, 1'000'000)) {
+    l.unauthenticated_per_second = static_cast<double>(*v);
+  }
+  if (auto v = r.integer("unauthenticatedBurst", false, 1, 1'000'000)) {
+    l.unauthenticated_burst = static_cast<double>(*v);
   }
   r.finish();
 }

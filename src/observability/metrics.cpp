@@ -33,6 +33,21 @@ struct Metrics::Impl {
                                        .Help("Open client connections")
                                        .Register(*registry)
                                        .Add({});
+  prometheus::Family<prometheus::Counter>& refused_connections =
+      prometheus::BuildCounter()
+          .Name("bronpoort_http_connections_refused_total")
+          .Help("Connections closed at once, by reason (per-address cap, capacity)")
+          .Register(*registry);
+  prometheus::Counter& evicted = prometheus::BuildCounter()
+                                     .Name("bronpoort_http_connections_evicted_total")
+                                     .Help("Idle keep-alive connections closed to admit new ones")
+                                     .Register(*registry)
+                                     .Add({});
+  prometheus::Family<prometheus::Counter>& unauthenticated =
+      prometheus::BuildCounter()
+          .Name("bronpoort_unauthenticated_refusals_total")
+          .Help("Requests refused before authentication; limited: over the address's rate")
+          .Register(*registry);
   prometheus::Family<prometheus::Counter>& reloads = prometheus::BuildCounter()
                                                          .Name("bronpoort_config_reloads_total")
                                                          .Help("Configuration reloads by result")
@@ -72,6 +87,15 @@ void Metrics::connection_opened() {
 }
 void Metrics::connection_closed() {
   impl_->connections.Decrement();
+}
+void Metrics::connection_refused(const std::string& reason) {
+  impl_->refused_connections.Add({{"reason", reason}}).Increment();
+}
+void Metrics::connection_evicted() {
+  impl_->evicted.Increment();
+}
+void Metrics::unauthenticated_refused(bool limited) {
+  impl_->unauthenticated.Add({{"limited", limited ? "true" : "false"}}).Increment();
 }
 void Metrics::config_reloaded(bool ok) {
   impl_->reloads.Add({{"result", ok ? "ok" : "rejected"}}).Increment();

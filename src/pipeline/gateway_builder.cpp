@@ -7,6 +7,7 @@
 #include <bronpoort/catalog/endpoints.hpp>
 #include <bronpoort/catalog/openapi.hpp>
 #include <bronpoort/observability/logging.hpp>
+#include <bronpoort/pipeline/address_rate.hpp>
 #include <bronpoort/pipeline/catalog_input.hpp>
 #include <bronpoort/pipeline/gateway_builder.hpp>
 #include <bronpoort/pipeline/router.hpp>
@@ -162,6 +163,9 @@ access::AuditHook audit_to_log(std::shared_ptr<processing_log::ProcessingLog> lo
 GatewayServices::GatewayServices(const config::GatewayConfig& first)
     : blocking_(std::make_shared<net::ThreadPoolExecutor>(first.server.blocking_threads)),
       limiter_(std::make_shared<OrganisationLimiter>()),
+      unauthenticated_limiter_(
+          std::make_shared<AddressRateLimiter>(first.server.limits.unauthenticated_per_second,
+                                               first.server.limits.unauthenticated_burst)),
       sources_(std::make_shared<sources::SourceRuntime>()),
       dataset_owners_(std::make_shared<const std::map<std::string, std::string>>()) {}
 
@@ -233,7 +237,11 @@ std::unique_ptr<GatewayServices> GatewayServices::start(const config::GatewayCon
             std::mutex mu;
             std::condition_variable_any cv;
             std::unique_lock lock(mu);
-            while (!cv.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; })) {
+            // wait_for returns at once, every time, once a stop is requested: the loop must
+            // test the stop itself, or it would refresh in a busy loop and never end.
+            while (!stop.stop_requested()) {
+              cv.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; });
+              if (stop.stop_requested()) break;
               try {
                 service->refresh();
               } catch (const std::exception& e) {
@@ -279,10 +287,12 @@ RouteTable build_routes(GatewayServices& services, const StageConfigs& configs,
   probes.push_back({"config", [] { return std::optional<std::string>(); }});
   std::vector<EndpointRoute> routes;
   if (auto log = services.log()) {
-    probes.push_back({"processing-log", [log]() -> std::optional<std::string> {
+    probes.push_back({"processing-log",
+                      [log]() -> std::optional<std::string> {
                         if (log->healthy()) return std::nullopt;
                         return "the processing log store cannot be written";
-                      }});
+                      },
+                      [log] { return log->store().durability(); }});
     for (auto& r : processing_log::make_log_endpoints(log, services.blocking())) {
       routes.push_back(std::move(r));
     }
@@ -340,6 +350,9 @@ BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& se
     services.set_dataset_owners(std::move(owners));
   }
   stages.push_back(std::make_shared<RouteStage>(std::move(routes), std::move(resolver)));
+  // Right after routing, which is where every "no valid token" refusal is known.
+  stages.push_back(std::make_shared<UnauthenticatedRateStage>(services.unauthenticated_limiter(),
+                                                              &services.metrics()));
   if (configs.registry) {
     // load_stage_configs refused sources without access and processing log, so data routes
     // always pass the access check here and the log stage below.
@@ -360,6 +373,21 @@ BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& se
   }
   built.pipeline = std::make_shared<Pipeline>(std::move(stages), &services.metrics());
   return built;
+}
+
+std::vector<std::string> gateway_config_warnings(const config::GatewayConfig& cfg) {
+  ConfigErrors ignored;
+  auto identity =
+      take(authenticate::load_config(cfg.identity, cfg.base_dir, cfg.file.string(), "/identity"),
+           ignored);
+  if (!identity) return {};
+  bool loopback_only = true;
+  for (const auto& l : cfg.server.listeners) {
+    const bool loopback =
+        l.address.rfind("127.", 0) == 0 || l.address == "::1" || l.address == "localhost";
+    loopback_only = loopback_only && loopback;
+  }
+  return authenticate::identity_warnings(*identity, loopback_only);
 }
 
 ConfigErrors check_gateway_config(const config::GatewayConfig& cfg) {

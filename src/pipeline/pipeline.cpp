@@ -102,7 +102,7 @@ void Pipeline::finish(RequestContext& ctx) const {
     metrics_->request_finished(ctx.route.name, method_label(ctx.request.method),
                                ctx.response.status, std::chrono::steady_clock::now() - ctx.started);
   }
-  observability::log_access(ctx, ctx.response.status);
+  if (!ctx.quiet) observability::log_access(ctx, ctx.response.status);
 }
 
 void render_response(RequestContext& ctx) {

@@ -1,4 +1,5 @@
 #include <bronpoort/observability/logging.hpp>
+#include <bronpoort/observability/metrics.hpp>
 #include <bronpoort/server/http_server.hpp>
 
 #include "session.hpp"
@@ -26,6 +27,55 @@ void SessionHost::add(const SessionBase* key, std::weak_ptr<SessionBase> session
 void SessionHost::remove(const SessionBase* key) {
   std::lock_guard lock(mu_);
   sessions_.erase(key);
+}
+
+bool SessionHost::admit(const std::string& address) {
+  std::shared_ptr<SessionBase> evict;
+  {
+    std::lock_guard lock(mu_);
+    auto& from_address = per_address_[address];
+    if (from_address >= limits.max_connections_per_address) {
+      metrics.connection_refused("per-address");
+      return false;
+    }
+    if (admitted_ >= limits.max_connections) {
+      evict = longest_idle_locked();
+      if (!evict) {
+        if (from_address == 0) per_address_.erase(address);
+        metrics.connection_refused("capacity");
+        return false;
+      }
+    }
+    ++from_address;
+    ++admitted_;
+  }
+  // The evicted connection closes on its own strand; until then the count is one over the cap.
+  if (evict) {
+    evict->close_if_idle();
+    metrics.connection_evicted();
+  }
+  return true;
+}
+
+void SessionHost::release(const std::string& address) {
+  std::lock_guard lock(mu_);
+  if (admitted_ > 0) --admitted_;
+  auto it = per_address_.find(address);
+  if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+}
+
+std::shared_ptr<SessionBase> SessionHost::longest_idle_locked() const {
+  std::shared_ptr<SessionBase> oldest;
+  std::int64_t oldest_since = 0;
+  for (const auto& [key, weak] : sessions_) {
+    const std::int64_t since = key->idle_since.load(std::memory_order_relaxed);
+    if (since == 0 || (oldest && since >= oldest_since)) continue;
+    if (auto s = weak.lock()) {
+      oldest = std::move(s);
+      oldest_since = since;
+    }
+  }
+  return oldest;
 }
 
 std::size_t SessionHost::active() const {
@@ -99,13 +149,16 @@ class Listener : public std::enable_shared_from_this<Listener> {
       });
       return;
     }
-    if (host_->draining || host_->active() >= host_->limits.max_connections) {
+    error_code peer_ec;
+    const auto peer = socket.remote_endpoint(peer_ec);
+    const std::string address = peer_ec ? std::string() : peer.address().to_string();
+    if (host_->draining || peer_ec || !host_->admit(address)) {
       error_code ignored;
       socket.close(ignored);
     } else if (tls_) {
-      std::make_shared<Session<TlsStream>>(std::move(socket), *tls_, host_)->start();
+      std::make_shared<Session<TlsStream>>(std::move(socket), *tls_, host_, address)->start();
     } else {
-      std::make_shared<Session<PlainStream>>(std::move(socket), host_)->start();
+      std::make_shared<Session<PlainStream>>(std::move(socket), host_, address)->start();
     }
     do_accept();
   }

@@ -21,30 +21,49 @@ namespace http = boost::beast::http;
 using boost::system::error_code;
 
 template <class Stream>
-Session<Stream>::Session(net::ip::tcp::socket socket,
-                         std::shared_ptr<SessionHost> host) requires(!kTls)
-    : stream_(std::move(socket)), host_(std::move(host)), timer_(stream_.get_executor()) {}
+Session<Stream>::Session(net::ip::tcp::socket socket, std::shared_ptr<SessionHost> host,
+                         std::string address) requires(!kTls)
+    : stream_(std::move(socket)),
+      host_(std::move(host)),
+      timer_(stream_.get_executor()),
+      remote_address_(std::move(address)) {}
 
 template <class Stream>
 Session<Stream>::Session(net::ip::tcp::socket socket, net::ssl::context& tls,
-                         std::shared_ptr<SessionHost> host) requires(kTls)
-    : stream_(std::move(socket), tls), host_(std::move(host)), timer_(stream_.get_executor()) {}
+                         std::shared_ptr<SessionHost> host, std::string address) requires(kTls)
+    : stream_(std::move(socket), tls),
+      host_(std::move(host)),
+      timer_(stream_.get_executor()),
+      remote_address_(std::move(address)) {}
 
 template <class Stream>
 Session<Stream>::~Session() {
   host_->remove(this);
+  host_->release(remote_address_);
   host_->metrics.connection_closed();
+}
+
+template <class Stream>
+void Session<Stream>::set_phase(Phase phase) {
+  phase_ = phase;
+  idle_since.store(
+      phase == Phase::Idle ? std::chrono::steady_clock::now().time_since_epoch().count() : 0,
+      std::memory_order_relaxed);
+}
+
+template <class Stream>
+void Session<Stream>::close_if_idle() {
+  net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+    if (self->phase_ == Phase::Idle) self->close();
+  });
 }
 
 template <class Stream>
 void Session<Stream>::start() {
   host_->add(this, this->weak_from_this());
   host_->metrics.connection_opened();
-  error_code ec;
-  auto endpoint = socket().remote_endpoint(ec);
-  if (!ec) remote_address_ = endpoint.address().to_string();
   if constexpr (kTls) {
-    phase_ = Phase::Handshake;
+    set_phase(Phase::Handshake);
     arm(host_->limits.header_timeout);
     stream_.async_handshake(
         net::ssl::stream_base::server,
@@ -103,7 +122,7 @@ void Session<Stream>::do_read() {
   parser_->header_limit(static_cast<std::uint32_t>(host_->limits.max_header_bytes));
   parser_->body_limit(host_->limits.max_body_bytes);
   if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
-  phase_ = Phase::Idle;
+  set_phase(Phase::Idle);
   // A new connection must start its request within the header timeout; a kept-alive one may
   // wait up to the idle timeout for the next.
   arm(first_request_ ? host_->limits.header_timeout : host_->limits.idle_timeout);
@@ -125,7 +144,7 @@ void Session<Stream>::on_first_bytes(error_code ec, std::size_t n) {
 
 template <class Stream>
 void Session<Stream>::read_header() {
-  phase_ = Phase::Header;
+  set_phase(Phase::Header);
   // Counted from the first byte: a client trickling its header (slowloris) is cut off here.
   arm(host_->limits.header_timeout);
   http::async_read_header(stream_, buffer_, *parser_,
@@ -135,7 +154,7 @@ void Session<Stream>::read_header() {
 template <class Stream>
 void Session<Stream>::on_header(error_code ec, std::size_t) {
   if (ec) return on_read_error(ec);
-  phase_ = Phase::Body;
+  set_phase(Phase::Body);
   arm(host_->limits.body_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&Session::on_body, this->shared_from_this()));
@@ -177,7 +196,7 @@ void Session<Stream>::on_read_error(error_code ec) {
 
 template <class Stream>
 void Session<Stream>::dispatch_request() {
-  phase_ = Phase::Processing;
+  set_phase(Phase::Processing);
   auto& req = parser_->get();
   auto ctx = std::make_shared<RequestContext>();
   ctx->trace = make_trace_context(std::nullopt);
@@ -199,7 +218,8 @@ void Session<Stream>::dispatch_request() {
       !parse_query(ctx->request.raw_query, ctx->request.query)) {
     return respond_error(
         400, "malformed-target",
-        "The request target must be an absolute path with valid percent-encoding.");
+        "The request target must be an absolute path with valid percent-encoding of UTF-8 "
+        "text (e.g. %C3%A9 for é; a lone %FF is not).");
   }
   ctx->request.body = std::move(req.body());
   ctx->request.remote_address = remote_address_;
@@ -215,7 +235,7 @@ void Session<Stream>::dispatch_request() {
 template <class Stream>
 void Session<Stream>::write_response(std::shared_ptr<RequestContext> ctx) {
   if (phase_ == Phase::Closed) return;
-  phase_ = Phase::Writing;
+  set_phase(Phase::Writing);
   const bool keep = keep_alive_ && !draining_ && !host_->draining;
   auto& r = ctx->response;
   if (r.stream) {
@@ -320,7 +340,7 @@ void Session<Stream>::on_chunk_written(error_code ec, std::size_t) {
 template <class Stream>
 void Session<Stream>::close() {
   if (phase_ == Phase::Closed) return;
-  phase_ = Phase::Closed;
+  set_phase(Phase::Closed);
   disarm();
   error_code ignored;
   // Send FIN first so a client still reading gets the whole response, then release the socket.

@@ -29,17 +29,21 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
  public:
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
-  Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<SessionHost> host) requires(!kTls);
+  // `address` was admitted by the host (SessionHost::admit); the session releases it on close.
+  Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<SessionHost> host,
+          std::string address) requires(!kTls);
   Session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& tls,
-          std::shared_ptr<SessionHost> host) requires(kTls);
+          std::shared_ptr<SessionHost> host, std::string address) requires(kTls);
   ~Session() override;
 
   void start();
   void drain() override;
+  void close_if_idle() override;
 
  private:
   enum class Phase { Handshake, Idle, Header, Body, Processing, Writing, Closed };
 
+  void set_phase(Phase phase);
   void arm(std::chrono::milliseconds timeout);
   void disarm();
   void on_timer(unsigned generation, boost::system::error_code ec);

@@ -35,7 +35,14 @@ struct Limits {
   std::chrono::milliseconds idle_timeout{60'000};  // keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{30'000};
   std::size_t max_connections = 10'000;
+  // Open connections from one client address. Behind a load balancer every connection comes from
+  // its address: raise this there (or set it to maxConnections).
+  std::size_t max_connections_per_address = 1'024;
   std::size_t max_requests_per_organisation = 256;  // concurrent; more: 429
+  // Requests refused for want of a valid token (401), per client address: a sustained rate and a
+  // burst; past them 429 and no access-log line each.
+  double unauthenticated_per_second = 50;
+  double unauthenticated_burst = 200;
 };
 
 struct ServerConfig {

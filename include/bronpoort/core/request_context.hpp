@@ -54,6 +54,8 @@ struct RequestContext {
   // Resources a stage holds for the life of the request (e.g. a concurrency slot); released
   // when the context is destroyed after the response is written.
   std::vector<std::shared_ptr<void>> holds;
+  // Counted in metrics but not written to the access log line by line (a flood of refusals).
+  bool quiet = false;
 
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::chrono::system_clock::time_point started_wall = std::chrono::system_clock::now();

@@ -27,6 +27,13 @@ class Metrics {
   void request_ended();
   void connection_opened();
   void connection_closed();
+  // A new connection closed at once: "per-address" cap, "capacity" (no idle one to make room).
+  void connection_refused(const std::string& reason);
+  // An idle keep-alive connection closed to make room for a new one.
+  void connection_evicted();
+  // A request refused before authentication (401); `limited` when its address was over its rate
+  // and the refusal was not written to the access log either.
+  void unauthenticated_refused(bool limited);
   void config_reloaded(bool ok);
 
   prometheus::Registry& registry();

@@ -8,6 +8,7 @@
 #include <bronpoort/core/config_error.hpp>
 #include <bronpoort/net/thread_pool_executor.hpp>
 #include <bronpoort/observability/metrics.hpp>
+#include <bronpoort/pipeline/address_rate.hpp>
 #include <bronpoort/pipeline/operations.hpp>
 #include <bronpoort/pipeline/pipeline.hpp>
 #include <bronpoort/processing_log/processing_log.hpp>
@@ -38,6 +39,9 @@ class GatewayServices {
   BlockingExecutor& blocking() { return *blocking_; }
   std::shared_ptr<BlockingExecutor> blocking_shared() const { return blocking_; }
   const std::shared_ptr<OrganisationLimiter>& limiter() const { return limiter_; }
+  const std::shared_ptr<AddressRateLimiter>& unauthenticated_limiter() const {
+    return unauthenticated_limiter_;
+  }
   // Null when the config has no processingLog section (then it may not register sources).
   const std::shared_ptr<processing_log::ProcessingLog>& log() const { return log_; }
   // Connection pools of the HTTP and PostgreSQL sources; pools survive reloads.
@@ -55,6 +59,7 @@ class GatewayServices {
   observability::Metrics metrics_;
   std::shared_ptr<net::ThreadPoolExecutor> blocking_;
   std::shared_ptr<OrganisationLimiter> limiter_;
+  std::shared_ptr<AddressRateLimiter> unauthenticated_limiter_;
   std::shared_ptr<processing_log::ProcessingLog> log_;
   std::shared_ptr<access::AccessService> access_;
   std::shared_ptr<sources::SourceRuntime> sources_;
@@ -75,6 +80,10 @@ struct BuiltGateway {
 BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& services);
 
 // Checks a config without starting services: what `bronpoort check-config` runs.
+// What a valid config should not do in production (demo keys reachable beyond loopback,
+// unbound token issuers). Printed by check-config and logged at start.
+std::vector<std::string> gateway_config_warnings(const config::GatewayConfig& cfg);
+
 ConfigErrors check_gateway_config(const config::GatewayConfig& cfg);
 
 }  // namespace bronpoort::pipeline
