@@ -25,6 +25,7 @@ class ReadyEndpoint final : public Endpoint {
       auto failure = probe.check();
       checks[probe.name] = failure ? nlohmann::json{{"status", "down"}, {"reason", *failure}}
                                    : nlohmann::json{{"status", "up"}};
+      if (probe.describe) checks[probe.name]["detail"] = probe.describe();
       ready = ready && !failure;
     }
     if (!ready) {

@@ -170,6 +170,11 @@ class PostgresStore final : public LogStore {
     });
   }
 
+  std::string durability() const override {
+    std::lock_guard lock(durability_mutex_);
+    return durability_.empty() ? "postgres (not connected yet)" : durability_;
+  }
+
   bool ping() override {
     try {
       return read([](pqxx::work& txn) {
@@ -232,6 +237,17 @@ class PostgresStore final : public LogStore {
     auto r =
         tx.exec_params("SELECT pg_has_role(current_user, $1, 'MEMBER')", postgres::kWriterRole);
     if (r[0][0].as<bool>()) tx.exec(std::string("SET ROLE ") + postgres::kWriterRole);
+    // A record is durable only when its commit is flushed: the log never rests on the server's
+    // default, which an administrator may have set to off or local. With synchronous standbys the
+    // commit also waits until a standby has applied it, so a failover loses no released record.
+    const bool standbys =
+        !tx.exec("SHOW synchronous_standby_names")[0][0].as<std::string>().empty();
+    const char* level = standbys ? "remote_apply" : "on";
+    tx.exec(std::string("SET synchronous_commit = ") + level);
+    {
+      std::lock_guard lock(durability_mutex_);
+      durability_ = std::string("postgres synchronous_commit=") + level;
+    }
     return conn;
   }
 
@@ -270,6 +286,8 @@ class PostgresStore final : public LogStore {
   Connection writer_;
   std::mutex pool_mutex_;
   std::vector<Connection> readers_;
+  mutable std::mutex durability_mutex_;
+  std::string durability_;
 };
 
 }  // namespace

@@ -236,6 +236,8 @@ class SqliteStore final : public LogStore {
     return out;
   }
 
+  std::string durability() const override { return "sqlite journal_mode=WAL synchronous=FULL"; }
+
   bool ping() override {
     try {
       std::lock_guard lock(read_mutex_);

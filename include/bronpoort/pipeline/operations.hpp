@@ -22,6 +22,8 @@ namespace bronpoort::pipeline {
 struct ReadinessProbe {
   std::string name;
   std::function<std::optional<std::string>()> check;
+  // Optional: what /readyz states about this backend when it is up (never a secret).
+  std::function<std::string()> describe;
 };
 
 // GET /healthz (process up), GET /readyz (config loaded, every probe ready), GET /metrics.

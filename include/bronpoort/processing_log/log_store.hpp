@@ -86,6 +86,9 @@ class LogStore {
 
   // Whether the database answers now (for /readyz).
   virtual bool ping() = 0;
+
+  // What makes a commit durable here, as /readyz reports it (e.g. "synchronous_commit=on").
+  virtual std::string durability() const = 0;
 };
 
 struct StoreConfig {

@@ -61,6 +61,7 @@ class FakeStore : public LogStore {
   }
   std::vector<Checkpoint> checkpoints(const std::string&) override;
   bool ping() override { return !failing; }
+  std::string durability() const override { return "fake (in memory)"; }
 
   void hang();  // the next appends block until release()
   void release();
