@@ -66,7 +66,14 @@ class AuthenticateStage final : public SyncStage {
     // The certificate binding and the identity claims are checked on every request.
     auto identity = identity_from_claims(*verified, ctx.request.client_certificate);
     if (auto* e = std::get_if<TokenError>(&identity)) return refuse(ctx, "invalid_token", *e);
-    ctx.identity = std::move(std::get<Identity>(identity));
+    auto& who = std::get<Identity>(identity);
+    // A trusted issuer speaks only for the organisations and roles it is bound to.
+    if (const auto* issuer = config_->find_issuer(verified->issuer)) {
+      if (auto why = issuer->outside_remit(who.organisation, who.roles)) {
+        return refuse(ctx, "invalid_token", {codes::kIssuerNotTrustedFor, *why});
+      }
+    }
+    ctx.identity = std::move(who);
     return Flow::Continue;
   }
 

@@ -1,4 +1,5 @@
 #include <bronpoort/authenticate/config.hpp>
+#include <bronpoort/authenticate/identity_claims.hpp>
 
 #include "jwks.hpp"
 #include "openssl_handles.hpp"
@@ -89,6 +90,31 @@ std::vector<Algorithm> parse_algorithms(const json& issuer, const std::string& p
   return algs;
 }
 
+// An optional list of distinct names, each checked by `valid`.
+std::vector<std::string> parse_remit(const json& entry, const std::string& pointer, const char* key,
+                                     Reporter& report, bool (*valid)(std::string_view),
+                                     const char* what) {
+  std::vector<std::string> out;
+  auto it = entry.find(key);
+  if (it == entry.end()) return out;
+  const std::string at = pointer + "/" + key;
+  if (!it->is_array() || it->empty()) {
+    report.add(at, "must be a non-empty array; leave it out to allow any");
+    return out;
+  }
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const auto& v = (*it)[i];
+    if (!v.is_string() || !valid(v.get_ref<const std::string&>())) {
+      report.add(at + "/" + std::to_string(i), std::string("must be ") + what);
+    } else if (std::find(out.begin(), out.end(), v.get<std::string>()) != out.end()) {
+      report.add(at + "/" + std::to_string(i), "is listed twice");
+    } else {
+      out.push_back(v.get<std::string>());
+    }
+  }
+  return out;
+}
+
 std::optional<TrustedIssuer> parse_issuer(const json& entry, const std::string& pointer,
                                           const std::filesystem::path& base_dir, Reporter& report) {
   if (!entry.is_object()) {
@@ -96,12 +122,16 @@ std::optional<TrustedIssuer> parse_issuer(const json& entry, const std::string& 
     return std::nullopt;
   }
   const std::size_t before = report.errors.size();
-  report.only_known(entry, pointer, {"issuer", "audience", "jwks", "algorithms"});
+  report.only_known(entry, pointer,
+                    {"issuer", "audience", "jwks", "algorithms", "organisations", "roles"});
   TrustedIssuer issuer;
   auto iss = report.string(entry, pointer, "issuer");
   auto aud = report.string(entry, pointer, "audience");
   auto jwks = report.string(entry, pointer, "jwks");
   issuer.algorithms = parse_algorithms(entry, pointer, report);
+  issuer.organisations =
+      parse_remit(entry, pointer, "organisations", report, &is_oin, "an OIN: 20 digits");
+  issuer.roles = parse_remit(entry, pointer, "roles", report, &is_claim_name, "a role name");
   if (report.errors.size() != before || !iss || !aud || !jwks) return std::nullopt;
   issuer.issuer = *iss;
   issuer.audience = *aud;
@@ -201,6 +231,44 @@ const VerificationKey* TrustedIssuer::find_key(std::string_view kid) const {
 
 bool TrustedIssuer::allows(Algorithm alg) const {
   return std::find(algorithms.begin(), algorithms.end(), alg) != algorithms.end();
+}
+
+std::optional<std::string> TrustedIssuer::outside_remit(
+    const std::string& organisation, const std::vector<std::string>& token_roles) const {
+  if (!organisations.empty() &&
+      std::find(organisations.begin(), organisations.end(), organisation) == organisations.end()) {
+    return "The issuer " + issuer + " may not speak for organisation " + organisation +
+           "; use a token from your own organisation's identity provider.";
+  }
+  if (!roles.empty()) {
+    for (const auto& role : token_roles) {
+      if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
+        return "The issuer " + issuer + " may not grant role " + role +
+               "; ask the identity provider that may assign it for a token.";
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> identity_warnings(const IdentityConfig& config, bool loopback_only) {
+  std::vector<std::string> out;
+  for (const auto& issuer : config.issuers) {
+    const bool demo_keys =
+        std::filesystem::path(issuer.jwks_file).filename().string().rfind("demo-", 0) == 0;
+    if (!loopback_only && (demo_keys || config.demo_issuer)) {
+      out.push_back("DEMO KEYS TRUSTED ON A NON-LOOPBACK LISTENER: issuer " + issuer.issuer + " (" +
+                    issuer.jwks_file +
+                    ") verifies tokens signed with a private key committed to the repository; "
+                    "anyone can mint any identity. Use your own identity provider's JWKS.");
+    }
+    if (issuer.organisations.empty()) {
+      out.push_back("issuer " + issuer.issuer +
+                    " may assert any organisation: list the OINs it speaks for in "
+                    "\"organisations\"");
+    }
+  }
+  return out;
 }
 
 const TrustedIssuer* IdentityConfig::find_issuer(std::string_view iss) const {

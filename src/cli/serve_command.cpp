@@ -83,6 +83,9 @@ int check_config_command(int argc, char** argv) {
     std::fprintf(stderr, "%zu error(s) in %s\n", errors.size(), file.c_str());
     return 1;
   }
+  for (const auto& warning : pipeline::gateway_config_warnings(*loaded.config)) {
+    std::fprintf(stderr, "warning: %s\n", warning.c_str());
+  }
   std::printf("%s: valid\n", file.c_str());
   return 0;
 }
@@ -106,6 +109,9 @@ int serve_command(int argc, char** argv) {
     return 1;
   }
   pipeline::GatewayServices& services = *services_owner;
+  for (const auto& warning : pipeline::gateway_config_warnings(cfg)) {
+    observability::log_event(observability::Level::Warn, "config-warning", {{"warning", warning}});
+  }
   auto built = pipeline::build_gateway(cfg, services);
   if (!built.pipeline) {
     print_errors(built.errors);

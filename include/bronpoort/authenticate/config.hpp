@@ -43,6 +43,14 @@ struct TrustedIssuer {
   std::vector<Algorithm> algorithms;  // allowed for this issuer
   std::vector<VerificationKey> keys;
   std::string jwks_file;  // as resolved, for messages
+  // What the issuer may speak for. Empty means anything: a trusted issuer could then assert any
+  // organisation and role, so production configs bind each issuer (check-config warns otherwise).
+  std::vector<std::string> organisations;  // OINs its tokens may carry in "org"
+  std::vector<std::string> roles;          // roles its tokens may carry
+
+  // Why a verified token's organisation or roles are outside this issuer's remit; nullopt if fine.
+  std::optional<std::string> outside_remit(const std::string& organisation,
+                                           const std::vector<std::string>& roles) const;
 
   const VerificationKey* find_key(std::string_view kid) const;
   bool allows(Algorithm alg) const;
@@ -64,6 +72,11 @@ struct IdentityConfig {
 
   const TrustedIssuer* find_issuer(std::string_view iss) const;
 };
+
+// Warnings for a config that loads but should not run in production: a committed demo key that
+// is trusted (or a demo issuer) while a listener is reachable beyond loopback, and issuers not
+// bound to the organisations they may speak for.
+std::vector<std::string> identity_warnings(const IdentityConfig& config, bool loopback_only);
 
 using LoadResult = std::variant<std::shared_ptr<const IdentityConfig>, ConfigErrors>;
 

@@ -19,5 +19,7 @@ inline constexpr const char* kNotYetValid = "token-not-yet-valid";
 inline constexpr const char* kAudienceInvalid = "token-audience-invalid";
 inline constexpr const char* kClaimsInvalid = "token-claims-invalid";
 inline constexpr const char* kCertificateMismatch = "certificate-token-mismatch";
+// A trusted issuer asserted an organisation or role it is not bound to speak for.
+inline constexpr const char* kIssuerNotTrustedFor = "token-issuer-not-trusted-for";
 
 }  // namespace bronpoort::authenticate::codes

@@ -211,5 +211,45 @@ TEST(TimeClaims, ExpiryIsExclusiveWithoutLeeway) {
   EXPECT_FALSE(run_with_exp(test_now_seconds() + 1).refused());
 }
 
+// The review: any trusted issuer could assert any organisation and role. An issuer bound to its
+// organisations and roles cannot speak for others.
+TEST_F(AuthenticateStageTest, BoundIssuerSpeaksOnlyForItsOrganisationsAndRoles) {
+  auto section = dir_.identity_section();
+  section["issuers"][0]["organisations"] = json::array({kOin});
+  section["issuers"][0]["roles"] = json::array({"case-worker"});
+  auto bound = make_stage(dir_.load(section), [] { return test_now(); });
+  auto run_bound = [&](const json& claims) {
+    RequestContext ctx;
+    ctx.request.headers.add("Authorization", "Bearer " + ed_token(claims));
+    bound->run(ctx, [](Flow) {});
+    return ctx;
+  };
+  auto own = good_claims();
+  own["roles"] = json::array({"case-worker"});
+  EXPECT_FALSE(run_bound(own).refused());
+  auto foreign = own;
+  foreign["org"] = "00000009999999999000";
+  EXPECT_REFUSED(run_bound(foreign), "token-issuer-not-trusted-for");
+  auto auditor = own;
+  auditor["roles"] = json::array({"case-worker", "auditor"});
+  EXPECT_REFUSED(run_bound(auditor), "token-issuer-not-trusted-for");
+}
+
+TEST(IdentityWarnings, DemoKeysBeyondLoopbackAndUnboundIssuersAreNamed) {
+  TestConfigDir dir;
+  auto config = dir.load();
+  auto loopback = identity_warnings(*config, true);
+  ASSERT_EQ(loopback.size(), 2u);  // two issuers, neither bound to organisations
+  EXPECT_NE(loopback[0].find("may assert any organisation"), std::string::npos);
+  IdentityConfig demo = *config;
+  demo.issuers[0].jwks_file = "keys/demo-issuer.jwks.json";
+  demo.issuers[0].organisations = {kOin};
+  demo.issuers[1].organisations = {kOin};
+  EXPECT_TRUE(identity_warnings(demo, true).empty());
+  auto exposed = identity_warnings(demo, false);
+  ASSERT_EQ(exposed.size(), 1u);
+  EXPECT_NE(exposed[0].find("DEMO KEYS"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bronpoort::authenticate::testing
