@@ -49,6 +49,7 @@ token() { "$BUILD/bronpoort" token --config "$CONFIG" --ttl 28800 "$@"; }
 CASE_WORKER=$(token --sub demo-case-worker --org 00000001001234567000 --role case-worker)
 ANALYST=$(token --sub demo-analyst --org 00000001001234567000 --role analyst)
 AUDITOR=$(token --sub demo-auditor --org 00000001009999999000 --role auditor)
+PRIVACY_OFFICER=$(token --sub demo-fg --org 00000001001234567000 --role privacy-officer)
 BSN=$(curl -s -X POST -H 'Content-Type: application/json' \
   -d '{"filters":[],"sort":[],"fields":[],"offset":0,"limit":1,"includeTotal":false}' \
   http://127.0.0.1:8091/brp/persons/query | sed -n 's/.*"bsn":"\([0-9]*\)".*/\1/p' | head -1)
@@ -61,6 +62,7 @@ cat <<INFO
   export CASE_WORKER='$CASE_WORKER'
   export ANALYST='$ANALYST'
   export AUDITOR='$AUDITOR'
+  export PRIVACY_OFFICER='$PRIVACY_OFFICER'
   export CITIZEN='$CITIZEN'
 
   # What exists (public): catalog, purposes, the OpenAPI document
@@ -99,8 +101,11 @@ cat <<INFO
   curl -s http://127.0.0.1:8080/v1/linked-queries
   scripts/demo-linkage.sh
 
-  # The auditor reads the processing log; a citizen sees only their own records:
+  # The auditor reads the processing log (each read is itself recorded); the municipality's
+  # privacy officer reads its own organisation's requests; a citizen sees only their own records
+  # (a citizen's or case worker's token gets 403 on the organisation's log):
   curl -s 'http://127.0.0.1:8080/v1/processing-log?pageSize=5' -H "Authorization: Bearer \$AUDITOR"
+  curl -s 'http://127.0.0.1:8080/v1/processing-log?pageSize=5' -H "Authorization: Bearer \$PRIVACY_OFFICER"
   curl -s http://127.0.0.1:8080/v1/processing-log/verify -H "Authorization: Bearer \$AUDITOR"
   curl -s http://127.0.0.1:8080/v1/my-processing-log -H "Authorization: Bearer \$CITIZEN"
 

@@ -42,6 +42,7 @@ class GatewayProcess {
   // Waits until the log contains `needle`; false on timeout.
   bool wait_for_log(const std::string& needle, std::chrono::milliseconds timeout) const;
   bool running() const { return pid_ > 0; }
+  int pid() const { return pid_; }
 
  private:
   std::filesystem::path config_path_;
