@@ -5,6 +5,11 @@
 # is set (e.g. http://127.0.0.1:8080/v1/openapi.json), otherwise from `bronpoort openapi` with the
 # demo config. Spectral is installed once with npm into build/tools (ignored by git), never at
 # build time.
+#
+# The ruleset lives outside the repository (BRONPOORT_ADR_RULESET overrides where). A fresh clone
+# with nothing beside it has none: then this check says so and is skipped, so that the README's
+# test command passes there. CI has the ruleset; with CI=true a missing ruleset is an error, so the
+# check can never be skipped silently where it is meant to run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=../lib/gateway-port.sh
@@ -16,8 +21,14 @@ CONFIG=${BRONPOORT_OPENAPI_CONFIG:-$ROOT/config/gateway.json}
 log() { printf '\033[1;34m[openapi-lint]\033[0m %s\n' "$*" >&2; }
 
 if [ ! -f "$RULESET" ]; then
-  log "ruleset not found: $RULESET"
-  exit 1
+  if [ "${CI:-}" = "true" ]; then
+    log "FAILED: the ADR linter ruleset is missing: $RULESET (CI must run this check)"
+    exit 1
+  fi
+  log "SKIPPED: the ADR linter ruleset is not here: $RULESET"
+  log "  the OpenAPI lint is not run (CI runs it); to run it here, set BRONPOORT_ADR_RULESET"
+  log "  or place shared/standards/adr-linter.yaml beside the clone"
+  exit 0
 fi
 SPECTRAL=$TOOLS/node_modules/.bin/spectral
 if [ ! -x "$SPECTRAL" ]; then

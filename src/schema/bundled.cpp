@@ -28,7 +28,7 @@ const Bundle& bundle() {
       registry.add_document(std::string(kBundledBaseUri) + name, doc);
       b->documents.emplace(name, std::move(doc));
     }
-    Compiler compiler(registry);
+    Compiler compiler(registry, own_schema_options());
     for (const auto& [name, doc] : b->documents) {
       auto result = compiler.compile(doc, std::string(kBundledBaseUri) + name);
       if (!result) {
@@ -43,6 +43,12 @@ const Bundle& bundle() {
 }
 
 }  // namespace
+
+CompileOptions own_schema_options() {
+  CompileOptions options;
+  options.formats = FormatMode::kAssert;
+  return options;
+}
 
 const CompiledSchema& bundled_schema(std::string_view name) {
   const auto& compiled = bundle().compiled;

@@ -104,11 +104,16 @@ void CompilerState::add_applicators(Node& node, const json& schema, const Locati
     auto kw = std::make_unique<ContainsKeyword>(loc(info, "contains"));
     kw->schema = child(*c, info, suffix("contains"), depth);
     if (!draft7 && (info.vocabularies & kVocabValidation)) {
-      if (auto m = schema.find("minContains"); m != schema.end() && m->is_number_integer()) {
-        kw->min = m->get<std::int64_t>() < 0 ? 0 : m->get<std::uint64_t>();
-      }
-      if (auto m = schema.find("maxContains"); m != schema.end() && m->is_number_integer()) {
-        kw->max = m->get<std::int64_t>() < 0 ? 0 : m->get<std::uint64_t>();
+      // Non-negative integers, which in JSON Schema include integral decimals such as 2.0.
+      for (const char* name : {"minContains", "maxContains"}) {
+        auto m = schema.find(name);
+        if (m == schema.end()) continue;
+        std::uint64_t n = 0;
+        if (!non_negative_integer(*m, n)) {
+          error(loc(info, name), std::string(name) + " must be a non-negative integer");
+        } else {
+          (std::string_view(name) == "minContains" ? kw->min : kw->max) = n;
+        }
       }
     }
     out.push_back(std::move(kw));

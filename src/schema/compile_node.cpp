@@ -15,6 +15,19 @@ std::string loc(const LocationInfo& info, std::string_view keyword) {
   return append_pointer(info.location, keyword);
 }
 
+std::uint8_t type_bit(const std::string& name) {
+  if (name == "null") return kTypeNull;
+  if (name == "boolean") return kTypeBoolean;
+  if (name == "object") return kTypeObject;
+  if (name == "array") return kTypeArray;
+  if (name == "number") return kTypeNumber;
+  if (name == "string") return kTypeString;
+  if (name == "integer") return kTypeInteger;
+  return 0;
+}
+
+}  // namespace
+
 bool non_negative_integer(const json& v, std::uint64_t& out) {
   if (v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0)) {
     out = v.get<std::uint64_t>();
@@ -30,18 +43,17 @@ bool non_negative_integer(const json& v, std::uint64_t& out) {
   return false;
 }
 
-std::uint8_t type_bit(const std::string& name) {
-  if (name == "null") return kTypeNull;
-  if (name == "boolean") return kTypeBoolean;
-  if (name == "object") return kTypeObject;
-  if (name == "array") return kTypeArray;
-  if (name == "number") return kTypeNumber;
-  if (name == "string") return kTypeString;
-  if (name == "integer") return kTypeInteger;
-  return 0;
+bool formats_asserted(FormatMode mode, Draft draft) {
+  switch (mode) {
+    case FormatMode::kAssert:
+      return true;
+    case FormatMode::kAnnotate:
+      return false;
+    case FormatMode::kDialectDefault:
+      break;
+  }
+  return draft == Draft::kDraft7;
 }
-
-}  // namespace
 
 Node* CompilerState::new_node() {
   program_.nodes.push_back(std::make_unique<Node>());
@@ -126,7 +138,8 @@ void CompilerState::compile_keywords(Node& node, const json& schema, const Locat
            dynamic_cast<const SchemaListKeyword*>(k.get()) == nullptr;
   });
   const bool format_on = (info.vocabularies & kVocabFormatAssertion) ||
-                         (options_.assert_formats && (info.vocabularies & kVocabFormatAnnotation));
+                         ((info.vocabularies & kVocabFormatAnnotation) &&
+                          formats_asserted(options_.formats, info.draft));
   if (auto f = schema.find("format"); f != schema.end() && f->is_string() && format_on) {
     if (FormatChecker check = lookup_format(f->get<std::string>())) {
       node.keywords.insert(

@@ -102,6 +102,14 @@ class CompilerState {
   Node* new_node();
 };
 
+// True for a JSON integer or an integral number such as 2.0 that is >= 0 (the validation
+// vocabulary's "non-negative integer"); `out` receives it, saturated at UINT64_MAX.
+bool non_negative_integer(const json& v, std::uint64_t& out);
+
+// Whether `format` asserts in a dialect whose meta-schema lists only the format-annotation
+// vocabulary (the format-assertion vocabulary always asserts).
+bool formats_asserted(FormatMode mode, Draft draft);
+
 // The official meta-schemas (draft-07 and 2020-12 with its vocabularies), built in so that
 // "$schema" and references to them never need the network.
 std::shared_ptr<const json> builtin_metaschema(const std::string& uri);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <bronpoort/schema/bundled.hpp>
 #include <bronpoort/schema/validator.hpp>
 #include <nlohmann/json.hpp>
 
@@ -127,7 +128,9 @@ int run_validate_command(int argc, char** argv, std::istream& in, std::ostream& 
   registry.map_directory("file://" + absolute.parent_path().lexically_normal().string() + "/",
                          absolute.parent_path().string());
   for (const auto& [base, dir] : opts.ref_dirs) registry.map_directory(base, dir);
-  Compiler compiler(registry);
+  // Formats are asserted as the gateway asserts them for its own schemas, so that checking a config
+  // or record file here gives the gateway's answer.
+  Compiler compiler(registry, own_schema_options());
   auto compiled = compiler.compile(schema_json, file_uri);
   if (!compiled) {
     err << "bronpoort validate: schema " << opts.schema_file << " is unusable:\n";

@@ -79,7 +79,7 @@ json search_body_schema(const std::string& dataset, const Resource& resource) {
 void compile_search_schemas(Registry& registry, ConfigErrors& errors) {
   schema::SchemaRegistry refs;
   schema::add_bundled_documents(refs);
-  schema::Compiler compiler(refs);
+  schema::Compiler compiler(refs, schema::own_schema_options());
   for (auto& dataset : registry.datasets) {
     for (auto& resource : dataset.resources) {
       json doc = search_body_schema(dataset.id, resource);

@@ -4,6 +4,7 @@
 #include "record_schema.hpp"
 
 #include <bronpoort/config/schema_check.hpp>
+#include <bronpoort/schema/bundled.hpp>
 #include <bronpoort/schema/validator.hpp>
 #include <bronpoort/sources/registry.hpp>
 
@@ -93,7 +94,7 @@ bool load_record_schema(ConfigReader& r, const std::string& schema_dir, Resource
   std::size_t before = errors.size();
   res.fields = fields_from_schema(res.schema, res.schema_file, errors);
   schema::SchemaRegistry refs;
-  schema::Compiler compiler(refs);
+  schema::Compiler compiler(refs, schema::own_schema_options());
   auto compiled = compiler.compile(res.schema, "file://" + res.schema_file);
   if (!compiled) {
     for (const auto& e : compiled.errors()) {

@@ -19,6 +19,12 @@ namespace bronpoort::schema {
 
 inline constexpr std::string_view kBundledBaseUri = "https://bronpoort.example.nl/schemas/";
 
+// How Bronpoort compiles the schemas it checks its own data against: the bundled ones, a
+// resource's record schema and its search body schema. `format` is asserted in every dialect
+// (2020-12 alone would make it an annotation), because those schemas rely on date, uuid and email
+// checks. Every such compile goes through these options.
+CompileOptions own_schema_options();
+
 // The compiled schema named by its path under schemas/. An unknown name or a bundled schema that
 // does not compile is a build defect: std::logic_error (the unit tests compile every one).
 const CompiledSchema& bundled_schema(std::string_view name);

@@ -55,11 +55,24 @@ struct CompileError {
   std::string to_string() const;
 };
 
+// Whether `format` (date, email, uuid, ...) is checked or only recorded as an annotation.
+// A meta-schema whose $vocabulary lists format-assertion always makes it an assertion (for the
+// schemas of that dialect), whatever the mode.
+enum class FormatMode {
+  // What each dialect says: in 2020-12 `format` is an annotation (section 7.2.1 of the
+  // validation specification); draft-07 lets implementations assert it, and we do, as its test
+  // suite's format tests expect. This is what an outside schema gets by default.
+  kDialectDefault,
+  // Asserted in every dialect. Bronpoort's own schemas (config, requests, source records) are
+  // compiled with this: they rely on date, uuid and email checks.
+  kAssert,
+  // An annotation in every dialect (draft-07 section 7.2: the option to switch the checks off).
+  kAnnotate,
+};
+
 struct CompileOptions {
   Draft default_draft = Draft::kDraft2020_12;  // when the schema has no (known) $schema
-  // Assert `format` (date, email, uuid, ...). JSON Schema treats format as an annotation by
-  // default; Bronpoort wants the checks, so this is on unless the caller opts out.
-  bool assert_formats = true;
+  FormatMode formats = FormatMode::kDialectDefault;
   // Bounds that keep hostile schemas and instances from exhausting the stack or the CPU.
   std::size_t max_depth = 256;              // nested evaluation depth (instance + $ref chains)
   std::size_t max_steps = 5'000'000;        // schema-node evaluations per validate() call

@@ -171,7 +171,7 @@ TEST(SchemaVocabularies, UnknownOptionalVocabularyIsIgnored) {
 TEST(SchemaVocabularies, FormatAssertionCanBeSwitchedOff) {
   SchemaRegistry registry;
   CompileOptions options;
-  options.assert_formats = false;
+  options.formats = FormatMode::kAnnotate;
   Compiler compiler(registry, options);
   auto result = compiler.compile(json{{"format", "date"}});
   ASSERT_TRUE(result);
