@@ -1,13 +1,7 @@
 // Access requests becoming grants, and grants taking effect, being revoked and expiring, as the
 // next decision sees them. Runs against a real SQLite store.
-#include <bronpoort/access/access_service.hpp>
-#include <bronpoort/access/decision.hpp>
+#include "unit/access/access_service_fixture.hpp"
 
-#include "unit/access/access_test_support.hpp"
-
-#include <gtest/gtest.h>
-
-#include <unistd.h>
 #include <atomic>
 #include <thread>
 
@@ -15,71 +9,6 @@ namespace bronpoort::access {
 namespace {
 
 using namespace test;
-
-class AccessServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    db_ = std::filesystem::temp_directory_path() /
-          ("bronpoort-access-" + std::to_string(::getpid()) + "-" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
-    std::filesystem::remove(db_);
-    purposes_ = std::make_shared<const std::vector<Purpose>>(std::vector<Purpose>{
-        purpose("intake", {"case-worker"},
-                {{"persons", {{"persons", {"bsn", "givenName", "familyName", "birthDate"}}}}}),
-        purpose("address-check", {"case-worker"},
-                {{"addresses", {{"addresses", {"addressId", "street"}}}}}, PurposeScope::Case,
-                true),
-    });
-    service_ = open();
-  }
-  void TearDown() override {
-    service_.reset();
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_.string() + suffix);
-  }
-
-  std::shared_ptr<AccessService> open() {
-    AccessServiceOptions options;
-    options.grant_validity = std::chrono::days{30};
-    options.clock = clock_.fn();
-    options.audit = [this](const AuditEvent& e) { events_.push_back(e); };
-    options.dataset_owner = [](const std::string& dataset) -> std::optional<std::string> {
-      if (dataset == "persons" || dataset == "addresses") return std::string(kRvig);
-      return std::nullopt;
-    };
-    return AccessService::open(open_sqlite_store(db_), purposes_, options);
-  }
-
-  DecisionOutcome decide_intake(const Identity& who) {
-    auto snapshot = service_->snapshot();
-    DataQuery q = search_by("bsn", "999990019");
-    return decide(*snapshot, {who, "intake", persons_route(), q, *clock_.now});
-  }
-
-  AccessRequest file(const Identity& who, std::vector<std::string> fields,
-                     std::string purpose_id = "intake") {
-    NewAccessRequest in{"case-worker", purpose_id,        "persons",
-                        "persons",     std::move(fields), "intake of debt assistance"};
-    if (purpose_id == "address-check") {
-      in.dataset = in.resource = "addresses";
-      in.fields = {"street"};
-    }
-    auto r = service_->file_request(who, in, "trace-1");
-    EXPECT_TRUE(std::holds_alternative<AccessRequest>(r)) << std::get<Problem>(r).code;
-    return std::get<AccessRequest>(r);
-  }
-
-  std::string code_of(const Result<AccessRequest>& r) {
-    return std::holds_alternative<Problem>(r) ? std::get<Problem>(r).code : "";
-  }
-
-  std::filesystem::path db_;
-  TestClock clock_;
-  PurposeList purposes_;
-  std::vector<AuditEvent> events_;
-  std::shared_ptr<AccessService> service_;
-  const Identity worker_ = caller(kGemeente, {"case-worker"}, "worker-1");
-  const Identity admin_ = caller(kRvig, {"source-admin"}, "admin-1");
-};
 
 TEST_F(AccessServiceTest, ApprovedRequestBecomesGrantForTheNextDecision) {
   EXPECT_EQ(decide_intake(worker_).problem->code, "no-grant");
@@ -147,22 +76,25 @@ TEST_F(AccessServiceTest, StandingApprovalApprovesAtOnce) {
   EXPECT_EQ(events_[2].type, "grant.created");
 }
 
-TEST_F(AccessServiceTest, PrecedentApprovesSameOrNarrowerFieldsForAnotherOrganisation) {
+TEST_F(AccessServiceTest, PrecedentApprovesSameOrNarrowerFieldsWithinTheOrganisation) {
   auto first = file(worker_, {"bsn", "givenName", "familyName"});
   service_->approve(admin_, first.id, "ok", "t");
+  // A colleague in the same organisation asking for the same or less rides on the holder's
+  // decision (after the first grant expires, say).
+  auto grants = service_->visible_grants(worker_);
+  ASSERT_EQ(grants.size(), 1u);
 
-  auto other = caller("00000001009999999000", {"case-worker"}, "worker-2");
-  auto narrower = file(other, {"bsn", "givenName"});
+  auto narrower = file(colleague_, {"bsn", "givenName"});
   EXPECT_EQ(narrower.state, RequestState::Approved);
   EXPECT_EQ(narrower.approval, ApprovalKind::Precedent);
   EXPECT_EQ(narrower.precedent_id, first.id);
-  auto grants = service_->visible_grants(other);
-  ASSERT_EQ(grants.size(), 1u);
-  EXPECT_EQ(grants[0].precedent_id, first.id);
-  EXPECT_EQ(grants[0].approval, ApprovalKind::Precedent);
-  EXPECT_FALSE(decide_intake(other).problem);
+  EXPECT_EQ(narrower.decided_by, "auto");
+  grants = service_->visible_grants(colleague_);
+  ASSERT_EQ(grants.size(), 2u);
+  EXPECT_EQ(grants[1].precedent_id, first.id);
+  EXPECT_EQ(grants[1].approval, ApprovalKind::Precedent);
 
-  auto wider = file(other, {"bsn", "birthDate"});
+  auto wider = file(colleague_, {"bsn", "birthDate"});
   EXPECT_EQ(wider.state, RequestState::Pending);
 }
 
@@ -172,16 +104,14 @@ TEST_F(AccessServiceTest, PrecedentNeedsTheSameLegalBasis) {
   auto changed = *purposes_;
   changed[0].legal_basis.citation = "Andere wet, artikel 9";
   service_->reload_purposes(std::make_shared<const std::vector<Purpose>>(changed));
-  auto other = caller("00000001009999999000", {"case-worker"});
-  EXPECT_EQ(file(other, {"bsn"}).state, RequestState::Pending);
+  EXPECT_EQ(file(colleague_, {"bsn"}).state, RequestState::Pending);
 }
 
 TEST_F(AccessServiceTest, RevokedPrecedentApprovesNothing) {
   auto first = file(worker_, {"bsn"});
   auto a = std::get<AccessRequest>(service_->approve(admin_, first.id, "ok", "t"));
   service_->revoke(admin_, a.grant_id, "t");
-  auto other = caller("00000001009999999000", {"case-worker"});
-  EXPECT_EQ(file(other, {"bsn"}).state, RequestState::Pending);
+  EXPECT_EQ(file(colleague_, {"bsn"}).state, RequestState::Pending);
 }
 
 TEST_F(AccessServiceTest, OnlyTheHoldersSourceAdminDecides) {
