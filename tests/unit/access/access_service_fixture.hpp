@@ -1,17 +1,17 @@
 #pragma once
-// The access service over a real SQLite store, with a test clock and an audit hook the test
-// controls: by default every record is durable and kept in `events_`; `audit_fails_` makes
-// chosen records fail, as a processing log that cannot commit would. Shared by the service,
-// four-eyes and fail-closed audit tests.
+// The access service over a real store — SQLite, and PostgreSQL when BRONPOORT_TEST_PG_DSN is
+// set (the suite is instantiated for both in access_service_test.cpp) — with a test clock and an
+// audit hook the test controls: by default every record is durable and kept in `events_`;
+// `audit_fails_` makes chosen records fail, as a processing log that cannot commit would. Shared by
+// the service, four-eyes and fail-closed audit tests.
 #include <bronpoort/access/access_service.hpp>
 #include <bronpoort/access/decision.hpp>
 
 #include "unit/access/access_test_support.hpp"
+#include "unit/access/store_handles.hpp"
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-#include <filesystem>
 #include <functional>
 
 namespace bronpoort::access::test {
@@ -45,13 +45,18 @@ class SwitchableStore final : public AccessStore {
   std::shared_ptr<bool> fail_;
 };
 
-class AccessServiceTest : public ::testing::Test {
+class AccessServiceTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    db_ = std::filesystem::temp_directory_path() /
-          ("bronpoort-access-" + std::to_string(::getpid()) + "-" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
-    std::filesystem::remove(db_);
+    if (GetParam() == "postgres") {
+      if (!test_pg_dsn()) {
+        if (std::getenv("BRONPOORT_REQUIRE_PG")) FAIL() << "BRONPOORT_TEST_PG_DSN is not set";
+        GTEST_SKIP() << "BRONPOORT_TEST_PG_DSN is not set";
+      }
+      handle_ = std::make_unique<PostgresHandle>(test_pg_dsn());
+    } else {
+      handle_ = std::make_unique<SqliteHandle>();
+    }
     auto shared = purpose("shared-intake", {"case-worker"},
                           {{"persons", {{"persons", {"bsn", "givenName", "familyName"}}}}});
     shared.precedent_across_organisations = true;
@@ -67,7 +72,7 @@ class AccessServiceTest : public ::testing::Test {
   }
   void TearDown() override {
     service_.reset();
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_.string() + suffix);
+    handle_.reset();
   }
 
   std::shared_ptr<AccessService> open() {
@@ -83,9 +88,8 @@ class AccessServiceTest : public ::testing::Test {
       if (dataset == "persons" || dataset == "addresses") return std::string(kRvig);
       return std::nullopt;
     };
-    return AccessService::open(
-        std::make_unique<SwitchableStore>(open_sqlite_store(db_), store_fails_), purposes_,
-        options);
+    return AccessService::open(std::make_unique<SwitchableStore>(handle_->open(), store_fails_),
+                               purposes_, options);
   }
 
   DecisionOutcome decide_intake(const Identity& who, const std::string& purpose_id = "intake") {
@@ -117,15 +121,18 @@ class AccessServiceTest : public ::testing::Test {
     return std::holds_alternative<Problem>(r) ? std::get<Problem>(r).code : "";
   }
 
-  // The request as the store holds it (read on a connection of its own), not the service's copy.
+  // A connection of its own to the service's store, to look behind the service's back.
+  std::unique_ptr<AccessStore> store_connection() const { return handle_->open(); }
+
+  // The request as the store holds it, not the service's copy.
   std::optional<AccessRequest> stored_request(const std::string& id) const {
-    for (auto& r : open_sqlite_store(db_)->load_requests()) {
+    for (auto& r : store_connection()->load_requests()) {
       if (r.id == id) return r;
     }
     return std::nullopt;
   }
 
-  std::filesystem::path db_;
+  std::unique_ptr<StoreHandle> handle_;
   TestClock clock_;
   PurposeList purposes_;
   std::vector<AuditEvent> events_;                      // durable records, in order

@@ -1,5 +1,5 @@
 // Access requests becoming grants, and grants taking effect, being revoked and expiring, as the
-// next decision sees them. Runs against a real SQLite store.
+// next decision sees them. Runs against both real stores.
 #include "unit/access/access_service_fixture.hpp"
 
 #include <atomic>
@@ -10,7 +10,7 @@ namespace {
 
 using namespace test;
 
-TEST_F(AccessServiceTest, ApprovedRequestBecomesGrantForTheNextDecision) {
+TEST_P(AccessServiceTest, ApprovedRequestBecomesGrantForTheNextDecision) {
   EXPECT_EQ(decide_intake(worker_).problem->code, "no-grant");
   auto r = file(worker_, {"bsn", "givenName"});
   EXPECT_EQ(r.state, RequestState::Pending);
@@ -39,7 +39,7 @@ TEST_F(AccessServiceTest, ApprovedRequestBecomesGrantForTheNextDecision) {
   EXPECT_EQ(events_[2].trace_id, "trace-2");
 }
 
-TEST_F(AccessServiceTest, RevocationTakesEffectOnTheNextDecision) {
+TEST_P(AccessServiceTest, RevocationTakesEffectOnTheNextDecision) {
   auto r = file(worker_, {"bsn"});
   auto a = std::get<AccessRequest>(service_->approve(admin_, r.id, "", "t"));
   ASSERT_FALSE(decide_intake(worker_).problem);
@@ -54,7 +54,7 @@ TEST_F(AccessServiceTest, RevocationTakesEffectOnTheNextDecision) {
   EXPECT_EQ(decide_intake(worker_).problem->code, "no-grant");
 }
 
-TEST_F(AccessServiceTest, GrantExpiresWithoutAnyRebuild) {
+TEST_P(AccessServiceTest, GrantExpiresWithoutAnyRebuild) {
   auto r = file(worker_, {"bsn"});
   service_->approve(admin_, r.id, "", "t");
   *clock_.now += std::chrono::days{29};
@@ -66,7 +66,7 @@ TEST_F(AccessServiceTest, GrantExpiresWithoutAnyRebuild) {
   EXPECT_NE(out.problem->detail.find("expired"), std::string::npos);
 }
 
-TEST_F(AccessServiceTest, StandingApprovalApprovesAtOnce) {
+TEST_P(AccessServiceTest, StandingApprovalApprovesAtOnce) {
   auto r = file(worker_, {}, "address-check");
   EXPECT_EQ(r.state, RequestState::Approved);
   EXPECT_EQ(r.approval, ApprovalKind::Standing);
@@ -76,7 +76,7 @@ TEST_F(AccessServiceTest, StandingApprovalApprovesAtOnce) {
   EXPECT_EQ(events_[2].type, "grant.created");
 }
 
-TEST_F(AccessServiceTest, PrecedentApprovesSameOrNarrowerFieldsWithinTheOrganisation) {
+TEST_P(AccessServiceTest, PrecedentApprovesSameOrNarrowerFieldsWithinTheOrganisation) {
   auto first = file(worker_, {"bsn", "givenName", "familyName"});
   service_->approve(admin_, first.id, "ok", "t");
   // A colleague in the same organisation asking for the same or less rides on the holder's
@@ -98,7 +98,7 @@ TEST_F(AccessServiceTest, PrecedentApprovesSameOrNarrowerFieldsWithinTheOrganisa
   EXPECT_EQ(wider.state, RequestState::Pending);
 }
 
-TEST_F(AccessServiceTest, PrecedentNeedsTheSameLegalBasis) {
+TEST_P(AccessServiceTest, PrecedentNeedsTheSameLegalBasis) {
   auto first = file(worker_, {"bsn"});
   service_->approve(admin_, first.id, "ok", "t");
   auto changed = *purposes_;
@@ -107,14 +107,14 @@ TEST_F(AccessServiceTest, PrecedentNeedsTheSameLegalBasis) {
   EXPECT_EQ(file(colleague_, {"bsn"}).state, RequestState::Pending);
 }
 
-TEST_F(AccessServiceTest, RevokedPrecedentApprovesNothing) {
+TEST_P(AccessServiceTest, RevokedPrecedentApprovesNothing) {
   auto first = file(worker_, {"bsn"});
   auto a = std::get<AccessRequest>(service_->approve(admin_, first.id, "ok", "t"));
   service_->revoke(admin_, a.grant_id, "t");
   EXPECT_EQ(file(colleague_, {"bsn"}).state, RequestState::Pending);
 }
 
-TEST_F(AccessServiceTest, OnlyTheHoldersSourceAdminDecides) {
+TEST_P(AccessServiceTest, OnlyTheHoldersSourceAdminDecides) {
   auto r = file(worker_, {"bsn"});
   // The requesting organisation's own admin may not approve another holder's dataset.
   EXPECT_EQ(code_of(service_->approve(caller(kGemeente, {"source-admin"}), r.id, "", "t")),
@@ -129,7 +129,7 @@ TEST_F(AccessServiceTest, OnlyTheHoldersSourceAdminDecides) {
   EXPECT_EQ(events_.size(), 1u);  // only the filing
 }
 
-TEST_F(AccessServiceTest, RejectedRequestCannotBeApprovedLater) {
+TEST_P(AccessServiceTest, RejectedRequestCannotBeApprovedLater) {
   auto r = file(worker_, {"bsn"});
   auto rejected = service_->reject(admin_, r.id, "no legal need", "t");
   EXPECT_EQ(std::get<AccessRequest>(rejected).state, RequestState::Rejected);
@@ -137,7 +137,7 @@ TEST_F(AccessServiceTest, RejectedRequestCannotBeApprovedLater) {
   EXPECT_EQ(events_.back().type, "access-request.rejected");
 }
 
-TEST_F(AccessServiceTest, RefusesInvalidFilings) {
+TEST_P(AccessServiceTest, RefusesInvalidFilings) {
   NewAccessRequest in{"case-worker", "intake", "persons", "persons", {"bsn"}, "m"};
   auto code = [&](const Identity& who, NewAccessRequest r) {
     auto out = service_->file_request(who, r, "t");
@@ -158,7 +158,7 @@ TEST_F(AccessServiceTest, RefusesInvalidFilings) {
   EXPECT_EQ(code(worker_, in), "access-request-pending");  // a duplicate while pending
 }
 
-TEST_F(AccessServiceTest, EachOrganisationSeesItsOwnAndTheHolderSeesItsDatasets) {
+TEST_P(AccessServiceTest, EachOrganisationSeesItsOwnAndTheHolderSeesItsDatasets) {
   auto r = file(worker_, {"bsn"});
   EXPECT_EQ(service_->visible_requests(worker_, std::nullopt).size(), 1u);
   EXPECT_EQ(service_->visible_requests(admin_, RequestState::Pending).size(), 1u);
@@ -171,7 +171,7 @@ TEST_F(AccessServiceTest, EachOrganisationSeesItsOwnAndTheHolderSeesItsDatasets)
 
 // Decisions on other threads keep running on whole snapshots while grants change underneath, and
 // see the final state as soon as the change returns.
-TEST_F(AccessServiceTest, DecisionsStayConsistentWhileGrantsChange) {
+TEST_P(AccessServiceTest, DecisionsStayConsistentWhileGrantsChange) {
   std::atomic<bool> stop{false};
   std::atomic<long> decisions{0};
   std::vector<std::thread> readers;
@@ -200,6 +200,11 @@ TEST_F(AccessServiceTest, DecisionsStayConsistentWhileGrantsChange) {
   for (auto& t : readers) t.join();
   EXPECT_GT(decisions.load(), 0);
 }
+
+// Every AccessServiceTest (here, in four_eyes_test.cpp and audit_fail_closed_test.cpp) runs on
+// both stores: they must behave the same.
+INSTANTIATE_TEST_SUITE_P(Stores, AccessServiceTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
 }  // namespace bronpoort::access

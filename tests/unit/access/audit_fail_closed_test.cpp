@@ -15,7 +15,7 @@ void expect_audit_unavailable(const Problem& p) {
   EXPECT_EQ(p.code, "audit-unavailable");
 }
 
-TEST_F(AccessServiceTest, ApprovalWithoutDurableRecordLeavesTheRequestPending) {
+TEST_P(AccessServiceTest, ApprovalWithoutDurableRecordLeavesTheRequestPending) {
   auto r = file(worker_, {"bsn"});
   audit_fails_ = kEveryRecord;
 
@@ -37,7 +37,7 @@ TEST_F(AccessServiceTest, ApprovalWithoutDurableRecordLeavesTheRequestPending) {
   EXPECT_FALSE(decide_intake(worker_).problem);
 }
 
-TEST_F(AccessServiceTest, RevocationWithoutDurableRecordLeavesTheGrantActive) {
+TEST_P(AccessServiceTest, RevocationWithoutDurableRecordLeavesTheGrantActive) {
   auto r = file(worker_, {"bsn"});
   auto a = std::get<AccessRequest>(service_->approve(admin_, r.id, "", "t"));
   audit_fails_ = kEveryRecord;
@@ -50,23 +50,23 @@ TEST_F(AccessServiceTest, RevocationWithoutDurableRecordLeavesTheGrantActive) {
   EXPECT_FALSE(decide_intake(worker_).problem);
 }
 
-TEST_F(AccessServiceTest, FilingWithoutDurableRecordFilesNothing) {
+TEST_P(AccessServiceTest, FilingWithoutDurableRecordFilesNothing) {
   audit_fails_ = kEveryRecord;
   auto r = try_file(worker_, {"bsn"});
   ASSERT_TRUE(std::holds_alternative<Problem>(r));
   expect_audit_unavailable(std::get<Problem>(r));
   EXPECT_TRUE(service_->visible_requests(worker_, std::nullopt).empty());
-  EXPECT_TRUE(open_sqlite_store(db_)->load_requests().empty());
+  EXPECT_TRUE(store_connection()->load_requests().empty());
 
   // A standing approval creates a grant at once: not without its records either.
   expect_audit_unavailable(std::get<Problem>(try_file(worker_, {}, "address-check")));
   EXPECT_TRUE(service_->visible_grants(worker_).empty());
-  EXPECT_TRUE(open_sqlite_store(db_)->load_grants().empty());
+  EXPECT_TRUE(store_connection()->load_grants().empty());
 }
 
 // The records are durable before the change is visible anywhere: when the hook is asked for the
 // grant's record, neither the policy nor the store shows the approval yet.
-TEST_F(AccessServiceTest, RecordsAreWrittenBeforeTheChangeIsApplied) {
+TEST_P(AccessServiceTest, RecordsAreWrittenBeforeTheChangeIsApplied) {
   auto r = file(worker_, {"bsn"});
   int checked = 0;
   audit_fails_ = [&](const AuditEvent& e) {
@@ -84,7 +84,7 @@ TEST_F(AccessServiceTest, RecordsAreWrittenBeforeTheChangeIsApplied) {
 
 // When the first record of a change is durable and the second is not, the first claimed a change
 // that is not made: a not-applied record corrects it.
-TEST_F(AccessServiceTest, PartlyWrittenRecordsAreFollowedByNotApplied) {
+TEST_P(AccessServiceTest, PartlyWrittenRecordsAreFollowedByNotApplied) {
   auto r = file(worker_, {"bsn"});
   audit_fails_ = [](const AuditEvent& e) { return e.type == "grant.created"; };
   expect_audit_unavailable(std::get<Problem>(service_->approve(admin_, r.id, "", "t")));
@@ -101,7 +101,7 @@ TEST_F(AccessServiceTest, PartlyWrittenRecordsAreFollowedByNotApplied) {
 
 // The store failing after the records were written: the change is not made, the caller gets the
 // store's 503, and the trail says the recorded change did not happen.
-TEST_F(AccessServiceTest, StoreFailureAfterTheRecordIsFollowedByNotApplied) {
+TEST_P(AccessServiceTest, StoreFailureAfterTheRecordIsFollowedByNotApplied) {
   auto r = file(worker_, {"bsn"});
   *store_fails_ = true;
   EXPECT_THROW(service_->approve(admin_, r.id, "", "t"), StoreError);
@@ -116,12 +116,12 @@ TEST_F(AccessServiceTest, StoreFailureAfterTheRecordIsFollowedByNotApplied) {
 }
 
 // Another instance decided first: the store refuses, and the record says so.
-TEST_F(AccessServiceTest, RequestDecidedElsewhereAfterTheRecordIsFollowedByNotApplied) {
+TEST_P(AccessServiceTest, RequestDecidedElsewhereAfterTheRecordIsFollowedByNotApplied) {
   auto r = file(worker_, {"bsn"});
   AccessRequest elsewhere = r;
   elsewhere.state = RequestState::Rejected;
   elsewhere.decided_by = "admin-2";
-  ASSERT_TRUE(open_sqlite_store(db_)->decide_request(elsewhere, std::nullopt));
+  ASSERT_TRUE(store_connection()->decide_request(elsewhere, std::nullopt));
 
   EXPECT_EQ(code_of(service_->approve(admin_, r.id, "", "t")), "access-request-not-pending");
   EXPECT_EQ(events_.back().type, "access-change.not-applied");
