@@ -1,7 +1,7 @@
-// Filing and deciding access requests, and revoking grants.
+// Filing access requests, and approving them at once by standing approval or by precedent.
 #include <bronpoort/access/access_service.hpp>
 
-#include "time_format.hpp"
+#include "audited_change.hpp"
 
 #include <openssl/rand.h>
 
@@ -37,10 +37,6 @@ bool subset(const std::vector<std::string>& narrow, const std::vector<std::strin
   return std::includes(wide.begin(), wide.end(), narrow.begin(), narrow.end());
 }
 
-TimePoint purpose_end(const Purpose& p) {
-  return p.valid_until ? TimePoint{*p.valid_until + std::chrono::days{1}} : TimePoint::max();
-}
-
 }  // namespace
 
 Grant AccessService::make_grant(const AccessRequest& r, const Purpose& p, ApprovalKind kind,
@@ -58,14 +54,21 @@ Grant AccessService::make_grant(const AccessRequest& r, const Purpose& p, Approv
   g.approval = kind;
   g.precedent_id = precedent;
   g.granted_at = now();
-  g.valid_until = std::min(g.granted_at + options_.grant_validity, purpose_end(p));
+  g.valid_until = std::min(g.granted_at + options_.grant_validity, p.ends_at());
   return g;
 }
 
 // A precedent is a request the same source holder approved by hand, for the same purpose under the
 // same legal basis, the same role and resource, with the same or wider fields, whose grant still
 // stands: a revoked grant is a decision the holder took back and approves nothing.
-std::optional<AccessRequest> AccessService::find_precedent(const AccessRequest& r) const {
+//
+// It is the holder's decision about one organisation's need, so it counts only for that
+// organisation unless the purpose says the holder's decisions hold for everyone who may state it
+// (`precedentAcrossOrganisations`). Four eyes hold through precedents too: a request its requester
+// decided (possible before four eyes were enforced) sets no precedent, and nobody rides on a
+// decision they took themselves.
+std::optional<AccessRequest> AccessService::find_precedent(const AccessRequest& r,
+                                                           const Purpose& p) const {
   for (const auto& earlier : requests_) {
     if (earlier.state != RequestState::Approved || earlier.approval != ApprovalKind::Manual ||
         earlier.owner_organisation != r.owner_organisation || earlier.purpose_id != r.purpose_id ||
@@ -74,6 +77,8 @@ std::optional<AccessRequest> AccessService::find_precedent(const AccessRequest& 
         !subset(r.fields, earlier.fields)) {
       continue;
     }
+    if (!p.precedent_across_organisations && earlier.organisation != r.organisation) continue;
+    if (earlier.decided_by == earlier.requester || earlier.decided_by == r.requester) continue;
     auto g = std::find_if(grants_.begin(), grants_.end(),
                           [&](const Grant& x) { return x.id == earlier.grant_id; });
     if (g != grants_.end() && !g->revoked_at) return earlier;
@@ -101,7 +106,7 @@ Result<AccessRequest> AccessService::file_request(const Identity& caller,
   const Purpose* p = snapshot->purpose(in.purpose_id);
   if (!p) return invalid("/purpose", "no such purpose; see GET /v1/purposes", "purpose-unknown");
   auto t = now();
-  if (t < TimePoint{p->valid_from} || t >= purpose_end(*p)) {
+  if (t < TimePoint{p->valid_from} || t >= p->ends_at()) {
     return make_problem(403, "purpose-expired", "Purpose '" + p->id + "' is not valid now.");
   }
   if (!p->allows_role(in.role)) {
@@ -156,7 +161,7 @@ Result<AccessRequest> AccessService::file_request(const Identity& caller,
     r.decision_reason = "standing approval of purpose '" + p->id + "' by the source holder";
   } else {
     std::shared_lock read(state_mutex_);
-    precedent = find_precedent(r);
+    precedent = find_precedent(r, *p);
     if (precedent) {
       grant = make_grant(r, *p, ApprovalKind::Precedent, precedent->id);
       r.decision_reason = "approved by precedent " + precedent->id;
@@ -170,7 +175,20 @@ Result<AccessRequest> AccessService::file_request(const Identity& caller,
     r.precedent_id = grant->precedent_id;
     r.grant_id = grant->id;
   }
-  store_->insert_request(r, grant);
+  // Audit first: a filing (and an approval at once) without its durable record is not made.
+  AuditedChange audit(options_.audit, caller, trace_id, t);
+  audit.add("access-request.filed", r.id, access_request_to_json(r));
+  if (grant) {
+    audit.add("access-request.approved", r.id, access_request_to_json(r));
+    audit.add("grant.created", grant->id, grant_to_json(*grant, t));
+  }
+  if (!audit.write()) return audit_unavailable();
+  try {
+    store_->insert_request(r, grant);
+  } catch (const std::exception&) {
+    audit.not_applied("store-unavailable");
+    throw;
+  }
   {
     std::unique_lock lock(state_mutex_);
     requests_.push_back(r);
@@ -179,131 +197,7 @@ Result<AccessRequest> AccessService::file_request(const Identity& caller,
       rebuild_locked();
     }
   }
-  emit("access-request.filed", caller, trace_id, r.id, access_request_to_json(r));
-  if (grant) {
-    emit("access-request.approved", caller, trace_id, r.id, access_request_to_json(r));
-    emit("grant.created", caller, trace_id, grant->id, grant_to_json(*grant, t));
-  }
   return r;
-}
-
-Result<AccessRequest> AccessService::approve(const Identity& caller, const std::string& id,
-                                             const std::string& reason,
-                                             const std::string& trace_id) {
-  return decide(caller, id, true, reason, trace_id);
-}
-
-Result<AccessRequest> AccessService::reject(const Identity& caller, const std::string& id,
-                                            const std::string& reason,
-                                            const std::string& trace_id) {
-  return decide(caller, id, false, reason, trace_id);
-}
-
-Result<AccessRequest> AccessService::decide(const Identity& caller, const std::string& id,
-                                            bool approve, const std::string& reason,
-                                            const std::string& trace_id) {
-  std::lock_guard write(write_mutex_);
-  std::optional<AccessRequest> found;
-  {
-    std::shared_lock read(state_mutex_);
-    for (const auto& r : requests_) {
-      if (r.id == id) found = r;
-    }
-  }
-  if (!found) return make_problem(404, "access-request-not-found", "No such access request.");
-  // The owner is looked up again: the sources registry is the authority on who holds a dataset.
-  auto owner = options_.dataset_owner ? options_.dataset_owner(found->dataset) : std::nullopt;
-  const std::string& holder = owner ? *owner : found->owner_organisation;
-  const bool holder_org = !caller.organisation.empty() && caller.organisation == holder;
-  const bool requester_org =
-      !caller.organisation.empty() && caller.organisation == found->organisation;
-  // Only the requesting organisation and the dataset's holder learn that a request exists.
-  if (!holder_org && !requester_org) {
-    return make_problem(404, "access-request-not-found", "No such access request.");
-  }
-  if (!holder_org || !caller.has_role(kSourceAdminRole) || is_citizen(caller)) {
-    return make_problem(403, "not-dataset-owner",
-                        "Only a source-admin of the organisation that holds dataset '" +
-                            found->dataset + "' may decide this request.");
-  }
-  if (found->state != RequestState::Pending) {
-    return make_problem(
-        409, "access-request-not-pending",
-        std::string("The request is already ") + request_state_name(found->state) + ".");
-  }
-  AccessRequest r = *found;
-  auto t = now();
-  std::optional<Grant> grant;
-  if (approve) {
-    auto snapshot = policy_->current();
-    const Purpose* p = snapshot->purpose(r.purpose_id);
-    if (!p || t >= purpose_end(*p) || !p->covered_fields(r.dataset, r.resource)) {
-      return make_problem(409, "purpose-unavailable",
-                          "The request's purpose no longer exists, is no longer valid or no longer "
-                          "covers the resource; reject it instead.");
-    }
-    r.legal_basis = p->legal_basis.citation;
-    grant = make_grant(r, *p, ApprovalKind::Manual, "");
-    r.state = RequestState::Approved;
-    r.approval = ApprovalKind::Manual;
-    r.grant_id = grant->id;
-  } else {
-    r.state = RequestState::Rejected;
-  }
-  r.decided_at = t;
-  r.decided_by = caller.subject;
-  r.decision_reason = reason;
-  if (!store_->decide_request(r, grant)) {
-    refresh_locked();
-    return make_problem(409, "access-request-not-pending",
-                        "The request was decided meanwhile (by another gateway instance).");
-  }
-  {
-    std::unique_lock lock(state_mutex_);
-    for (auto& e : requests_) {
-      if (e.id == r.id) e = r;
-    }
-    if (grant) {
-      grants_.push_back(*grant);
-      rebuild_locked();
-    }
-  }
-  emit(approve ? "access-request.approved" : "access-request.rejected", caller, trace_id, r.id,
-       access_request_to_json(r));
-  if (grant) emit("grant.created", caller, trace_id, grant->id, grant_to_json(*grant, t));
-  return r;
-}
-
-Result<Grant> AccessService::revoke(const Identity& caller, const std::string& id,
-                                    const std::string& trace_id) {
-  std::lock_guard write(write_mutex_);
-  std::optional<Grant> found;
-  {
-    std::shared_lock read(state_mutex_);
-    for (const auto& g : grants_) {
-      if (g.id == id && may_see(caller, g.organisation, g.owner_organisation)) found = g;
-    }
-  }
-  if (!found) return make_problem(404, "grant-not-found", "No such grant.");
-  if (found->revoked_at) {
-    return make_problem(409, "grant-already-revoked", "The grant was revoked already.");
-  }
-  auto t = now();
-  if (!store_->revoke_grant(id, t, caller.subject)) {
-    refresh_locked();
-    return make_problem(409, "grant-already-revoked", "The grant was revoked meanwhile.");
-  }
-  found->revoked_at = t;
-  found->revoked_by = caller.subject;
-  {
-    std::unique_lock lock(state_mutex_);
-    for (auto& g : grants_) {
-      if (g.id == id) g = *found;
-    }
-    rebuild_locked();
-  }
-  emit("grant.revoked", caller, trace_id, id, grant_to_json(*found, t));
-  return *found;
 }
 
 }  // namespace bronpoort::access

@@ -54,20 +54,6 @@ void AccessService::rebuild_locked() {
   policy_->replace(std::make_shared<const PolicySnapshot>(purposes_, grants_));
 }
 
-void AccessService::emit(const char* type, const Identity& actor, const std::string& trace_id,
-                         const std::string& object_id, nlohmann::json details) const {
-  if (!options_.audit) return;
-  AuditEvent e;
-  e.type = type;
-  e.at = now();
-  e.actor_subject = actor.subject;
-  e.actor_organisation = actor.organisation;
-  e.trace_id = trace_id;
-  e.object_id = object_id;
-  e.details = std::move(details);
-  options_.audit(e);
-}
-
 bool AccessService::may_see(const Identity& caller, const std::string& organisation,
                             const std::string& owner) const {
   if (caller.organisation.empty() || is_citizen(caller)) return false;

@@ -44,6 +44,11 @@ bool Purpose::allows_role(const std::string& role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
+std::chrono::system_clock::time_point Purpose::ends_at() const {
+  using TimePoint = std::chrono::system_clock::time_point;
+  return valid_until ? TimePoint{*valid_until + std::chrono::days{1}} : TimePoint::max();
+}
+
 bool valid_purpose_id(std::string_view id) {
   return is_purpose_id(id);
 }

@@ -141,7 +141,8 @@ struct PurposeParser {
     StrictObject doc(json, "", file, errors);
     if (!doc.ok()) return;
     doc.reject_unknown({"$schema", "id", "name", "description", "legalBasis", "processingActivity",
-                        "roles", "coverage", "scope", "validity", "preApproved"});
+                        "roles", "coverage", "scope", "validity", "preApproved",
+                        "precedentAcrossOrganisations"});
     doc.string("$schema", false);
     if (auto id = doc.string("id", true)) {
       if (valid_purpose_id(*id)) {
@@ -173,6 +174,9 @@ struct PurposeParser {
     }
     validity(doc);
     if (auto b = doc.boolean("preApproved", true)) p.pre_approved = *b;
+    if (auto b = doc.boolean("precedentAcrossOrganisations", false)) {
+      p.precedent_across_organisations = *b;
+    }
   }
 };
 
@@ -252,7 +256,8 @@ nlohmann::json purpose_to_json(const Purpose& p) {
           {"coverage", coverage},
           {"scope", scope_name(p.scope)},
           {"validity", validity},
-          {"preApproved", p.pre_approved}};
+          {"preApproved", p.pre_approved},
+          {"precedentAcrossOrganisations", p.precedent_across_organisations}};
 }
 
 }  // namespace bronpoort::access

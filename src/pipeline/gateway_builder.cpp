@@ -18,6 +18,7 @@
 #include "linkage_wiring.hpp"
 
 #include <condition_variable>
+#include <future>
 
 namespace bronpoort::pipeline {
 namespace {
@@ -127,7 +128,8 @@ class DataResponseStage final : public SyncStage {
   }
 };
 
-// Grant and access-request changes become audit records in the processing log.
+// Grant and access-request changes become audit records in the processing log, durable before
+// the change is applied.
 access::AuditHook audit_to_log(std::shared_ptr<processing_log::ProcessingLog> log) {
   return [log](const access::AuditEvent& e) {
     RequestContext ctx;
@@ -149,12 +151,17 @@ access::AuditHook audit_to_log(std::shared_ptr<processing_log::ProcessingLog> lo
         }
       }
     }
-    log->append_audit_event(ctx, event, [type = e.type](const processing_log::AppendResult& r) {
-      if (!r.durable) {
-        observability::log_event(observability::Level::Error, "audit-record-failed",
-                                 {{"event", type}});
-      }
+    // The access service applies a change only once its record is durable, and calls this on
+    // the blocking pool, so it waits here for the writer's answer (bounded by its commit timeout).
+    auto durable = std::make_shared<std::promise<bool>>();
+    auto answer = durable->get_future();
+    log->append_audit_event(ctx, event, [durable](const processing_log::AppendResult& r) {
+      durable->set_value(r.durable);
     });
+    if (answer.get()) return access::AuditOutcome::Durable;
+    observability::log_event(observability::Level::Error, "audit-record-failed",
+                             {{"event", e.type}});
+    return access::AuditOutcome::Failed;
   };
 }
 

@@ -1,11 +1,21 @@
 #pragma once
 // Access requests and grants: filing, approval (by hand, by standing approval, by precedent),
-// rejection and revocation. Writes go to the store first, then to the in-memory copy, and every
-// grant change swaps in a new policy snapshot before the call returns, so a revocation holds from
-// the very next decision. Every state change is reported to the audit hook.
+// rejection and revocation.
 //
-// Blocking: file_request, approve, reject, revoke, refresh and open touch the store; call them on a
-// BlockingExecutor. The list/find reads and policy() only read memory.
+// Four eyes: whoever filed a request never decides it, not even as a source admin of the holder
+// and not under another organisation's token (subjects are compared, not organisations), and a
+// precedent counts only within the organisation whose request was approved, unless the purpose
+// opts in (`precedentAcrossOrganisations`).
+//
+// Fail-closed audit: every change is first written to the audit hook, and applied only once its
+// records are durable; if they are not, nothing changes and the call answers 503
+// `audit-unavailable`. Then the store is written, then the in-memory copy, and a new policy
+// snapshot is swapped in before the call returns, so a revocation holds from the very next
+// decision. A change that was audited but could not be applied is followed by a not-applied record.
+//
+// Blocking: file_request, approve, reject, revoke, refresh and open touch the store and wait for
+// the audit hook; call them on a BlockingExecutor. The list/find reads and policy() only read
+// memory.
 
 #include <bronpoort/access/access_store.hpp>
 #include <bronpoort/access/policy_snapshot.hpp>
@@ -29,12 +39,17 @@ inline constexpr const char* kDataSubjectRole = "data-subject";
 // The OIN of the organisation that holds `dataset`, or nullopt for an unknown dataset. Provided by
 // the lead from the sources registry.
 using DatasetOwnerFn = std::function<std::optional<std::string>(const std::string& dataset)>;
-using AuditHook = std::function<void(const AuditEvent&)>;
+
+enum class AuditOutcome { Durable, Failed };
+// Writes one audit record and returns once it is durable (Durable) or has failed, its own timeout
+// included (Failed). It blocks, like the store, and must not throw; the service calls it, one
+// record at a time, before it applies the change the record describes.
+using AuditHook = std::function<AuditOutcome(const AuditEvent&)>;
 
 struct AccessServiceOptions {
   std::chrono::days grant_validity{365};
   DatasetOwnerFn dataset_owner;
-  AuditHook audit;                   // may be empty
+  AuditHook audit;                   // empty: changes are not audited (tests only)
   std::function<TimePoint()> clock;  // defaults to system_clock::now
 };
 
@@ -87,13 +102,11 @@ class AccessService {
  private:
   Result<AccessRequest> decide(const Identity& caller, const std::string& request_id, bool approve,
                                const std::string& reason, const std::string& trace_id);
-  std::optional<AccessRequest> find_precedent(const AccessRequest& r) const;
+  std::optional<AccessRequest> find_precedent(const AccessRequest& r, const Purpose& p) const;
   Grant make_grant(const AccessRequest& r, const Purpose& p, ApprovalKind kind,
                    const std::string& precedent) const;
   void rebuild_locked();
   void refresh_locked();  // refresh() with write_mutex_ held
-  void emit(const char* type, const Identity& actor, const std::string& trace_id,
-            const std::string& object_id, nlohmann::json details) const;
   bool may_see(const Identity& caller, const std::string& organisation,
                const std::string& owner) const;
 

@@ -50,12 +50,18 @@ struct Purpose {
   std::chrono::sys_days valid_from{};
   std::optional<std::chrono::sys_days> valid_until;
   bool pre_approved = false;  // standing approval by the source holder for the listed roles
-  std::string source_file;    // where it was loaded from, for error messages
+  // A request approved by hand may approve other organisations' identical requests by precedent
+  // only when the purpose says so; by default a precedent counts only for the organisation whose
+  // request the holder approved (`precedentAcrossOrganisations` in the register).
+  bool precedent_across_organisations = false;
+  std::string source_file;  // where it was loaded from, for error messages
 
   // The fields covered for dataset/resource, or nullptr when the purpose does not cover it.
   const std::vector<std::string>* covered_fields(std::string_view dataset,
                                                  std::string_view resource) const;
   bool allows_role(const std::string& role) const;
+  // The first instant after the validity; time_point::max() when open-ended.
+  std::chrono::system_clock::time_point ends_at() const;
 };
 
 // Purpose ids are lower-case kebab-case words, at most 64 characters: they travel in a header

@@ -1,13 +1,7 @@
 // Access requests becoming grants, and grants taking effect, being revoked and expiring, as the
-// next decision sees them. Runs against a real SQLite store.
-#include <bronpoort/access/access_service.hpp>
-#include <bronpoort/access/decision.hpp>
+// next decision sees them. Runs against both real stores.
+#include "unit/access/access_service_fixture.hpp"
 
-#include "unit/access/access_test_support.hpp"
-
-#include <gtest/gtest.h>
-
-#include <unistd.h>
 #include <atomic>
 #include <thread>
 
@@ -16,72 +10,7 @@ namespace {
 
 using namespace test;
 
-class AccessServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    db_ = std::filesystem::temp_directory_path() /
-          ("bronpoort-access-" + std::to_string(::getpid()) + "-" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
-    std::filesystem::remove(db_);
-    purposes_ = std::make_shared<const std::vector<Purpose>>(std::vector<Purpose>{
-        purpose("intake", {"case-worker"},
-                {{"persons", {{"persons", {"bsn", "givenName", "familyName", "birthDate"}}}}}),
-        purpose("address-check", {"case-worker"},
-                {{"addresses", {{"addresses", {"addressId", "street"}}}}}, PurposeScope::Case,
-                true),
-    });
-    service_ = open();
-  }
-  void TearDown() override {
-    service_.reset();
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_.string() + suffix);
-  }
-
-  std::shared_ptr<AccessService> open() {
-    AccessServiceOptions options;
-    options.grant_validity = std::chrono::days{30};
-    options.clock = clock_.fn();
-    options.audit = [this](const AuditEvent& e) { events_.push_back(e); };
-    options.dataset_owner = [](const std::string& dataset) -> std::optional<std::string> {
-      if (dataset == "persons" || dataset == "addresses") return std::string(kRvig);
-      return std::nullopt;
-    };
-    return AccessService::open(open_sqlite_store(db_), purposes_, options);
-  }
-
-  DecisionOutcome decide_intake(const Identity& who) {
-    auto snapshot = service_->snapshot();
-    DataQuery q = search_by("bsn", "999990019");
-    return decide(*snapshot, {who, "intake", persons_route(), q, *clock_.now});
-  }
-
-  AccessRequest file(const Identity& who, std::vector<std::string> fields,
-                     std::string purpose_id = "intake") {
-    NewAccessRequest in{"case-worker", purpose_id,        "persons",
-                        "persons",     std::move(fields), "intake of debt assistance"};
-    if (purpose_id == "address-check") {
-      in.dataset = in.resource = "addresses";
-      in.fields = {"street"};
-    }
-    auto r = service_->file_request(who, in, "trace-1");
-    EXPECT_TRUE(std::holds_alternative<AccessRequest>(r)) << std::get<Problem>(r).code;
-    return std::get<AccessRequest>(r);
-  }
-
-  std::string code_of(const Result<AccessRequest>& r) {
-    return std::holds_alternative<Problem>(r) ? std::get<Problem>(r).code : "";
-  }
-
-  std::filesystem::path db_;
-  TestClock clock_;
-  PurposeList purposes_;
-  std::vector<AuditEvent> events_;
-  std::shared_ptr<AccessService> service_;
-  const Identity worker_ = caller(kGemeente, {"case-worker"}, "worker-1");
-  const Identity admin_ = caller(kRvig, {"source-admin"}, "admin-1");
-};
-
-TEST_F(AccessServiceTest, ApprovedRequestBecomesGrantForTheNextDecision) {
+TEST_P(AccessServiceTest, ApprovedRequestBecomesGrantForTheNextDecision) {
   EXPECT_EQ(decide_intake(worker_).problem->code, "no-grant");
   auto r = file(worker_, {"bsn", "givenName"});
   EXPECT_EQ(r.state, RequestState::Pending);
@@ -110,7 +39,7 @@ TEST_F(AccessServiceTest, ApprovedRequestBecomesGrantForTheNextDecision) {
   EXPECT_EQ(events_[2].trace_id, "trace-2");
 }
 
-TEST_F(AccessServiceTest, RevocationTakesEffectOnTheNextDecision) {
+TEST_P(AccessServiceTest, RevocationTakesEffectOnTheNextDecision) {
   auto r = file(worker_, {"bsn"});
   auto a = std::get<AccessRequest>(service_->approve(admin_, r.id, "", "t"));
   ASSERT_FALSE(decide_intake(worker_).problem);
@@ -125,7 +54,7 @@ TEST_F(AccessServiceTest, RevocationTakesEffectOnTheNextDecision) {
   EXPECT_EQ(decide_intake(worker_).problem->code, "no-grant");
 }
 
-TEST_F(AccessServiceTest, GrantExpiresWithoutAnyRebuild) {
+TEST_P(AccessServiceTest, GrantExpiresWithoutAnyRebuild) {
   auto r = file(worker_, {"bsn"});
   service_->approve(admin_, r.id, "", "t");
   *clock_.now += std::chrono::days{29};
@@ -137,7 +66,7 @@ TEST_F(AccessServiceTest, GrantExpiresWithoutAnyRebuild) {
   EXPECT_NE(out.problem->detail.find("expired"), std::string::npos);
 }
 
-TEST_F(AccessServiceTest, StandingApprovalApprovesAtOnce) {
+TEST_P(AccessServiceTest, StandingApprovalApprovesAtOnce) {
   auto r = file(worker_, {}, "address-check");
   EXPECT_EQ(r.state, RequestState::Approved);
   EXPECT_EQ(r.approval, ApprovalKind::Standing);
@@ -147,44 +76,45 @@ TEST_F(AccessServiceTest, StandingApprovalApprovesAtOnce) {
   EXPECT_EQ(events_[2].type, "grant.created");
 }
 
-TEST_F(AccessServiceTest, PrecedentApprovesSameOrNarrowerFieldsForAnotherOrganisation) {
+TEST_P(AccessServiceTest, PrecedentApprovesSameOrNarrowerFieldsWithinTheOrganisation) {
   auto first = file(worker_, {"bsn", "givenName", "familyName"});
   service_->approve(admin_, first.id, "ok", "t");
+  // A colleague in the same organisation asking for the same or less rides on the holder's
+  // decision (after the first grant expires, say).
+  auto grants = service_->visible_grants(worker_);
+  ASSERT_EQ(grants.size(), 1u);
 
-  auto other = caller("00000001009999999000", {"case-worker"}, "worker-2");
-  auto narrower = file(other, {"bsn", "givenName"});
+  auto narrower = file(colleague_, {"bsn", "givenName"});
   EXPECT_EQ(narrower.state, RequestState::Approved);
   EXPECT_EQ(narrower.approval, ApprovalKind::Precedent);
   EXPECT_EQ(narrower.precedent_id, first.id);
-  auto grants = service_->visible_grants(other);
-  ASSERT_EQ(grants.size(), 1u);
-  EXPECT_EQ(grants[0].precedent_id, first.id);
-  EXPECT_EQ(grants[0].approval, ApprovalKind::Precedent);
-  EXPECT_FALSE(decide_intake(other).problem);
+  EXPECT_EQ(narrower.decided_by, "auto");
+  grants = service_->visible_grants(colleague_);
+  ASSERT_EQ(grants.size(), 2u);
+  EXPECT_EQ(grants[1].precedent_id, first.id);
+  EXPECT_EQ(grants[1].approval, ApprovalKind::Precedent);
 
-  auto wider = file(other, {"bsn", "birthDate"});
+  auto wider = file(colleague_, {"bsn", "birthDate"});
   EXPECT_EQ(wider.state, RequestState::Pending);
 }
 
-TEST_F(AccessServiceTest, PrecedentNeedsTheSameLegalBasis) {
+TEST_P(AccessServiceTest, PrecedentNeedsTheSameLegalBasis) {
   auto first = file(worker_, {"bsn"});
   service_->approve(admin_, first.id, "ok", "t");
   auto changed = *purposes_;
   changed[0].legal_basis.citation = "Andere wet, artikel 9";
   service_->reload_purposes(std::make_shared<const std::vector<Purpose>>(changed));
-  auto other = caller("00000001009999999000", {"case-worker"});
-  EXPECT_EQ(file(other, {"bsn"}).state, RequestState::Pending);
+  EXPECT_EQ(file(colleague_, {"bsn"}).state, RequestState::Pending);
 }
 
-TEST_F(AccessServiceTest, RevokedPrecedentApprovesNothing) {
+TEST_P(AccessServiceTest, RevokedPrecedentApprovesNothing) {
   auto first = file(worker_, {"bsn"});
   auto a = std::get<AccessRequest>(service_->approve(admin_, first.id, "ok", "t"));
   service_->revoke(admin_, a.grant_id, "t");
-  auto other = caller("00000001009999999000", {"case-worker"});
-  EXPECT_EQ(file(other, {"bsn"}).state, RequestState::Pending);
+  EXPECT_EQ(file(colleague_, {"bsn"}).state, RequestState::Pending);
 }
 
-TEST_F(AccessServiceTest, OnlyTheHoldersSourceAdminDecides) {
+TEST_P(AccessServiceTest, OnlyTheHoldersSourceAdminDecides) {
   auto r = file(worker_, {"bsn"});
   // The requesting organisation's own admin may not approve another holder's dataset.
   EXPECT_EQ(code_of(service_->approve(caller(kGemeente, {"source-admin"}), r.id, "", "t")),
@@ -199,7 +129,7 @@ TEST_F(AccessServiceTest, OnlyTheHoldersSourceAdminDecides) {
   EXPECT_EQ(events_.size(), 1u);  // only the filing
 }
 
-TEST_F(AccessServiceTest, RejectedRequestCannotBeApprovedLater) {
+TEST_P(AccessServiceTest, RejectedRequestCannotBeApprovedLater) {
   auto r = file(worker_, {"bsn"});
   auto rejected = service_->reject(admin_, r.id, "no legal need", "t");
   EXPECT_EQ(std::get<AccessRequest>(rejected).state, RequestState::Rejected);
@@ -207,7 +137,7 @@ TEST_F(AccessServiceTest, RejectedRequestCannotBeApprovedLater) {
   EXPECT_EQ(events_.back().type, "access-request.rejected");
 }
 
-TEST_F(AccessServiceTest, RefusesInvalidFilings) {
+TEST_P(AccessServiceTest, RefusesInvalidFilings) {
   NewAccessRequest in{"case-worker", "intake", "persons", "persons", {"bsn"}, "m"};
   auto code = [&](const Identity& who, NewAccessRequest r) {
     auto out = service_->file_request(who, r, "t");
@@ -228,7 +158,7 @@ TEST_F(AccessServiceTest, RefusesInvalidFilings) {
   EXPECT_EQ(code(worker_, in), "access-request-pending");  // a duplicate while pending
 }
 
-TEST_F(AccessServiceTest, EachOrganisationSeesItsOwnAndTheHolderSeesItsDatasets) {
+TEST_P(AccessServiceTest, EachOrganisationSeesItsOwnAndTheHolderSeesItsDatasets) {
   auto r = file(worker_, {"bsn"});
   EXPECT_EQ(service_->visible_requests(worker_, std::nullopt).size(), 1u);
   EXPECT_EQ(service_->visible_requests(admin_, RequestState::Pending).size(), 1u);
@@ -241,7 +171,7 @@ TEST_F(AccessServiceTest, EachOrganisationSeesItsOwnAndTheHolderSeesItsDatasets)
 
 // Decisions on other threads keep running on whole snapshots while grants change underneath, and
 // see the final state as soon as the change returns.
-TEST_F(AccessServiceTest, DecisionsStayConsistentWhileGrantsChange) {
+TEST_P(AccessServiceTest, DecisionsStayConsistentWhileGrantsChange) {
   std::atomic<bool> stop{false};
   std::atomic<long> decisions{0};
   std::vector<std::thread> readers;
@@ -270,6 +200,11 @@ TEST_F(AccessServiceTest, DecisionsStayConsistentWhileGrantsChange) {
   for (auto& t : readers) t.join();
   EXPECT_GT(decisions.load(), 0);
 }
+
+// Every AccessServiceTest (here, in four_eyes_test.cpp and audit_fail_closed_test.cpp) runs on
+// both stores: they must behave the same.
+INSTANTIATE_TEST_SUITE_P(Stores, AccessServiceTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
 }  // namespace bronpoort::access

@@ -3,73 +3,23 @@
 #include <bronpoort/access/access_store.hpp>
 
 #include "unit/access/access_test_support.hpp"
+#include "unit/access/store_handles.hpp"
 
 #include <gtest/gtest.h>
-#include <pqxx/pqxx>
 
-#include <unistd.h>
 #include <cstdlib>
-#include <random>
 
 namespace bronpoort::access {
 namespace {
 
 using namespace test;
 
-class StoreHandle {
- public:
-  virtual ~StoreHandle() = default;
-  virtual std::unique_ptr<AccessStore> open() = 0;
-};
-
-class SqliteHandle final : public StoreHandle {
- public:
-  SqliteHandle()
-      : path_(std::filesystem::temp_directory_path() /
-              ("bronpoort-store-" + std::to_string(::getpid()) + "-" +
-               std::to_string(std::random_device{}()) + ".db")) {}
-  ~SqliteHandle() override {
-    for (auto s : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + s);
-  }
-  std::unique_ptr<AccessStore> open() override { return open_sqlite_store(path_); }
-
- private:
-  std::filesystem::path path_;
-};
-
-class PostgresHandle final : public StoreHandle {
- public:
-  explicit PostgresHandle(std::string admin_dsn) : admin_dsn_(std::move(admin_dsn)) {
-    name_ =
-        "bp_access_" + std::to_string(::getpid()) + "_" + std::to_string(std::random_device{}());
-    pqxx::connection c(admin_dsn_);
-    pqxx::nontransaction tx(c);
-    tx.exec("CREATE DATABASE " + name_);
-  }
-  ~PostgresHandle() override {
-    try {
-      pqxx::connection c(admin_dsn_);
-      pqxx::nontransaction tx(c);
-      tx.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    } catch (const std::exception&) {
-    }
-  }
-  // libpq takes the last value of a repeated keyword, so the test database overrides the DSN's.
-  std::unique_ptr<AccessStore> open() override {
-    return open_postgres_store(admin_dsn_ + " dbname=" + name_);
-  }
-
- private:
-  std::string admin_dsn_;
-  std::string name_;
-};
-
 class AccessStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (GetParam() == "postgres") {
-      const char* dsn = std::getenv("BRONPOORT_TEST_PG_DSN");
-      if (!dsn || !*dsn) {
+      const char* dsn = test_pg_dsn();
+      if (!dsn) {
         if (std::getenv("BRONPOORT_REQUIRE_PG")) FAIL() << "BRONPOORT_TEST_PG_DSN is not set";
         GTEST_SKIP() << "BRONPOORT_TEST_PG_DSN is not set";
       }

@@ -47,13 +47,14 @@ class EndpointsTest : public ::testing::Test {
     for (auto s : {"", "-wal", "-shm"}) std::filesystem::remove(db_.string() + s);
   }
 
-  void build(std::unique_ptr<AccessStore> store) {
+  void build(std::unique_ptr<AccessStore> store, AuditHook audit = {}) {
     auto purposes = std::make_shared<const std::vector<Purpose>>(std::vector<Purpose>{
         purpose("intake", {"case-worker"},
                 {{"persons", {{"persons", {"bsn", "givenName", "familyName"}}}}}),
     });
     AccessServiceOptions options;
     options.clock = clock_.fn();
+    options.audit = std::move(audit);
     options.dataset_owner = [](const std::string& d) -> std::optional<std::string> {
       if (d == "persons") return std::string(kRvig);
       return std::nullopt;
@@ -117,8 +118,8 @@ class EndpointsTest : public ::testing::Test {
   std::shared_ptr<QueuedExecutor> executor_ = std::make_shared<QueuedExecutor>();
   std::shared_ptr<AccessService> service_;
   std::vector<EndpointRoute> routes_;
-  const Identity worker_ = caller(kGemeente, {"case-worker"});
-  const Identity admin_ = caller(kRvig, {"source-admin"});
+  const Identity worker_ = caller(kGemeente, {"case-worker"}, "worker-1");
+  const Identity admin_ = caller(kRvig, {"source-admin"}, "admin-1");
 };
 
 TEST_F(EndpointsTest, OffersTheDocumentedRoutes) {
@@ -330,6 +331,50 @@ TEST_F(EndpointsTest, RefusesBadBodies) {
       call(admin_, "POST", "/v1/access-requests/{id}/approve", "", {{"id", "AR 1"}})->status(),
       404);
   EXPECT_TRUE(service_->visible_requests(worker_, std::nullopt).empty());
+}
+
+// Four eyes over HTTP: one token with both the requesting role and source-admin at the holder
+// files a request and cannot approve or reject it.
+TEST_F(EndpointsTest, RequesterWithBothRolesCannotDecideTheirOwnRequest) {
+  const auto both = caller(kRvig, {"case-worker", "source-admin"}, "alice");
+  auto id = file_request(both);
+  for (const char* action :
+       {"/v1/access-requests/{id}/approve", "/v1/access-requests/{id}/reject"}) {
+    auto c = call(both, "POST", action, R"({"reason": "mine"})", {{"id", id}});
+    EXPECT_EQ(c->status(), 403) << action;
+    EXPECT_EQ(c->code(), "four-eyes-required") << action;
+  }
+  EXPECT_EQ(call(both, "GET", "/v1/access-requests/{id}", "", {{"id", id}})->json()["state"],
+            "pending");
+  EXPECT_EQ(call(admin_, "POST", "/v1/access-requests/{id}/approve", "", {{"id", id}})->status(),
+            200);
+}
+
+// Fail-closed audit over HTTP: the log refuses the record, the endpoint answers 503 and nothing
+// changed.
+TEST_F(EndpointsTest, ApprovalWhoseRecordFailsIs503AndChangesNothing) {
+  auto log_down = std::make_shared<bool>(false);
+  build(open_sqlite_store(db_), [log_down](const AuditEvent&) {
+    return *log_down ? AuditOutcome::Failed : AuditOutcome::Durable;
+  });
+  auto id = file_request(worker_);
+  *log_down = true;
+  auto approved = call(admin_, "POST", "/v1/access-requests/{id}/approve", "", {{"id", id}});
+  EXPECT_EQ(approved->status(), 503);
+  EXPECT_EQ(approved->code(), "audit-unavailable");
+  EXPECT_EQ(call(worker_, "GET", "/v1/access-requests/{id}", "", {{"id", id}})->json()["state"],
+            "pending");
+  EXPECT_TRUE(call(worker_, "GET", "/v1/grants")->json()["grants"].empty());
+
+  *log_down = false;
+  approved = call(admin_, "POST", "/v1/access-requests/{id}/approve", "", {{"id", id}});
+  ASSERT_EQ(approved->status(), 200);
+  std::string grant_id = approved->json()["grant"];
+  *log_down = true;
+  auto revoked = call(admin_, "DELETE", "/v1/grants/{id}", "", {{"id", grant_id}});
+  EXPECT_EQ(revoked->status(), 503);
+  EXPECT_EQ(revoked->code(), "audit-unavailable");
+  EXPECT_EQ(call(worker_, "GET", "/v1/grants")->json()["grants"][0]["state"], "active");
 }
 
 TEST_F(EndpointsTest, StoreFailureIs503WithoutLeakingDetails) {

@@ -74,6 +74,20 @@ TEST(PurposeRegister, ParsesAllMembers) {
   EXPECT_EQ(purpose_to_json(p)["validity"]["until"], "2030-12-31");
 }
 
+// Precedents stay within the requesting organisation unless the purpose opts in (issue #12 item 6).
+TEST(PurposeRegister, PrecedentAcrossOrganisationsIsAnOptInFlag) {
+  auto absent = std::get<Purpose>(parse_purpose(valid_doc(), "p.json"));
+  EXPECT_FALSE(absent.precedent_across_organisations);
+  EXPECT_EQ(purpose_to_json(absent)["precedentAcrossOrganisations"], false);
+  auto doc = valid_doc();
+  doc["precedentAcrossOrganisations"] = true;
+  auto opted = std::get<Purpose>(parse_purpose(doc, "p.json"));
+  EXPECT_TRUE(opted.precedent_across_organisations);
+  EXPECT_EQ(purpose_to_json(opted)["precedentAcrossOrganisations"], true);
+  doc["precedentAcrossOrganisations"] = "yes";
+  EXPECT_TRUE(has_error(errors_of(doc), "/precedentAcrossOrganisations", "true or false"));
+}
+
 TEST(PurposeRegister, UnknownMemberIsAnError) {
   auto doc = valid_doc();
   doc["legalBasis"]["article"] = "4a";
@@ -184,7 +198,8 @@ TEST(PurposeSchema, MatchesTheParser) {
     doc.erase(key.get<std::string>());
     EXPECT_TRUE(has_error(errors_of(doc), "", "\"" + key.get<std::string>() + "\"")) << key;
   }
-  const auto doc = valid_doc();
+  auto doc = valid_doc();
+  doc["precedentAcrossOrganisations"] = false;  // optional, so valid_doc() leaves it out
   for (const auto& [key, _] : doc.items()) {
     EXPECT_TRUE(schema["properties"].contains(key)) << key;
   }

@@ -1,0 +1,160 @@
+// Deciding access requests (approve, reject) and revoking grants. Each change is refused unless
+// its audit records are durable first (audited_change.hpp); only then is it stored and shown.
+#include <bronpoort/access/access_service.hpp>
+
+#include "audited_change.hpp"
+
+namespace bronpoort::access {
+
+Result<AccessRequest> AccessService::approve(const Identity& caller, const std::string& id,
+                                             const std::string& reason,
+                                             const std::string& trace_id) {
+  return decide(caller, id, true, reason, trace_id);
+}
+
+Result<AccessRequest> AccessService::reject(const Identity& caller, const std::string& id,
+                                            const std::string& reason,
+                                            const std::string& trace_id) {
+  return decide(caller, id, false, reason, trace_id);
+}
+
+Result<AccessRequest> AccessService::decide(const Identity& caller, const std::string& id,
+                                            bool approve, const std::string& reason,
+                                            const std::string& trace_id) {
+  std::lock_guard write(write_mutex_);
+  std::optional<AccessRequest> found;
+  {
+    std::shared_lock read(state_mutex_);
+    for (const auto& r : requests_) {
+      if (r.id == id) found = r;
+    }
+  }
+  if (!found) return make_problem(404, "access-request-not-found", "No such access request.");
+  // The owner is looked up again: the sources registry is the authority on who holds a dataset.
+  auto owner = options_.dataset_owner ? options_.dataset_owner(found->dataset) : std::nullopt;
+  const std::string& holder = owner ? *owner : found->owner_organisation;
+  const bool holder_org = !caller.organisation.empty() && caller.organisation == holder;
+  const bool requester_org =
+      !caller.organisation.empty() && caller.organisation == found->organisation;
+  // Only the requesting organisation and the dataset's holder learn that a request exists.
+  if (!holder_org && !requester_org) {
+    return make_problem(404, "access-request-not-found", "No such access request.");
+  }
+  if (!holder_org || !caller.has_role(kSourceAdminRole) || is_citizen(caller)) {
+    return make_problem(403, "not-dataset-owner",
+                        "Only a source-admin of the organisation that holds dataset '" +
+                            found->dataset + "' may decide this request.");
+  }
+  // Four eyes: the person who asked never decides. Subjects are compared whatever organisation
+  // the token speaks for, because one person may hold a role in the requesting organisation and
+  // source-admin at the holder. Without a subject, four eyes cannot be shown, so no decision.
+  if (caller.subject.empty() || caller.subject == found->requester) {
+    return make_problem(403, "four-eyes-required",
+                        "You filed this access request, so you cannot decide it: another "
+                        "source-admin of the holder of dataset '" +
+                            found->dataset + "' must approve or reject it.");
+  }
+  if (found->state != RequestState::Pending) {
+    return make_problem(
+        409, "access-request-not-pending",
+        std::string("The request is already ") + request_state_name(found->state) + ".");
+  }
+  AccessRequest r = *found;
+  auto t = now();
+  std::optional<Grant> grant;
+  if (approve) {
+    auto snapshot = policy_->current();
+    const Purpose* p = snapshot->purpose(r.purpose_id);
+    if (!p || t >= p->ends_at() || !p->covered_fields(r.dataset, r.resource)) {
+      return make_problem(409, "purpose-unavailable",
+                          "The request's purpose no longer exists, is no longer valid or no longer "
+                          "covers the resource; reject it instead.");
+    }
+    r.legal_basis = p->legal_basis.citation;
+    grant = make_grant(r, *p, ApprovalKind::Manual, "");
+    r.state = RequestState::Approved;
+    r.approval = ApprovalKind::Manual;
+    r.grant_id = grant->id;
+  } else {
+    r.state = RequestState::Rejected;
+  }
+  r.decided_at = t;
+  r.decided_by = caller.subject;
+  r.decision_reason = reason;
+
+  AuditedChange audit(options_.audit, caller, trace_id, t);
+  audit.add(approve ? "access-request.approved" : "access-request.rejected", r.id,
+            access_request_to_json(r));
+  if (grant) audit.add("grant.created", grant->id, grant_to_json(*grant, t));
+  if (!audit.write()) return audit_unavailable();
+  bool stored = false;
+  try {
+    stored = store_->decide_request(r, grant);
+  } catch (const std::exception&) {
+    audit.not_applied("store-unavailable");
+    throw;
+  }
+  if (!stored) {
+    audit.not_applied("decided-elsewhere");
+    refresh_locked();
+    return make_problem(409, "access-request-not-pending",
+                        "The request was decided meanwhile (by another gateway instance).");
+  }
+  {
+    std::unique_lock lock(state_mutex_);
+    for (auto& e : requests_) {
+      if (e.id == r.id) e = r;
+    }
+    if (grant) {
+      grants_.push_back(*grant);
+      rebuild_locked();
+    }
+  }
+  return r;
+}
+
+Result<Grant> AccessService::revoke(const Identity& caller, const std::string& id,
+                                    const std::string& trace_id) {
+  std::lock_guard write(write_mutex_);
+  std::optional<Grant> found;
+  {
+    std::shared_lock read(state_mutex_);
+    for (const auto& g : grants_) {
+      if (g.id == id && may_see(caller, g.organisation, g.owner_organisation)) found = g;
+    }
+  }
+  if (!found) return make_problem(404, "grant-not-found", "No such grant.");
+  if (found->revoked_at) {
+    return make_problem(409, "grant-already-revoked", "The grant was revoked already.");
+  }
+  auto t = now();
+  Grant revoked = *found;
+  revoked.revoked_at = t;
+  revoked.revoked_by = caller.subject;
+
+  AuditedChange audit(options_.audit, caller, trace_id, t);
+  audit.add("grant.revoked", id, grant_to_json(revoked, t));
+  if (!audit.write()) return audit_unavailable();
+  bool stored = false;
+  try {
+    stored = store_->revoke_grant(id, t, caller.subject);
+  } catch (const std::exception&) {
+    audit.not_applied("store-unavailable");
+    throw;
+  }
+  if (!stored) {
+    audit.not_applied("revoked-elsewhere");
+    refresh_locked();
+    return make_problem(409, "grant-already-revoked", "The grant was revoked meanwhile.");
+  }
+  {
+    std::unique_lock lock(state_mutex_);
+    for (auto& g : grants_) {
+      if (g.id == id) g = revoked;
+    }
+    rebuild_locked();
+  }
+  return revoked;
+}
+
+}  // namespace bronpoort::access
