@@ -19,6 +19,10 @@ namespace fs = std::filesystem;
 struct Column {
   bool numeric = false;
   bool is_date = false;
+  std::size_t input = 0;  // the input contributing it (for a derived column, its source's)
+  std::string field;      // that input's field
+  bool derived = false;
+  std::string date_part;  // of a derived datePart column
 };
 
 class QueryChecker {
@@ -108,7 +112,12 @@ void read_input(const nlohmann::json& in, std::size_t index, const ResourceLooku
                            "pseudonym)");
       continue;
     }
-    check.add_column(f.column, {ff->numeric, ff->is_date}, fat);
+    Column column;
+    column.numeric = ff->numeric;
+    column.is_date = ff->is_date;
+    column.input = index;
+    column.field = f.field;
+    check.add_column(f.column, std::move(column), fat);
     input.fields.push_back(std::move(f));
   }
   q.inputs.push_back(std::move(input));
@@ -120,8 +129,13 @@ void read_derived(const nlohmann::json& list, QueryChecker& check, LinkedQuery& 
     Derived d;
     d.name = list[i]["name"];
     d.from = list[i]["from"];
+    Column derived;
+    derived.derived = true;
     if (const Column* c = check.need_column(d.from, at + "/from"); c && !c->is_date) {
       check.error(at + "/from", "'" + d.from + "' is not a date column");
+    } else if (c) {
+      derived.input = c->input;
+      derived.field = c->field;
     }
     if (list[i].contains("ageBands")) {
       d.age_bands = list[i]["ageBands"].get<std::vector<int>>();
@@ -131,8 +145,9 @@ void read_derived(const nlohmann::json& list, QueryChecker& check, LinkedQuery& 
       }
     } else {
       d.date_part = list[i]["datePart"];
+      derived.date_part = d.date_part;
     }
-    check.add_column(d.name, {}, at + "/name");
+    check.add_column(d.name, derived, at + "/name");
     q.derived.push_back(std::move(d));
   }
 }
@@ -170,6 +185,7 @@ void read_deliveries(const nlohmann::json& doc, QueryChecker& check, LinkedQuery
   }
   if (const auto it = doc.find("rows"); it != doc.end()) {
     RowsSpec r;
+    r.min_cohort = (*it)["minCohort"];
     const auto& columns = (*it)["columns"];
     for (std::size_t i = 0; i < columns.size(); ++i) {
       r.columns.push_back(columns[i]);
@@ -181,6 +197,57 @@ void read_deliveries(const nlohmann::json& doc, QueryChecker& check, LinkedQuery
       }
     }
     q.rows = std::move(r);
+  }
+}
+
+bool is_date_part_value(const std::string& v, const std::string& part) {
+  auto digits = [&v](std::size_t from, std::size_t n) {
+    return std::all_of(v.begin() + static_cast<long>(from), v.begin() + static_cast<long>(from + n),
+                       [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (part == "year") return v.size() == 4 && digits(0, 4);
+  return v.size() == 7 && digits(0, 4) && v[4] == '-' && digits(5, 2) && v.substr(5) >= "01" &&
+         v.substr(5) <= "12";
+}
+
+// A caller's filter may only cut the population along a category or a coarsened date of the
+// first input: every other filter could be tightened until one person is left.
+void read_filters(const nlohmann::json& list, QueryChecker& check, LinkedQuery& q) {
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = "/filters/" + std::to_string(i);
+    DeclaredFilter f;
+    f.column = list[i]["column"];
+    if (list[i].contains("values")) f.values = list[i]["values"].get<std::vector<std::string>>();
+    if (!seen.insert(f.column).second) check.error(at + "/column", "declared twice");
+    const Column* c = check.need_column(f.column, at + "/column");
+    if (!c) continue;
+    if (c->input != 0) {
+      check.error(at + "/column", "'" + f.column + "' does not come from the first input '" +
+                                      q.inputs.front().name +
+                                      "': only the first input's population can be narrowed");
+    } else if (c->derived && c->date_part.empty()) {
+      check.error(at + "/column",
+                  "'" + f.column + "' is an age band: group by it instead of filtering on it");
+    } else if (c->numeric) {
+      check.error(
+          at + "/column",
+          "'" + f.column + "' is a number: a filter on it could cut out one person's amount");
+    } else if (c->is_date) {
+      check.error(at + "/column", "'" + f.column +
+                                      "' is an exact date, which can single a person out; "
+                                      "declare a derived datePart of it instead");
+    }
+    f.field = c->field;
+    f.date_part = c->date_part;
+    for (std::size_t v = 0; v < f.values.size(); ++v) {
+      if (!f.date_part.empty() && !is_date_part_value(f.values[v], f.date_part)) {
+        check.error(
+            at + "/values/" + std::to_string(v),
+            "not a " + std::string(f.date_part == "year" ? "year (2024)" : "year-month (2024-03)"));
+      }
+    }
+    q.filters.push_back(std::move(f));
   }
 }
 
@@ -232,6 +299,13 @@ const LinkedQuery* LinkageConfig::find(const std::string& id) const {
   return nullptr;
 }
 
+const DeclaredFilter* LinkedQuery::filter(const std::string& column) const {
+  for (const auto& f : filters) {
+    if (f.column == column) return &f;
+  }
+  return nullptr;
+}
+
 const FieldFacts* ResourceFacts::field(const std::string& name) const {
   for (const auto& f : fields) {
     if (f.name == name) return &f;
@@ -271,6 +345,7 @@ std::optional<LinkedQuery> read_linked_query(const nlohmann::json& doc, const st
     read_input(inputs[i], i, resources, check, q);
   }
   if (doc.contains("derived")) read_derived(doc["derived"], check, q);
+  if (doc.contains("filters")) read_filters(doc["filters"], check, q);
   read_deliveries(doc, check, q);
   if (errors.size() != before) return std::nullopt;
   return q;

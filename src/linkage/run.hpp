@@ -3,6 +3,7 @@
 // links and delivers. Lives until its last callback; the request context outlives it.
 
 #include <bronpoort/linkage/endpoints.hpp>
+#include <bronpoort/linkage/linking.hpp>
 
 #include <chrono>
 #include <deque>
@@ -39,7 +40,9 @@ class Run : public std::enable_shared_from_this<Run> {
   void queue_input_locked();
   InputCall make_call(const Pending& p) const;
   void deliver();
-  void refuse(Problem problem);
+  // The population, cohort and ledger rules; the refusal when the linked rows may not go out.
+  std::optional<Problem> release_problem(const std::vector<LinkedRow>& rows, nlohmann::json& audit);
+  void refuse(Problem problem, nlohmann::json audit = nlohmann::json::object());
   nlohmann::json input_summary() const;
   std::chrono::steady_clock::time_point now() const;
 
