@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <set>
 #include <unordered_map>
@@ -47,28 +48,42 @@ std::string group_key(const AggregateSpec& spec, const LinkedRow& row) {
 // people have none.
 std::size_t smallest_atom(const std::vector<std::vector<ReleasedCell::Row>>& versions,
                           const std::vector<ReleasedCell::Row>& fresh) {
+  constexpr std::size_t kMeasures = 16;  // the schema's most measures
   struct Membership {
     std::uint64_t cells = 0;  // bit i: in version i; the last bit: in `fresh`
     std::uint64_t subject = 0;
+    std::array<std::uint64_t, kMeasures> summed{};  // per measure: the versions it counted in
   };
   std::unordered_map<std::uint64_t, Membership> rows;
   std::unordered_map<std::uint64_t, std::uint64_t> subjects;  // subject -> cells it appears in
+  unsigned measures = 0;                                      // measures any row counts in
   auto add = [&](const std::vector<ReleasedCell::Row>& cell, std::size_t bit) {
     for (const auto& r : cell) {
       auto& m = rows[r.row];
       m.cells |= std::uint64_t{1} << bit;
       m.subject = r.subject;
       subjects[r.subject] |= std::uint64_t{1} << bit;
+      measures |= r.summed;
+      for (std::size_t k = 0; k < kMeasures; ++k) {
+        if (r.summed & (1u << k)) m.summed[k] |= std::uint64_t{1} << bit;
+      }
     }
   };
   for (std::size_t i = 0; i < versions.size(); ++i) add(versions[i], i);
   add(fresh, versions.size());
-  std::unordered_map<std::uint64_t, std::unordered_set<std::uint64_t>> row_atoms;
-  for (const auto& [_, m] : rows) row_atoms[m.cells].insert(m.subject);
+  std::size_t smallest = SIZE_MAX;
+  // Rows by the cells they lie in; then, per measure, rows by the sums they counted in.
+  for (std::size_t k = 0; k <= kMeasures; ++k) {
+    if (k < kMeasures && !(measures & (1u << k))) continue;
+    std::unordered_map<std::uint64_t, std::unordered_set<std::uint64_t>> atoms;
+    for (const auto& [_, m] : rows) {
+      const std::uint64_t in = k == kMeasures ? m.cells : m.summed[k];
+      if (in != 0) atoms[in].insert(m.subject);
+    }
+    for (const auto& [_, people] : atoms) smallest = std::min(smallest, people.size());
+  }
   std::unordered_map<std::uint64_t, std::size_t> subject_atoms;
   for (const auto& [_, cells] : subjects) ++subject_atoms[cells];
-  std::size_t smallest = SIZE_MAX;
-  for (const auto& [_, people] : row_atoms) smallest = std::min(smallest, people.size());
   for (const auto& [_, people] : subject_atoms) smallest = std::min(smallest, people);
   return smallest;
 }
@@ -81,6 +96,7 @@ std::vector<ReleasedCell> released_cells(const AggregateSpec& spec,
   struct Building {
     std::set<std::string> subjects;
     std::vector<ReleasedCell::Row> rows;
+    std::map<std::size_t, std::set<std::string>> summed;  // measure -> subjects with a value
   };
   std::map<std::string, Building> cells;
   std::unordered_map<std::string, int> seen;  // identical rows so far, by key and values
@@ -89,13 +105,29 @@ std::vector<ReleasedCell> released_cells(const AggregateSpec& spec,
     const int occurrence = seen[row.key + '\n' + values]++;
     auto& cell = cells[group_key(spec, row)];
     cell.subjects.insert(row.key);
+    std::uint16_t summed = 0;
+    for (std::size_t m = 0; m < spec.measures.size() && m < 16; ++m) {
+      const auto& measure = spec.measures[m];
+      if (measure.op != MeasureOp::Sum && measure.op != MeasureOp::Avg) continue;
+      auto it = row.columns.find(measure.column);
+      if (it == row.columns.end() || !it->is_number()) continue;
+      summed = static_cast<std::uint16_t>(summed | (1u << m));
+      cell.summed[m].insert(row.key);
+    }
     cell.rows.push_back(
         {fingerprint(secret, {"release-row", row.key, values, std::to_string(occurrence)}),
-         fingerprint(secret, {"release-subject", row.key})});
+         fingerprint(secret, {"release-subject", row.key}), summed});
   }
   std::vector<ReleasedCell> out;
   for (auto& [group, cell] : cells) {
-    if (cell.subjects.size() < static_cast<std::size_t>(spec.min_cell_size)) continue;
+    const auto least = static_cast<std::size_t>(spec.min_cell_size);
+    if (cell.subjects.size() < least) continue;
+    // A sum over fewer people than the minimum is not delivered (`aggregate` leaves it empty),
+    // so its rows count in no sum.
+    for (const auto& [m, people] : cell.summed) {
+      if (people.size() >= least) continue;
+      for (auto& r : cell.rows) r.summed = static_cast<std::uint16_t>(r.summed & ~(1u << m));
+    }
     std::sort(cell.rows.begin(), cell.rows.end());
     out.push_back({group, std::move(cell.rows)});
   }

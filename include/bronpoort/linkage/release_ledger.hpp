@@ -7,7 +7,9 @@
 // and combination of group values, the rows of every cell released so far split into "atoms":
 // the rows that lie in exactly the same released cells. Any sum, average or count a recipient
 // can compute from those cells by adding and subtracting them is a weighted sum over whole atoms.
-// A release is allowed only when afterwards every atom still holds rows of at least
+// People have their own atoms (those appearing in exactly the same cells: counts of people), and
+// so do sums and averages (the rows counted in exactly the same delivered sums). A release is
+// allowed only when afterwards every atom still holds rows of at least
 // `min_cell_size` distinct data subjects; then no combination of releases — two runs with filters
 // that differ by one person, three that leave one person out between them, or the same run
 // before and after one person's case changed — isolates fewer people than a single cell may hold.
@@ -35,6 +37,7 @@ struct ReleasedCell {
   struct Row {
     std::uint64_t row = 0;      // fingerprint of the linked row: key and column values
     std::uint64_t subject = 0;  // fingerprint of its data subject
+    std::uint16_t summed = 0;   // bit m: the row counts in measure m's delivered sum or average
     bool operator<(const Row& o) const { return row < o.row; }
     bool operator==(const Row& o) const = default;
   };
@@ -42,8 +45,9 @@ struct ReleasedCell {
 };
 
 // The cells `aggregate` delivers for these rows (those with at least the minimum of distinct
-// subjects), fingerprinted under `secret`. Identical rows of one subject are told apart by their
-// position among themselves, so they stay distinct rows from one run to the next.
+// subjects), fingerprinted under `secret`, each row marked with the sums and averages it counts
+// in (it has a value, and the cell's sum was delivered). Identical rows of one subject are told
+// apart by their position among themselves, so they stay distinct rows from one run to the next.
 std::vector<ReleasedCell> released_cells(const AggregateSpec& spec,
                                          const std::vector<LinkedRow>& rows,
                                          std::string_view secret);

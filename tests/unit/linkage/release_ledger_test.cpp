@@ -97,6 +97,29 @@ TEST(ReleaseLedger, CountsOfPeopleCannotBeDifferencedEither) {
   EXPECT_EQ(verdict.smallest, 2u);
 }
 
+TEST(ReleaseLedger, ASumCannotBeNarrowedToTheFewWithAnAmount) {
+  // First ten people with an amount and ten more of whom only person 19 has one, then the first
+  // ten alone. Rows and people differ by ten, but the sums by person 19's amount alone.
+  auto summed = [](ReleasedCell c, int from, int to) {
+    for (auto& r : c.rows) {
+      if (r.row >= static_cast<std::uint64_t>(from) && r.row < static_cast<std::uint64_t>(to)) {
+        r.summed = 1;
+      }
+    }
+    return c;
+  };
+  ReleaseLedger ledger;
+  auto first = summed(summed(people(0, 20), 0, 10), 19, 20);
+  ASSERT_TRUE(ledger.check_and_record(kScope, {first}, kMin).allowed);
+  auto verdict = ledger.check_and_record(kScope, {summed(people(0, 10), 0, 10)}, kMin);
+  EXPECT_FALSE(verdict.allowed);
+  EXPECT_EQ(verdict.smallest, 1u);
+  // Without amounts on the ten, the same two cells are a difference of ten people.
+  ReleaseLedger counts_only;
+  ASSERT_TRUE(counts_only.check_and_record(kScope, {people(0, 20)}, kMin).allowed);
+  EXPECT_TRUE(counts_only.check_and_record(kScope, {people(0, 10)}, kMin).allowed);
+}
+
 TEST(ReleaseLedger, RecipientsPurposesAndCellsAreAuditedApart) {
   ReleaseLedger ledger;
   ASSERT_TRUE(ledger.check_and_record(kScope, {people(0, 30)}, kMin).allowed);
@@ -154,6 +177,23 @@ TEST(ReleasedCells, FingerprintRowsStablyWithoutKeysAndSkipSmallCells) {
   EXPECT_EQ(released_cells(spec, rows, secret)[0].rows, cells[0].rows) << "stable across runs";
   EXPECT_NE(released_cells(spec, rows, std::string(40, 't'))[0].rows, cells[0].rows)
       << "keyed by the secret";
+}
+
+TEST(ReleasedCells, RowsCountInASumOnlyWhereItIsDelivered) {
+  AggregateSpec spec;
+  spec.group_by = {"town"};
+  spec.min_cell_size = 2;
+  spec.measures = {{"people", MeasureOp::CountSubjects, ""}, {"total", MeasureOp::Sum, "debt"}};
+  auto row = [](const std::string& key, const std::string& town, nlohmann::json debt) {
+    return LinkedRow{key, {{"town", town}, {"debt", std::move(debt)}}};
+  };
+  // A: two people with an amount. B: two people, one amount (its sum is left empty).
+  const std::vector<LinkedRow> rows = {row("1", "A", 5), row("2", "A", 7), row("3", "B", 1),
+                                       row("4", "B", nullptr)};
+  auto cells = released_cells(spec, rows, std::string(40, 's'));
+  ASSERT_EQ(cells.size(), 2u);
+  for (const auto& r : cells[0].rows) EXPECT_EQ(r.summed, 2u) << "measure 1, the sum";
+  for (const auto& r : cells[1].rows) EXPECT_EQ(r.summed, 0u) << "B's sum is not delivered";
 }
 
 }  // namespace
