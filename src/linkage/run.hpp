@@ -16,6 +16,12 @@ namespace bronpoort::linkage {
 
 enum class Delivery { Aggregate, Rows };
 
+// The organisation a delivery is for: the token's organisation, or the mTLS certificate's OIN.
+inline std::string recipient_of(const Identity& id) {
+  if (!id.organisation.empty()) return id.organisation;
+  return id.certificate_oin.value_or("");
+}
+
 class Run : public std::enable_shared_from_this<Run> {
  public:
   // `slot` is the run's place among the concurrent runs, given back when the run answers.
@@ -40,7 +46,8 @@ class Run : public std::enable_shared_from_this<Run> {
   void queue_input_locked();
   InputCall make_call(const Pending& p) const;
   void deliver();
-  // The population, cohort and ledger rules; the refusal when the linked rows may not go out.
+  // The population, cohort and ledger rules (release_rules.cpp); the refusal when the linked
+  // rows may not go out.
   std::optional<Problem> release_problem(const std::vector<LinkedRow>& rows, nlohmann::json& audit);
   void refuse(Problem problem, nlohmann::json audit = nlohmann::json::object());
   nlohmann::json input_summary() const;
