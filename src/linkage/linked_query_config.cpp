@@ -1,3 +1,5 @@
+#include "query_checker.hpp"
+
 #include <bronpoort/config/gateway_config.hpp>
 #include <bronpoort/config/json_reader.hpp>
 #include <bronpoort/config/schema_check.hpp>
@@ -14,52 +16,6 @@ namespace bronpoort::linkage {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Where the columns of the linked rows come from, to check what later parts refer to.
-struct Column {
-  bool numeric = false;
-  bool is_date = false;
-  std::size_t input = 0;  // the input contributing it (for a derived column, its source's)
-  std::string field;      // that input's field
-  bool derived = false;
-  std::string date_part;  // of a derived datePart column
-};
-
-class QueryChecker {
- public:
-  QueryChecker(const std::string& file, ConfigErrors& errors) : file_(file), errors_(errors) {}
-
-  void error(const std::string& pointer, std::string reason) {
-    errors_.push_back({file_, pointer, std::move(reason)});
-  }
-
-  // Adds a column; a name used twice is an error at `pointer`.
-  void add_column(const std::string& name, Column c, const std::string& pointer) {
-    if (!columns_.emplace(name, c).second) {
-      error(pointer, "column '" + name + "' is defined twice; rename one with {\"field\", \"as\"}");
-    }
-  }
-  const Column* column(const std::string& name) const {
-    auto it = columns_.find(name);
-    return it == columns_.end() ? nullptr : &it->second;
-  }
-  // An error at `pointer` unless `name` is a column.
-  const Column* need_column(const std::string& name, const std::string& pointer) {
-    const Column* c = column(name);
-    if (!c) error(pointer, "'" + name + "' is not a column of the linked rows (" + known() + ")");
-    return c;
-  }
-
- private:
-  std::string known() const {
-    std::string out;
-    for (const auto& [name, _] : columns_) out += (out.empty() ? "" : ", ") + name;
-    return out;
-  }
-  std::string file_;
-  ConfigErrors& errors_;
-  std::map<std::string, Column> columns_;
-};
 
 void read_input(const nlohmann::json& in, std::size_t index, const ResourceLookup& resources,
                 QueryChecker& check, LinkedQuery& q) {
@@ -197,57 +153,6 @@ void read_deliveries(const nlohmann::json& doc, QueryChecker& check, LinkedQuery
       }
     }
     q.rows = std::move(r);
-  }
-}
-
-bool is_date_part_value(const std::string& v, const std::string& part) {
-  auto digits = [&v](std::size_t from, std::size_t n) {
-    return std::all_of(v.begin() + static_cast<long>(from), v.begin() + static_cast<long>(from + n),
-                       [](char c) { return c >= '0' && c <= '9'; });
-  };
-  if (part == "year") return v.size() == 4 && digits(0, 4);
-  return v.size() == 7 && digits(0, 4) && v[4] == '-' && digits(5, 2) && v.substr(5) >= "01" &&
-         v.substr(5) <= "12";
-}
-
-// A caller's filter may only cut the population along a category or a coarsened date of the
-// first input: every other filter could be tightened until one person is left.
-void read_filters(const nlohmann::json& list, QueryChecker& check, LinkedQuery& q) {
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    const std::string at = "/filters/" + std::to_string(i);
-    DeclaredFilter f;
-    f.column = list[i]["column"];
-    if (list[i].contains("values")) f.values = list[i]["values"].get<std::vector<std::string>>();
-    if (!seen.insert(f.column).second) check.error(at + "/column", "declared twice");
-    const Column* c = check.need_column(f.column, at + "/column");
-    if (!c) continue;
-    if (c->input != 0) {
-      check.error(at + "/column", "'" + f.column + "' does not come from the first input '" +
-                                      q.inputs.front().name +
-                                      "': only the first input's population can be narrowed");
-    } else if (c->derived && c->date_part.empty()) {
-      check.error(at + "/column",
-                  "'" + f.column + "' is an age band: group by it instead of filtering on it");
-    } else if (c->numeric) {
-      check.error(
-          at + "/column",
-          "'" + f.column + "' is a number: a filter on it could cut out one person's amount");
-    } else if (c->is_date) {
-      check.error(at + "/column", "'" + f.column +
-                                      "' is an exact date, which can single a person out; "
-                                      "declare a derived datePart of it instead");
-    }
-    f.field = c->field;
-    f.date_part = c->date_part;
-    for (std::size_t v = 0; v < f.values.size(); ++v) {
-      if (!f.date_part.empty() && !is_date_part_value(f.values[v], f.date_part)) {
-        check.error(
-            at + "/values/" + std::to_string(v),
-            "not a " + std::string(f.date_part == "year" ? "year (2024)" : "year-month (2024-03)"));
-      }
-    }
-    q.filters.push_back(std::move(f));
   }
 }
 
