@@ -50,6 +50,15 @@ nlohmann::json linked_query_schema() {
         {"derived",
          array_of({{"type", "object"}},
                   "Coarser columns computed before delivery (age bands, year of a date).")},
+        {"filters",
+         array_of({{"type", "object"},
+                   {"properties",
+                    {{"column", str("A column a run may be filtered on.")},
+                     {"op", {{"type", "string"}, {"enum", {"eq"}}}},
+                     {"values", array_of({{"type", "string"}},
+                                         "The values that may be asked for; any when absent.")}}}},
+                  "The only filters a run accepts: equality on a category, or on a year or "
+                  "year-month, of the first input.")},
         {"deliveries",
          {{"type", "object"},
           {"properties",
@@ -64,8 +73,12 @@ nlohmann::json linked_query_schema() {
             {"rows",
              {{"type", "object"},
               {"properties",
-               {{"columns", array_of({{"type", "string"}},
-                                     "Columns delivered besides the pseudonym.")}}}}}}}}},
+               {{"columns",
+                 array_of({{"type", "string"}}, "Columns delivered besides the pseudonym.")},
+                {"minCohort",
+                 {{"type", "integer"},
+                  {"description",
+                   "A rows delivery with fewer distinct subjects is refused."}}}}}}}}}}},
         {"_links",
          {{"type", "object"},
           {"properties", {{"self", link()}, {"results", link()}, {"purpose", link()}}}}}}}};
@@ -144,13 +157,18 @@ std::vector<Operation> linkage_operations() {
       "Fetches every input under the caller's grants (each fetch checked and logged per data "
       "subject), links them on the key, and delivers aggregates or pseudonymised rows. State the "
       "linked query's purpose in Processing-Purpose. Refused before anything is fetched when an "
-      "input is not granted; the detail names the access request to file.",
+      "input is not granted (the detail names the access request to file) or a filter is not one "
+      "the linked query declares (400 filter-not-allowed). Refused after fetching, with nothing "
+      "delivered, when fewer people match than the minimum (422 linkage-population-too-small, "
+      "linkage-cohort-too-small) or when an aggregate, set against what the caller's "
+      "organisation has received before, would let a difference single out fewer than "
+      "minCellSize people (409 linkage-differencing).",
       true);
   run["parameters"] = {id_parameter(), ref_parameter("ProcessingPurpose")};
   run["requestBody"] = json_body(ref_schema("LinkedQueryRun"), "Delivery and filters.");
   run["responses"].update(
       with_problems({{"200", ok_response("The delivery.", ref_schema("LinkedQueryResult"))}},
-                    {400, 403, 404, 413, 422, 429, 502, 503, 504}));
+                    {400, 403, 404, 409, 413, 422, 429, 502, 503, 504}));
   ops.push_back({"POST", "/v1/linked-queries/{id}/results", run});
   return ops;
 }

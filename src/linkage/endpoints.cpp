@@ -1,7 +1,7 @@
 #include "run.hpp"
 
-#include <bronpoort/config/json_reader.hpp>
 #include <bronpoort/core/api_version.hpp>
+#include <bronpoort/linkage/caller_filters.hpp>
 #include <bronpoort/linkage/endpoints.hpp>
 #include <bronpoort/schema/bundled.hpp>
 
@@ -41,29 +41,6 @@ std::optional<Problem> no_query_string(const RequestContext& ctx) {
   for (const auto& [key, _] : ctx.request.query) {
     p.invalid_params.push_back({key, "not a parameter of this endpoint", "unknown-parameter"});
   }
-  return p;
-}
-
-// Filters narrow the population on the fields the first input contributes, never on the key or
-// a field the linked query does not take: a filter on a known BSN would single out that person's
-// row under its pseudonym, and so undo the pseudonymisation.
-std::optional<Problem> filter_problem(const LinkedQuery& q, const nlohmann::json& filters) {
-  const Input& first = q.inputs.front();
-  auto p = make_problem(400, "filter-not-allowed",
-                        "Filters may only name the fields input '" + first.name +
-                            "' contributes; the key and other fields cannot be filtered on.");
-  for (const auto& [field, _] : filters.items()) {
-    const bool contributed =
-        std::any_of(first.fields.begin(), first.fields.end(),
-                    [&field](const InputField& f) { return f.field == field; });
-    if (!contributed) {
-      p.invalid_params.push_back({"/filters/" + config::escape_pointer_token(field),
-                                  field == first.key ? "the key cannot be filtered on"
-                                                     : "not a field this linked query takes",
-                                  "filter-not-allowed"});
-    }
-  }
-  if (p.invalid_params.empty()) return std::nullopt;
   return p;
 }
 
@@ -147,8 +124,10 @@ void run_query(const std::shared_ptr<const LinkageEndpointOptions>& options, Run
     p.invalid_params.push_back({"/delivery", "not offered by this linked query", "enum"});
     return refuse(ctx, std::move(p), done);
   }
-  nlohmann::json filters = body.value("filters", nlohmann::json::object());
-  if (auto p = filter_problem(*q, filters)) return refuse(ctx, std::move(*p), done);
+  // Only the filters the linked query declares, and only equality: refused before anything is
+  // fetched, since a range on an amount or a date, or the key, could leave one person.
+  auto filters = source_filters(*q, body.value("filters", nlohmann::json::object()));
+  if (filters.problem) return refuse(ctx, std::move(*filters.problem), done);
   auto slot = runs.acquire(options->config->max_concurrent_runs);
   if (!slot) {
     ctx.response.headers.set("Retry-After", "5");
@@ -160,8 +139,9 @@ void run_query(const std::shared_ptr<const LinkageEndpointOptions>& options, Run
                                    "); try again shortly."),
                   done);
   }
-  auto run = std::make_shared<Run>(options, *q, rows ? Delivery::Rows : Delivery::Aggregate,
-                                   std::move(filters), ctx, std::move(done), std::move(slot));
+  auto run =
+      std::make_shared<Run>(options, *q, rows ? Delivery::Rows : Delivery::Aggregate,
+                            std::move(filters.filters), ctx, std::move(done), std::move(slot));
   run->start();
 }
 
@@ -200,7 +180,15 @@ nlohmann::json describe(const LinkedQuery& q) {
                                {"measures", measures},
                                {"minCellSize", q.aggregate->min_cell_size}};
   }
-  if (q.rows) deliveries["rows"] = {{"columns", q.rows->columns}};
+  if (q.rows) {
+    deliveries["rows"] = {{"columns", q.rows->columns}, {"minCohort", q.rows->min_cohort}};
+  }
+  nlohmann::json filters = nlohmann::json::array();
+  for (const auto& f : q.filters) {
+    nlohmann::json item = {{"column", f.column}, {"op", "eq"}};
+    if (!f.values.empty()) item["values"] = f.values;
+    filters.push_back(std::move(item));
+  }
   const std::string self = std::string(kApiMajorPath) + "/linked-queries/" + q.id;
   return {{"id", q.id},
           {"title", q.title},
@@ -208,6 +196,7 @@ nlohmann::json describe(const LinkedQuery& q) {
           {"purpose", q.purpose},
           {"inputs", inputs},
           {"derived", derived},
+          {"filters", filters},
           {"deliveries", deliveries},
           {"_links",
            {{"self", {{"href", self}}},
@@ -216,6 +205,10 @@ nlohmann::json describe(const LinkedQuery& q) {
 }
 
 std::vector<EndpointRoute> make_linkage_endpoints(LinkageEndpointOptions options) {
+  // The process's ledger outlives every configuration: forgetting releases on a reload would
+  // let a recipient difference a new delivery against one the gateway no longer remembers.
+  static const auto process_ledger = std::make_shared<ReleaseLedger>();
+  if (!options.ledger) options.ledger = process_ledger;
   auto runs = std::make_shared<RunSlots>();
   auto opts = std::make_shared<const LinkageEndpointOptions>(std::move(options));
   std::vector<EndpointRoute> out;

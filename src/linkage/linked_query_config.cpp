@@ -1,3 +1,5 @@
+#include "query_checker.hpp"
+
 #include <bronpoort/config/gateway_config.hpp>
 #include <bronpoort/config/json_reader.hpp>
 #include <bronpoort/config/schema_check.hpp>
@@ -14,48 +16,6 @@ namespace bronpoort::linkage {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Where the columns of the linked rows come from, to check what later parts refer to.
-struct Column {
-  bool numeric = false;
-  bool is_date = false;
-};
-
-class QueryChecker {
- public:
-  QueryChecker(const std::string& file, ConfigErrors& errors) : file_(file), errors_(errors) {}
-
-  void error(const std::string& pointer, std::string reason) {
-    errors_.push_back({file_, pointer, std::move(reason)});
-  }
-
-  // Adds a column; a name used twice is an error at `pointer`.
-  void add_column(const std::string& name, Column c, const std::string& pointer) {
-    if (!columns_.emplace(name, c).second) {
-      error(pointer, "column '" + name + "' is defined twice; rename one with {\"field\", \"as\"}");
-    }
-  }
-  const Column* column(const std::string& name) const {
-    auto it = columns_.find(name);
-    return it == columns_.end() ? nullptr : &it->second;
-  }
-  // An error at `pointer` unless `name` is a column.
-  const Column* need_column(const std::string& name, const std::string& pointer) {
-    const Column* c = column(name);
-    if (!c) error(pointer, "'" + name + "' is not a column of the linked rows (" + known() + ")");
-    return c;
-  }
-
- private:
-  std::string known() const {
-    std::string out;
-    for (const auto& [name, _] : columns_) out += (out.empty() ? "" : ", ") + name;
-    return out;
-  }
-  std::string file_;
-  ConfigErrors& errors_;
-  std::map<std::string, Column> columns_;
-};
 
 void read_input(const nlohmann::json& in, std::size_t index, const ResourceLookup& resources,
                 QueryChecker& check, LinkedQuery& q) {
@@ -108,7 +68,12 @@ void read_input(const nlohmann::json& in, std::size_t index, const ResourceLooku
                            "pseudonym)");
       continue;
     }
-    check.add_column(f.column, {ff->numeric, ff->is_date}, fat);
+    Column column;
+    column.numeric = ff->numeric;
+    column.is_date = ff->is_date;
+    column.input = index;
+    column.field = f.field;
+    check.add_column(f.column, std::move(column), fat);
     input.fields.push_back(std::move(f));
   }
   q.inputs.push_back(std::move(input));
@@ -120,8 +85,13 @@ void read_derived(const nlohmann::json& list, QueryChecker& check, LinkedQuery& 
     Derived d;
     d.name = list[i]["name"];
     d.from = list[i]["from"];
+    Column derived;
+    derived.derived = true;
     if (const Column* c = check.need_column(d.from, at + "/from"); c && !c->is_date) {
       check.error(at + "/from", "'" + d.from + "' is not a date column");
+    } else if (c) {
+      derived.input = c->input;
+      derived.field = c->field;
     }
     if (list[i].contains("ageBands")) {
       d.age_bands = list[i]["ageBands"].get<std::vector<int>>();
@@ -131,8 +101,9 @@ void read_derived(const nlohmann::json& list, QueryChecker& check, LinkedQuery& 
       }
     } else {
       d.date_part = list[i]["datePart"];
+      derived.date_part = d.date_part;
     }
-    check.add_column(d.name, {}, at + "/name");
+    check.add_column(d.name, derived, at + "/name");
     q.derived.push_back(std::move(d));
   }
 }
@@ -170,6 +141,7 @@ void read_deliveries(const nlohmann::json& doc, QueryChecker& check, LinkedQuery
   }
   if (const auto it = doc.find("rows"); it != doc.end()) {
     RowsSpec r;
+    r.min_cohort = (*it)["minCohort"];
     const auto& columns = (*it)["columns"];
     for (std::size_t i = 0; i < columns.size(); ++i) {
       r.columns.push_back(columns[i]);
@@ -232,6 +204,13 @@ const LinkedQuery* LinkageConfig::find(const std::string& id) const {
   return nullptr;
 }
 
+const DeclaredFilter* LinkedQuery::filter(const std::string& column) const {
+  for (const auto& f : filters) {
+    if (f.column == column) return &f;
+  }
+  return nullptr;
+}
+
 const FieldFacts* ResourceFacts::field(const std::string& name) const {
   for (const auto& f : fields) {
     if (f.name == name) return &f;
@@ -271,6 +250,7 @@ std::optional<LinkedQuery> read_linked_query(const nlohmann::json& doc, const st
     read_input(inputs[i], i, resources, check, q);
   }
   if (doc.contains("derived")) read_derived(doc["derived"], check, q);
+  if (doc.contains("filters")) read_filters(doc["filters"], check, q);
   read_deliveries(doc, check, q);
   if (errors.size() != before) return std::nullopt;
   return q;

@@ -80,7 +80,8 @@ struct Cell {
   std::set<std::string> subjects;
   long long rows = 0;
   std::vector<double> sums;
-  std::vector<long long> counts;  // non-null values per measure
+  std::vector<long long> counts;              // non-null values per measure
+  std::vector<std::set<std::string>> filled;  // subjects with a value, per measure
 };
 
 }  // namespace
@@ -182,6 +183,7 @@ nlohmann::json aggregate(const AggregateSpec& spec, const std::vector<LinkedRow>
       cell.group = std::move(group);
       cell.sums.assign(spec.measures.size(), 0.0);
       cell.counts.assign(spec.measures.size(), 0);
+      cell.filled.assign(spec.measures.size(), {});
     }
     cell.subjects.insert(row.key);
     ++cell.rows;
@@ -192,12 +194,14 @@ nlohmann::json aggregate(const AggregateSpec& spec, const std::vector<LinkedRow>
       if (it == row.columns.end() || !it->is_number()) continue;
       cell.sums[m] += it->get<double>();
       ++cell.counts[m];
+      cell.filled[m].insert(row.key);
     }
   }
   nlohmann::json out_cells = nlohmann::json::array();
   long long suppressed = 0;
+  const auto least = static_cast<std::size_t>(spec.min_cell_size);
   for (const auto& [_, cell] : cells) {
-    if (cell.subjects.size() < static_cast<std::size_t>(spec.min_cell_size)) {
+    if (cell.subjects.size() < least) {
       ++suppressed;
       continue;
     }
@@ -212,11 +216,14 @@ nlohmann::json aggregate(const AggregateSpec& spec, const std::vector<LinkedRow>
         case MeasureOp::CountRows:
           c[measure.name] = cell.rows;
           break;
+        // A sum or average over fewer people than the minimum is left empty: ten people of
+        // whom nine have no amount would otherwise give the tenth's.
         case MeasureOp::Sum:
-          c[measure.name] = cents(cell.sums[m]);
+          c[measure.name] = cell.filled[m].size() < least ? nlohmann::json(nullptr)
+                                                          : nlohmann::json(cents(cell.sums[m]));
           break;
         case MeasureOp::Avg:
-          c[measure.name] = cell.counts[m] == 0
+          c[measure.name] = cell.filled[m].size() < least
                                 ? nlohmann::json(nullptr)
                                 : nlohmann::json(cents(cell.sums[m] / cell.counts[m]));
           break;

@@ -8,11 +8,6 @@
 namespace bronpoort::linkage {
 namespace {
 
-std::string recipient_of(const Identity& id) {
-  if (!id.organisation.empty()) return id.organisation;
-  return id.certificate_oin.value_or("");
-}
-
 std::string iso_date(std::chrono::year_month_day d) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", int(d.year()), unsigned(d.month()),
@@ -60,11 +55,13 @@ std::chrono::steady_clock::time_point Run::now() const {
   return options_->monotonic ? options_->monotonic() : std::chrono::steady_clock::now();
 }
 
-void Run::refuse(Problem problem) {
+void Run::refuse(Problem problem, nlohmann::json audit) {
   ctx_.decision.allowed = false;
   ctx_.decision.code = problem.code;
   ctx_.decision.reason = problem.detail;
-  ctx_.audit_details = {{"linkedQuery", query_.id}, {"inputs", input_summary()}};
+  audit["linkedQuery"] = query_.id;
+  audit["inputs"] = input_summary();
+  ctx_.audit_details = std::move(audit);
   ctx_.fail(std::move(problem));
   slot_.reset();
   auto done = std::move(done_);
@@ -247,6 +244,10 @@ void Run::deliver() {
   const auto now = options_->clock ? options_->clock() : std::chrono::system_clock::now();
   const std::chrono::year_month_day today{std::chrono::floor<std::chrono::days>(now)};
   add_derived(query_, linked.rows, today);
+  nlohmann::json refused = {{"linkedRows", linked.rows.size()}};
+  if (auto problem = release_problem(linked.rows, refused)) {
+    return refuse(std::move(*problem), std::move(refused));
+  }
 
   nlohmann::json body = {
       {"linkedQuery", query_.id}, {"purpose", query_.purpose}, {"referenceDate", iso_date(today)}};

@@ -3,6 +3,7 @@
 // links and delivers. Lives until its last callback; the request context outlives it.
 
 #include <bronpoort/linkage/endpoints.hpp>
+#include <bronpoort/linkage/linking.hpp>
 
 #include <chrono>
 #include <deque>
@@ -14,6 +15,12 @@
 namespace bronpoort::linkage {
 
 enum class Delivery { Aggregate, Rows };
+
+// The organisation a delivery is for: the token's organisation, or the mTLS certificate's OIN.
+inline std::string recipient_of(const Identity& id) {
+  if (!id.organisation.empty()) return id.organisation;
+  return id.certificate_oin.value_or("");
+}
 
 class Run : public std::enable_shared_from_this<Run> {
  public:
@@ -39,7 +46,10 @@ class Run : public std::enable_shared_from_this<Run> {
   void queue_input_locked();
   InputCall make_call(const Pending& p) const;
   void deliver();
-  void refuse(Problem problem);
+  // The population, cohort and ledger rules (release_rules.cpp); the refusal when the linked
+  // rows may not go out.
+  std::optional<Problem> release_problem(const std::vector<LinkedRow>& rows, nlohmann::json& audit);
+  void refuse(Problem problem, nlohmann::json audit = nlohmann::json::object());
   nlohmann::json input_summary() const;
   std::chrono::steady_clock::time_point now() const;
 

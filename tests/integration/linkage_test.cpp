@@ -11,7 +11,9 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+#include <chrono>
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -122,6 +124,28 @@ class Linkage : public ::testing::Test {
     grant("debt-assistance", "cases", {"bsn", "municipality", "openedDate", "status", "debtAmount"},
           debt_admin_);
     grant("persons", "persons", {"bsn", "birthDate", "municipality"}, rvig_admin_);
+  }
+
+  // Runs SQL on the debt registry as its owner (the reader may only read).
+  void sql_as_owner(const std::string& statement) {
+    // The cluster's admin DSN, pointed at this test's database (the last dbname counts).
+    const std::string dsn = std::string(std::getenv("BRONPOORT_TEST_PG_DSN")) + " dbname=" + db_;
+    EXPECT_EQ(run_command("psql '" + dsn + "' -qc \"" + statement + "\" >/dev/null"), 0);
+  }
+
+  // The age band the linked query derives today from a demo person's birth date.
+  std::string age_group_of(const std::string& bsn) {
+    auto r = request(source_.port(), "GET", "/brp/persons/" + bsn, "", "");
+    if (!r || r->status != 200) return "";
+    const std::string born = json::parse(r->body).value("birthDate", "");
+    const std::chrono::year_month_day today{
+        std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
+    int age = int(today.year()) - std::stoi(born.substr(0, 4));
+    if (std::pair(unsigned(today.month()), unsigned(today.day())) <
+        std::pair(unsigned(std::stoi(born.substr(5, 2))), unsigned(std::stoi(born.substr(8, 2))))) {
+      --age;
+    }
+    return age < 18 ? "<18" : age < 27 ? "18-26" : age < 45 ? "27-44" : age < 67 ? "45-66" : "67+";
   }
 
   // Some BSNs of the registry, none of which may appear in a delivery.
@@ -260,6 +284,113 @@ TEST_F(Linkage, RowsUnderPseudonymsAndFiltersThatCouldSingleSomeoneOutAreRefused
                     R"({"delivery": "rows"})");
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 403) << wrong->body;
+}
+
+// Issue 12, item 2: two aggregates with openedDate lte D and lt D differed in the one person whose
+// case opened on D, and a rows delivery with openedDate eq D gave that person's row alone. Now
+// exact dates and amounts cannot be filtered on at all, and a later delivery that differs from an
+// earlier one by fewer than ten people — here because one case was added in between — is refused.
+TEST_F(Linkage, DifferencingAttacksAndSingleRowFiltersAreRefused) {
+  grant_both();
+  const std::string day =
+      sql("SELECT opened_date FROM debt.cases GROUP BY opened_date HAVING count(*) = 1 "
+          "ORDER BY opened_date LIMIT 1")
+          .substr(0, 10);
+  ASSERT_EQ(day.size(), 10u) << "a day on which exactly one case opened";
+  auto refused_before_fetching = [this](const std::string& body, const std::string& param) {
+    auto r = run(body);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << r->body;
+    EXPECT_EQ(r->header("content-type"), "application/problem+json");
+    auto problem = json::parse(r->body);
+    EXPECT_EQ(problem["code"], "filter-not-allowed");
+    EXPECT_NE(problem["detail"].get<std::string>().find("municipality, status, openedYear"),
+              std::string::npos)
+        << "says what may be filtered on: " << r->body;
+    EXPECT_NE(problem.dump().find(param), std::string::npos) << r->body;
+    EXPECT_TRUE(log_records(trace_id_of(*r), "processing").empty()) << "nothing was fetched";
+  };
+  refused_before_fetching(
+      R"({"delivery": "aggregate", "filters": {"openedDate": {"lte": ")" + day + R"("}}})",
+      "/filters/openedDate");
+  refused_before_fetching(
+      R"({"delivery": "aggregate", "filters": {"openedDate": {"lt": ")" + day + R"("}}})",
+      "/filters/openedDate");
+  refused_before_fetching(
+      R"({"delivery": "rows", "filters": {"openedDate": {"eq": ")" + day + R"("}}})",
+      "/filters/openedDate");
+  refused_before_fetching(R"({"delivery": "aggregate", "filters": {"debtAmount": {"gte": 1000}}})",
+                          "/filters/debtAmount");
+
+  // Declared filters that leave too few people: a rows delivery is refused, nothing delivered.
+  std::istringstream few_people(
+      sql("SELECT municipality || '|' || extract(year FROM opened_date)::int FROM debt.cases "
+          "GROUP BY municipality, extract(year FROM opened_date) HAVING count(DISTINCT bsn) < 10 "
+          "ORDER BY 1 LIMIT 1"));
+  std::string small_group;
+  std::getline(few_people, small_group);
+  const auto bar = small_group.find('|');
+  ASSERT_NE(bar, std::string::npos) << "a municipality and year with fewer than ten people";
+  auto few = run(R"({"delivery": "rows", "filters": {"municipality": {"eq": ")" +
+                 small_group.substr(0, bar) + R"("}, "openedYear": {"eq": ")" +
+                 small_group.substr(bar + 1) + R"("}}})");
+  ASSERT_TRUE(few);
+  EXPECT_EQ(few->status, 422) << few->body.substr(0, 300);
+  EXPECT_NE(few->body.find("linkage-cohort-too-small"), std::string::npos);
+  EXPECT_EQ(few->body.find("pseudonym"), std::string::npos);
+
+  // The first aggregate is delivered and remembered.
+  auto first = run(R"({"delivery": "aggregate"})");
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  const auto cells = json::parse(first->body)["cells"];
+  std::map<std::pair<std::string, std::string>, int> released;
+  for (const auto& c : cells) released[{c["municipality"], c["ageGroup"]}] = c["people"];
+
+  // Asking for the open cases only: either refused, or no cell differs from the first delivery
+  // by fewer than ten people.
+  auto open = run(R"({"delivery": "aggregate", "filters": {"status": {"eq": "open"}}})");
+  ASSERT_TRUE(open);
+  if (open->status == 200) {
+    for (const auto& c : json::parse(open->body)["cells"]) {
+      auto it = released.find({c["municipality"], c["ageGroup"]});
+      if (it == released.end()) continue;
+      const int difference = it->second - c["people"].get<int>();
+      EXPECT_TRUE(difference == 0 || difference >= 10) << c.dump();
+    }
+  } else {
+    EXPECT_EQ(open->status, 409) << open->body;
+    EXPECT_NE(open->body.find("linkage-differencing"), std::string::npos) << open->body;
+  }
+
+  // One case opens for someone in a delivered cell; the same aggregate again would give that
+  // case's debt as the difference of the cell's total.
+  std::string bsn, municipality;
+  std::istringstream candidates(
+      sql("SELECT bsn || ' ' || municipality FROM debt.cases ORDER BY case_id LIMIT 200"));
+  for (std::string line; bsn.empty() && std::getline(candidates, line);) {
+    const auto space = line.find(' ');
+    const std::string b = line.substr(0, space), m = line.substr(space + 1);
+    if (released.count({m, age_group_of(b)})) bsn = b, municipality = m;
+  }
+  ASSERT_FALSE(bsn.empty()) << "a person in a delivered cell";
+  sql_as_owner("INSERT INTO debt.cases VALUES ('DA-ATTACK', '" + bsn + "', '" + municipality +
+               "', CURRENT_DATE, 'open', 12345.67)");
+  auto second = run(R"({"delivery": "aggregate"})");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 409) << second->body.substr(0, 500);
+  EXPECT_EQ(second->header("content-type"), "application/problem+json");
+  auto problem = json::parse(second->body);
+  EXPECT_EQ(problem["code"], "linkage-differencing");
+  EXPECT_FALSE(problem.contains("cells"));
+  EXPECT_EQ(second->body.find("12345"), std::string::npos);
+  json refusal;
+  for (const auto& a : log_records(trace_id_of(*second), "audit")) {
+    if (a.contains("details") && a["details"].contains("refusedCell")) refusal = a;
+  }
+  ASSERT_FALSE(refusal.is_null()) << "the refusal and its cell are in the audit record";
+  EXPECT_EQ(refusal["details"]["smallestDifference"], 1);
+  EXPECT_EQ(refusal["details"]["refusedCell"][0], municipality);
 }
 
 TEST_F(Linkage, TheOfferIsPublicAndInTheOpenApiDocument) {

@@ -3,7 +3,8 @@
 //   GET  /v1/linked-queries                 the linked queries on offer (public)
 //   GET  /v1/linked-queries/{id}            one of them (public)
 //   POST /v1/linked-queries/{id}/results    runs it for the caller: body
-//                                           {"delivery": "aggregate"|"rows", "filters": {...}}
+//                                           {"delivery": "aggregate"|"rows", "filters":
+//                                            {"<declared column>": {"eq": "value"}, ...}}
 //                                           with the linked query's purpose in Processing-Purpose
 //
 // A run checks the caller's grant on every input before anything is fetched, fetches the first
@@ -20,6 +21,7 @@
 #include <bronpoort/core/route.hpp>
 #include <bronpoort/core/stage.hpp>
 #include <bronpoort/linkage/linked_query.hpp>
+#include <bronpoort/linkage/release_ledger.hpp>
 
 #include <chrono>
 #include <functional>
@@ -58,6 +60,9 @@ struct LinkageEndpointOptions {
   InputRunner run_input;
   InputGrantCheck check_grant;
   std::size_t max_request_body_bytes = 64 * 1024;
+  // What each recipient has received of the aggregates; one for the whole process when empty, so
+  // a configuration reload does not forget earlier releases.
+  std::shared_ptr<ReleaseLedger> ledger;
   // The reference date of age bands; the system clock when empty.
   std::function<std::chrono::system_clock::time_point()> clock;
   // Measures a run against max_run; the steady clock when empty.

@@ -3,8 +3,9 @@
 //
 // A linked query names its purpose (scope `dataset`), two or more inputs (a dataset resource, the
 // field holding the shared key, and the fields it contributes), optional derived columns (age
-// bands, year of a date) and what it may deliver: aggregates with a minimum cell size and/or rows
-// in which the key is replaced by a pseudonym specific to the recipient and the purpose.
+// bands, year of a date), the filters a caller may set, and what it may deliver: aggregates with a
+// minimum cell size and/or rows, at least a minimum cohort of people, in which the key is replaced
+// by a pseudonym specific to the recipient and the purpose.
 //
 // Loaded from the `linkage` section of gateway.json:
 //   {"directory": "linked-queries", "pseudonymKeyFile": "keys/demo-linkage-pseudonym.key",
@@ -70,6 +71,17 @@ struct AggregateSpec {
 
 struct RowsSpec {
   std::vector<std::string> columns;
+  int min_cohort = 10;  // distinct data subjects a rows delivery must hold, after the filters
+};
+
+// A filter a caller may set on a run: equality on one column, narrowing the first input. Only
+// what the linked query declares is accepted, so a caller cannot cut the population with a range
+// on an amount or an exact date until one person is left.
+struct DeclaredFilter {
+  std::string column;
+  std::string field;                // the first input's field the source is asked to narrow
+  std::string date_part;            // "year" or "yearMonth" when `column` is derived from `field`
+  std::vector<std::string> values;  // what a caller may ask for; empty: any value
 };
 
 struct LinkedQuery {
@@ -80,8 +92,11 @@ struct LinkedQuery {
   std::string file;
   std::vector<Input> inputs;
   std::vector<Derived> derived;
+  std::vector<DeclaredFilter> filters;
   std::optional<AggregateSpec> aggregate;
   std::optional<RowsSpec> rows;
+
+  const DeclaredFilter* filter(const std::string& column) const;
 };
 
 struct LinkageConfig {

@@ -48,6 +48,7 @@ std::string age_band(int age, const std::vector<int>& bands);
 // {"cells": [{group columns..., measures...}], "suppressedCells": n}, cells ordered by their group
 // values. A cell with fewer than min_cell_size distinct keys is left out and only counted, and
 // no total is given, so a suppressed cell cannot be recovered by subtraction.
+// A sum or average is null in a cell where fewer than min_cell_size people have a value for it.
 nlohmann::json aggregate(const AggregateSpec& spec, const std::vector<LinkedRow>& rows);
 
 // A pseudonym for `key` that only this recipient, for this purpose, receives: HMAC-SHA256 under

@@ -73,6 +73,11 @@ inline nlohmann::json sample_query() {
       {"name": "ageGroup", "from": "birthDate", "ageBands": [18, 27, 45, 67]},
       {"name": "openedYear", "from": "openedDate", "datePart": "year"}
     ],
+    "filters": [
+      {"column": "municipality"},
+      {"column": "status", "values": ["open", "closed"]},
+      {"column": "openedYear"}
+    ],
     "aggregate": {
       "groupBy": ["municipality", "ageGroup"],
       "measures": [
@@ -83,7 +88,7 @@ inline nlohmann::json sample_query() {
       ],
       "minCellSize": 3
     },
-    "rows": {"columns": ["municipality", "ageGroup", "openedYear", "debtAmount"]}
+    "rows": {"columns": ["municipality", "ageGroup", "openedYear", "debtAmount"], "minCohort": 3}
   })");
 }
 

@@ -171,13 +171,29 @@ TEST(Aggregate, SumsAndAveragesAreGivenToTwoDecimals) {
 }
 
 TEST(Aggregate, AverageOfNoNumbersIsNull) {
+  // The total used to be 0 here; a sum over fewer people than the minimum is now left empty
+  // too, and no values at all is the extreme of that.
   const auto q = testing::sample_linked_query();
   auto rows = population("Demostad", 3, 0, 0);
   for (auto& r : rows) r.columns["debtAmount"] = nullptr;
   auto out = aggregate(*q.aggregate, rows);
   ASSERT_EQ(out["cells"].size(), 1u);
   EXPECT_TRUE(out["cells"][0]["averageDebt"].is_null());
-  EXPECT_DOUBLE_EQ(out["cells"][0]["totalDebt"].get<double>(), 0);
+  EXPECT_TRUE(out["cells"][0]["totalDebt"].is_null());
+}
+
+TEST(Aggregate, ASumOverFewerPeopleThanTheMinimumIsLeftEmpty) {
+  // Three people (the minimum), two without an amount: the sum would be the third's debt.
+  const auto q = testing::sample_linked_query();
+  auto rows = population("Demostad", 3, 54321, 0);
+  rows[0].columns["debtAmount"] = nullptr;
+  rows[1].columns["debtAmount"] = nullptr;
+  auto out = aggregate(*q.aggregate, rows);
+  ASSERT_EQ(out["cells"].size(), 1u);
+  EXPECT_EQ(out["cells"][0]["people"], 3) << "the cell itself is big enough";
+  EXPECT_TRUE(out["cells"][0]["totalDebt"].is_null());
+  EXPECT_TRUE(out["cells"][0]["averageDebt"].is_null());
+  EXPECT_EQ(out.dump().find("54321"), std::string::npos);
 }
 
 TEST(Pseudonym, StablePerRecipientAndPurposeAndDistinctOtherwise) {

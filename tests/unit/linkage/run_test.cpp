@@ -121,6 +121,7 @@ struct Harness {
   std::vector<std::pair<InputCall, std::function<void(InputAnswer)>>> parked;
   std::chrono::steady_clock::time_point monotonic_now{};
   std::vector<EndpointRoute> routes;
+  std::shared_ptr<ReleaseLedger> ledger = std::make_shared<ReleaseLedger>();
 
   void build() {
     auto cfg = std::make_shared<LinkageConfig>();
@@ -131,6 +132,7 @@ struct Harness {
     cfg->max_run = max_run;
     LinkageEndpointOptions o;
     o.config = cfg;
+    o.ledger = ledger;
     o.run_input = [this](const RequestContext&, const InputCall& call,
                          std::function<void(InputAnswer)> done) {
       if (park) {
@@ -299,12 +301,82 @@ TEST(LinkageRun, ReadsTheFirstInputByPageAndLaterInputsInKeyBatches) {
 
 TEST(LinkageRun, CallerFiltersNarrowTheFirstInput) {
   Harness h;
+  auto r = h.run(
+      {{"delivery", "aggregate"},
+       {"filters", {{"municipality", {{"eq", "Demostad"}}}, {"openedYear", {{"eq", "2025"}}}}}});
+  ASSERT_EQ(r->flow, Flow::Continue) << (r->ctx.problem ? r->ctx.problem->detail : "");
+  const auto& sent = h.world.calls.front().search_body["filters"];
+  EXPECT_EQ(sent["municipality"]["eq"], "Demostad");
+  EXPECT_EQ(sent["openedDate"], json({{"gte", "2025-01-01"}, {"lt", "2026-01-01"}}));
+  EXPECT_EQ(r->ctx.audit_details["inputs"][0]["records"], 32) << "Demostad's 31 cases and case 800";
+  ASSERT_EQ(r->body["cells"].size(), 1u);
+  EXPECT_EQ(r->body["cells"][0]["people"], 30);
+}
+
+TEST(LinkageRun, APopulationUnderTheMinimumIsRefusedAndNothingDelivered) {
+  // Elders holds two people; the minimum is three. (Before, this answered 200 with one
+  // suppressed cell; refusing says no more and is what a caller can act on.)
+  Harness h;
   auto r = h.run({{"delivery", "aggregate"}, {"filters", {{"municipality", {{"eq", "Elders"}}}}}});
-  ASSERT_EQ(r->flow, Flow::Continue);
-  EXPECT_EQ(h.world.calls.front().search_body["filters"]["municipality"]["eq"], "Elders");
-  EXPECT_EQ(r->ctx.audit_details["inputs"][0]["records"], 2);
-  EXPECT_TRUE(r->body["cells"].empty()) << "two people: the one cell is suppressed";
-  EXPECT_EQ(r->body["suppressedCells"], 1);
+  EXPECT_EQ(r->flow, Flow::Stop);
+  ASSERT_TRUE(r->ctx.problem);
+  EXPECT_EQ(r->ctx.problem->status, 422);
+  EXPECT_EQ(r->ctx.problem->code, "linkage-population-too-small");
+  EXPECT_NE(r->ctx.problem->detail.find("Fewer than 3 people"), std::string::npos)
+      << r->ctx.problem->detail;
+  EXPECT_TRUE(r->ctx.response.body.empty()) << "nothing delivered";
+  EXPECT_FALSE(r->ctx.decision.allowed);
+  EXPECT_EQ(r->ctx.audit_details["linkedSubjects"], 2);
+}
+
+TEST(LinkageRun, RowsUnderTheMinimumCohortAreRefused) {
+  // A rows delivery of a handful of people is a list of those people.
+  Harness h;
+  auto r = h.run({{"delivery", "rows"}, {"filters", {{"municipality", {{"eq", "Elders"}}}}}});
+  ASSERT_TRUE(r->ctx.problem);
+  EXPECT_EQ(r->ctx.problem->status, 422);
+  EXPECT_EQ(r->ctx.problem->code, "linkage-cohort-too-small");
+  EXPECT_NE(r->ctx.problem->detail.find("at least 3 people"), std::string::npos);
+  EXPECT_TRUE(r->ctx.response.body.empty());
+  auto enough =
+      h.run({{"delivery", "rows"}, {"filters", {{"municipality", {{"eq", "Demostad"}}}}}});
+  ASSERT_EQ(enough->flow, Flow::Continue);
+  EXPECT_EQ(enough->body["rows"].size(), 31u);
+}
+
+TEST(LinkageRun, ADeliveryThatDiffersFromAnEarlierOneByFewPeopleIsRefused) {
+  Harness h;
+  auto first = h.run({{"delivery", "aggregate"}});
+  ASSERT_EQ(first->flow, Flow::Continue);
+  // Two people in Demostad aged 36 get a (closed) case. Asking only for open cases gives the
+  // cell already released, unchanged: allowed.
+  h.world.add_people(1000, 1002, "Demostad", "1990-01-01");
+  auto open = h.run({{"delivery", "aggregate"}, {"filters", {{"status", {{"eq", "open"}}}}}});
+  ASSERT_EQ(open->flow, Flow::Continue) << (open->ctx.problem ? open->ctx.problem->detail : "");
+  EXPECT_EQ(open->body["cells"], first->body["cells"]);
+  // The whole population again: the Demostad cell now differs by those two, whose debts the
+  // difference of the sums would give. Refused, after fetching, with nothing delivered.
+  const auto calls_before = h.world.calls.size();
+  auto again = h.run({{"delivery", "aggregate"}});
+  EXPECT_EQ(again->flow, Flow::Stop);
+  ASSERT_TRUE(again->ctx.problem);
+  EXPECT_EQ(again->ctx.problem->status, 409);
+  EXPECT_EQ(again->ctx.problem->code, "linkage-differencing");
+  EXPECT_NE(again->ctx.problem->detail.find("fewer than 3 people"), std::string::npos);
+  EXPECT_EQ(again->ctx.problem->detail.find("Demostad"), std::string::npos)
+      << "the caller is not told which cell";
+  EXPECT_TRUE(again->ctx.response.body.empty());
+  EXPECT_GT(h.world.calls.size(), calls_before);
+  // The audit record tells the privacy officer which cell and by how many.
+  EXPECT_EQ(again->ctx.audit_details["refusedCell"], json({"Demostad", "27-44"}));
+  EXPECT_EQ(again->ctx.audit_details["smallestDifference"], 2);
+  EXPECT_FALSE(again->ctx.decision.allowed);
+  EXPECT_EQ(again->ctx.decision.code, "linkage-differencing");
+
+  // Another organisation has received nothing: it gets the current figures.
+  auto other = h.run({{"delivery", "aggregate"}}, "debt-monitor", "00000001009999999000");
+  ASSERT_EQ(other->flow, Flow::Continue);
+  EXPECT_EQ(other->body["cells"][0]["people"], 32);
 }
 
 TEST(LinkageRun, FilteringOnTheKeyOrAnUntakenFieldIsRefusedBeforeAnyFetch) {
