@@ -105,14 +105,22 @@ int run_verify_receipt_command(int argc, char** argv) {
   std::vector<InclusionProof> proofs;
   for (const auto& path : proof_paths) {
     std::string text;
-    auto proof = read_file(path, text)
-                     ? InclusionProof::from_json(nlohmann::json::parse(text, nullptr, false))
-                     : std::nullopt;
-    if (!proof) {
+    if (!read_file(path, text)) {
+      std::cerr << "verify-receipt: cannot read " << path << "\n";
+      return 2;
+    }
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (auto proof = InclusionProof::from_json(j)) {
+      proofs.push_back(*proof);
+    } else if (j.is_object() && j.contains("code") && j.contains("status")) {
+      // The proof API's refusal saved as it came: the log could not prove a record.
+      std::cout << "FAIL: " << path << ": the log gave no proof: " << j["code"].dump() << " "
+                << j.value("detail", "") << "\n";
+      ok = false;
+    } else {
       std::cerr << "verify-receipt: " << path << " is not an inclusion proof\n";
       return 2;
     }
-    proofs.push_back(*proof);
   }
   for (const auto& entry : *receipt) {
     const InclusionProof* proof = nullptr;
