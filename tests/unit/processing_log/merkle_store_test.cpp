@@ -151,6 +151,25 @@ TEST_P(MerkleStore, VerifyLogReportsATreeHeadTheRecordsDoNotHashTo) {
   auto rolled = verify_log(*store_, checkpoint_verifier_.get(), &how);
   EXPECT_EQ(rolled.chains[0].problem, "rolled-back") << rolled.to_json().dump();
   EXPECT_EQ(rolled.chains[0].first_broken_seq, 11);
+  // A witness that could not be asked is a failure, not a silent pass.
+  how.witnessed.clear();
+  how.unreachable = {"w (http://127.0.0.1:1)"};
+  auto unasked = verify_log(*store_, checkpoint_verifier_.get(), &how);
+  EXPECT_EQ(unasked.chains[0].problem, "witness-unreachable") << unasked.to_json().dump();
+}
+
+TEST_P(MerkleStore, VerifyLogRefusesTreeHeadsSignedByAnotherKey) {
+  write(3, 2);
+  std::string error;
+  auto other = NoteVerifier::from_pem_file(
+      std::filesystem::path(BRONPOORT_SOURCE_DIR) / "config/keys/demo-witness-ed25519.pub.pem",
+      kOrigin, error);
+  ASSERT_TRUE(other) << error;
+  TreeVerification how{other.get(), {}, {}};
+  auto report = verify_log(*store_, checkpoint_verifier_.get(), &how);
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.chains[0].problem, "bad-tree-head-signature") << report.to_json().dump();
+  EXPECT_EQ(report.chains[0].first_broken_seq, 2);  // the first tree head
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, MerkleStore, ::testing::Values("sqlite", "postgres"),
