@@ -124,8 +124,8 @@ cat <<INFO
   curl -s http://127.0.0.1:8080/v1/processing-log/chains/gateway-1/checkpoint -H "Authorization: Bearer \$AUDITOR"
   curl -s 'http://127.0.0.1:8080/v1/processing-log/chains/gateway-1/inclusion-proof?seq=1' -H "Authorization: Bearer \$AUDITOR"
   curl -s 'http://127.0.0.1:8080/v1/processing-log/chains/gateway-1/consistency-proof?firstSize=1&secondSize=2' -H "Authorization: Bearer \$AUDITOR"
-  # What the witness cosigned, and verify-log checking the log against it (after Ctrl-C or in
-  # another shell):
+  # What the witness cosigned, and verify-log checking the log against it (in another shell
+  # while the demo runs: without its witness verify-log fails with witness-unreachable):
   curl -s http://127.0.0.1:8092/checkpoints/bronpoort.local/processing-log/gateway-1
   build/bronpoort verify-log --config $CONFIG
 
