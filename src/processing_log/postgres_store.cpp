@@ -191,6 +191,10 @@ class PostgresStore final : public LogStore {
     return read([&](pqxx::work& txn) { return postgres::read_tree_heads(txn, chain_id); });
   }
 
+  std::optional<TreeHead> latest_tree_head(const std::string& chain_id) override {
+    return read([&](pqxx::work& txn) { return postgres::read_latest_tree_head(txn, chain_id); });
+  }
+
   bool ping() override {
     try {
       return read([](pqxx::work& txn) {

@@ -73,4 +73,14 @@ std::vector<TreeHead> read_tree_heads(pqxx::work& txn, const std::string& chain_
   return out;
 }
 
+std::optional<TreeHead> read_latest_tree_head(pqxx::work& txn, const std::string& chain_id) {
+  auto r = txn.exec_params(
+      "SELECT chain_id, tree_size, root_hash, signed_at_us, note FROM log_tree_heads "
+      "WHERE chain_id = $1 ORDER BY tree_size DESC LIMIT 1",
+      chain_id);
+  if (r.empty()) return std::nullopt;
+  return TreeHead{r[0][0].as<std::string>(), r[0][1].as<std::int64_t>(), r[0][2].as<std::string>(),
+                  r[0][3].as<std::int64_t>(), r[0][4].as<std::string>()};
+}
+
 }  // namespace bronpoort::processing_log::postgres

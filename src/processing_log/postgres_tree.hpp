@@ -13,5 +13,6 @@ std::vector<merkle::StoredNode> read_tree_nodes(pqxx::work& txn, const std::stri
                                                 const std::vector<merkle::NodeId>& ids);
 std::int64_t count_tree_nodes(pqxx::work& txn, const std::string& chain_id);
 std::vector<TreeHead> read_tree_heads(pqxx::work& txn, const std::string& chain_id);
+std::optional<TreeHead> read_latest_tree_head(pqxx::work& txn, const std::string& chain_id);
 
 }  // namespace bronpoort::processing_log::postgres

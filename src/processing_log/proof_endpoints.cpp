@@ -61,9 +61,7 @@ void refuse(RequestContext& ctx, const ProofRefusal& r) {
 }
 
 std::optional<TreeHead> latest_head(LogStore& store, const std::string& chain) {
-  auto heads = store.tree_heads(chain);
-  if (heads.empty()) return std::nullopt;
-  return heads.back();
+  return store.latest_tree_head(chain);
 }
 
 nlohmann::json head_json(const TreeHead& h) {

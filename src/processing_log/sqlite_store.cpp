@@ -262,6 +262,11 @@ class SqliteStore final : public LogStore {
     return sqlite::read_tree_heads(reader_, chain_id);
   }
 
+  std::optional<TreeHead> latest_tree_head(const std::string& chain_id) override {
+    std::lock_guard lock(read_mutex_);
+    return sqlite::read_latest_tree_head(reader_, chain_id);
+  }
+
   bool ping() override {
     try {
       std::lock_guard lock(read_mutex_);

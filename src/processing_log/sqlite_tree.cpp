@@ -80,4 +80,13 @@ std::vector<TreeHead> read_tree_heads(Db& db, const std::string& chain_id) {
   return out;
 }
 
+std::optional<TreeHead> read_latest_tree_head(Db& db, const std::string& chain_id) {
+  Statement st(db,
+               "SELECT chain_id, tree_size, root_hash, signed_at_us, note FROM log_tree_heads "
+               "WHERE chain_id = ?1 ORDER BY tree_size DESC LIMIT 1");
+  st.arg(chain_id);
+  if (!st.step()) return std::nullopt;
+  return TreeHead{st.text(0), st.integer(1), st.text(2), st.integer(3), st.text(4)};
+}
+
 }  // namespace bronpoort::processing_log::sqlite

@@ -17,5 +17,6 @@ std::vector<merkle::StoredNode> read_tree_nodes(Db& db, const std::string& chain
                                                 const std::vector<merkle::NodeId>& ids);
 std::int64_t count_tree_nodes(Db& db, const std::string& chain_id);
 std::vector<TreeHead> read_tree_heads(Db& db, const std::string& chain_id);
+std::optional<TreeHead> read_latest_tree_head(Db& db, const std::string& chain_id);
 
 }  // namespace bronpoort::processing_log::sqlite

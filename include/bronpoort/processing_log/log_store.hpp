@@ -132,6 +132,12 @@ class LogStore {
     (void)chain_id;
     return {};
   }
+  // The newest signed tree head of a chain, without reading the others.
+  virtual std::optional<TreeHead> latest_tree_head(const std::string& chain_id) {
+    auto heads = tree_heads(chain_id);
+    if (heads.empty()) return std::nullopt;
+    return heads.back();
+  }
 };
 
 struct StoreConfig {

@@ -57,7 +57,11 @@ class MerkleStore : public ::testing::TestWithParam<std::string> {
   TreeHead latest_head() {
     auto heads = store_->tree_heads("c1");
     EXPECT_FALSE(heads.empty());
-    return heads.empty() ? TreeHead{} : heads.back();
+    if (heads.empty()) return {};
+    auto latest = store_->latest_tree_head("c1");  // what the proof API reads
+    EXPECT_TRUE(latest && latest->tree_size == heads.back().tree_size &&
+                latest->note == heads.back().note);
+    return heads.back();
   }
 
   std::unique_ptr<testing::TestDatabase> db_;
