@@ -31,6 +31,21 @@ log "starting the demo source holders on 127.0.0.1:8091 ($PERSONS persons, deter
 pids+=($!)
 wait_for_port 8091 || { log "the demo source did not start; see $VAR/demo-source.log"; exit 1; }
 
+# A witness (its own process and SQLite file under var/witness/) that cosigns the log's checkpoints
+# only if they extend what it saw before; the gateway pushes every checkpoint to it.
+log "starting the demo witness on 127.0.0.1:8092 (store var/witness/witness.db)"
+"$BUILD/bronpoort" witness --config "$ROOT/config/witness.json" >"$VAR/witness.log" 2>&1 &
+pids+=($!)
+if wait_for_port 8092 && command -v jq >/dev/null; then
+  # The committed gateway.json plus the witness, beside it so that its relative paths still hold.
+  jq '.processingLog.witnesses = [{"name": "witness.local/demo", "url": "http://127.0.0.1:8092",
+        "publicKeyFile": "keys/demo-witness-ed25519.pub.pem"}]
+      | .processingLog.checkpointEverySeconds = 10' "$CONFIG" >"$ROOT/config/.demo-gateway.json"
+  CONFIG=$ROOT/config/.demo-gateway.json
+else
+  log "the witness did not start or jq is missing (see $VAR/witness.log): running without a witness"
+fi
+
 log "starting PostgreSQL for the debt-assistance registry"
 mkdir -p "$VAR/pg"
 [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$VAR/pg"
@@ -108,6 +123,16 @@ cat <<INFO
   curl -s 'http://127.0.0.1:8080/v1/processing-log?pageSize=5' -H "Authorization: Bearer \$PRIVACY_OFFICER"
   curl -s http://127.0.0.1:8080/v1/processing-log/verify -H "Authorization: Bearer \$AUDITOR"
   curl -s http://127.0.0.1:8080/v1/my-processing-log -H "Authorization: Bearer \$CITIZEN"
+
+  # The verifiable log: the receipt header of a response names its records; the latest signed
+  # checkpoint, an inclusion proof for a record and a consistency proof between two sizes:
+  curl -s http://127.0.0.1:8080/v1/processing-log/chains/gateway-1/checkpoint -H "Authorization: Bearer \$AUDITOR"
+  curl -s 'http://127.0.0.1:8080/v1/processing-log/chains/gateway-1/inclusion-proof?seq=1' -H "Authorization: Bearer \$AUDITOR"
+  curl -s 'http://127.0.0.1:8080/v1/processing-log/chains/gateway-1/consistency-proof?firstSize=1&secondSize=2' -H "Authorization: Bearer \$AUDITOR"
+  # What the witness cosigned, and verify-log checking the log against it (in another shell
+  # while the demo runs: without its witness verify-log fails with witness-unreachable):
+  curl -s http://127.0.0.1:8092/checkpoints/bronpoort.local/processing-log/gateway-1
+  build/bronpoort verify-log --config $CONFIG
 
   # Operations:
   curl -s http://127.0.0.1:8080/readyz; curl -s http://127.0.0.1:8080/metrics | grep bronpoort_http

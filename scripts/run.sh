@@ -16,7 +16,7 @@ PACKAGES=(
   libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libsqlite3-dev libpqxx-dev postgresql-15 postgresql-client-15 prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev json-schema-test-suite
-  wrk nginx-light clang-format
+  wrk nginx-light clang-format jq
 )
 # Tools that may already come from outside Debian (the machine image ships its own Node.js, whose
 # npm conflicts with Debian's): installed from Debian only when the command is missing.

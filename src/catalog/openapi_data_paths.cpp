@@ -71,6 +71,13 @@ nlohmann::json data_responses(const nlohmann::json& schema, const std::string& w
                              {{"description",
                                "Fields removed because the grant for your purpose does not cover "
                                "them (comma-separated)."},
+                              {"schema", {{"type", "string"}}}}},
+                            {"Processing-Log-Receipt",
+                             {{"description",
+                               "The processing-log records this response caused: "
+                               "chain=<id>;seq=<n>;leaf=<hex leaf hash> per record, "
+                               "comma-separated. Ask for an inclusion proof later to check that "
+                               "they are in the log (docs/verifiable-log.md)."},
                               {"schema", {{"type", "string"}}}}}};
   if (schema.contains("properties") && schema["properties"].contains("_links")) {
     headers["Link"] = {{"description", "RFC 8288 links to the next and previous page of a list."},

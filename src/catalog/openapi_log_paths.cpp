@@ -51,7 +51,16 @@ nlohmann::json concat(nlohmann::json a, const nlohmann::json& b) {
 
 }  // namespace
 
+// The schemas of the endpoints in this file; the proof API's are in openapi_proof_paths.cpp.
+nlohmann::json processing_log_base_schemas();
+
 nlohmann::json processing_log_schemas() {
+  auto schemas = processing_log_base_schemas();
+  schemas.update(processing_log_proof_schemas());
+  return schemas;
+}
+
+nlohmann::json processing_log_base_schemas() {
   return {
       {"ProcessingRecord",
        {{"type", "object"},
@@ -187,6 +196,7 @@ std::vector<Operation> processing_log_operations() {
       {{"200", ok_response("The verification report.", ref_schema("VerificationReport"))}},
       {403, 503}));
   ops.push_back({"GET", "/v1/processing-log/verify", verify});
+  for (auto& op : processing_log_proof_operations()) ops.push_back(std::move(op));
   return ops;
 }
 

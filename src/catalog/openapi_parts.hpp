@@ -48,11 +48,13 @@ nlohmann::json components();
 // The fixed endpoints, per owning stage.
 std::vector<Operation> access_operations();
 std::vector<Operation> processing_log_operations();
+std::vector<Operation> processing_log_proof_operations();  // part of processing_log_operations
 std::vector<Operation> catalog_operations();
 std::vector<Operation> linkage_operations();
 // Schemas for the fixed endpoints' bodies, added to components.schemas.
 nlohmann::json access_schemas();
 nlohmann::json processing_log_schemas();
+nlohmann::json processing_log_proof_schemas();  // part of processing_log_schemas
 nlohmann::json catalog_schemas();
 nlohmann::json linkage_schemas();
 

@@ -5,7 +5,9 @@
 #include <bronpoort/authenticate/demo_token.hpp>
 #include <bronpoort/core/api_version.hpp>
 #include <bronpoort/pipeline/catalog_input.hpp>
+#include <bronpoort/processing_log/receipt_command.hpp>
 #include <bronpoort/processing_log/verify_command.hpp>
+#include <bronpoort/processing_log/witness.hpp>
 #include <bronpoort/schema/validate_command.hpp>
 
 #include <cstdio>
@@ -23,6 +25,10 @@ void usage() {
       "  token --config FILE --sub S --org OIN --role R [--purpose P] [--bsn B] [--ttl SEC]\n"
       "                                 issue a token with the DEMO issuer key (demo only)\n"
       "  openapi [--config FILE]        print the OpenAPI document for a configuration\n"
+      "  verify-log --config FILE [--json]  verify the processing log (and ask its witnesses)\n"
+      "  verify-receipt --receipt H --checkpoint F --proof F --log-key PEM\n"
+      "                                 check a Processing-Log-Receipt against a checkpoint\n"
+      "  witness --config FILE          run a witness that cosigns log checkpoints\n"
       "  version                        print the API version\n");
 }
 
@@ -43,6 +49,10 @@ int main(int argc, char** argv) {
   if (cmd == "validate") return bronpoort::schema::run_validate_command(sub_argc, sub_argv);
   if (cmd == "verify-log")
     return bronpoort::processing_log::run_verify_log_command(argc - 1, argv + 1);
+  if (cmd == "verify-receipt") {
+    return bronpoort::processing_log::run_verify_receipt_command(argc - 1, argv + 1);
+  }
+  if (cmd == "witness") return bronpoort::processing_log::run_witness_command(argc - 1, argv + 1);
   if (cmd == "version" || cmd == "--version") {
     std::printf("bronpoort API %s\n", bronpoort::kApiVersion);
     return 0;

@@ -81,6 +81,51 @@ void load_store(const nlohmann::json& j, const std::filesystem::path& base, cons
   }
 }
 
+// The Merkle tree's checkpoint notes and the witnesses (docs/verifiable-log.md).
+void load_tree_settings(const nlohmann::json& section, const std::filesystem::path& base,
+                        const std::string& file, KeyUse use, ProcessingLogConfig& config,
+                        ConfigErrors& errors) {
+  SectionReader r(section, "/processingLog", file, errors);
+  config.origin_prefix = r.text("checkpointOrigin", config.origin_prefix);
+  config.writer.origin = config.origin_prefix + "/" + config.writer.chain_id;
+  std::string error;
+  if (std::string path = r.text("checkpointKeyFile", ""); !path.empty() && use == KeyUse::Write) {
+    config.writer.note_signer =
+        NoteSigner::from_pem_file(resolve(base, path), config.origin_prefix, error);
+    if (!config.writer.note_signer) r.error("checkpointOrigin", error);
+  }
+  if (std::string path = r.text("checkpointPublicKeyFile", ""); !path.empty()) {
+    config.note_verifier =
+        NoteVerifier::from_pem_file(resolve(base, path), config.origin_prefix, error);
+  } else if (config.writer.note_signer) {
+    config.note_verifier = NoteVerifier::from_pem(config.writer.note_signer->public_key_pem(),
+                                                  config.origin_prefix, error);
+  }
+  if (!section.contains("witnesses")) return;
+  const auto& list = section["witnesses"];
+  if (!list.is_array()) {
+    r.error("witnesses", "must be an array");
+    return;
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    SectionReader w(list[i], "/processingLog/witnesses/" + std::to_string(i), file, errors);
+    if (!w.is_object()) continue;
+    w.reject_unknown({"name", "url", "publicKeyFile"});
+    WitnessConfig witness;
+    witness.name = w.text("name", "", true);
+    witness.url = w.text("url", "", true);
+    if (!witness.url.empty() && witness.url.rfind("http://", 0) != 0) {
+      w.error("url", "must start with http:// (the witness protocol is plain HTTP here)");
+    }
+    std::string key = w.text("publicKeyFile", "", true);
+    if (!key.empty() && !witness.name.empty()) {
+      witness.verifier = NoteVerifier::from_pem_file(resolve(base, key), witness.name, error);
+      if (!witness.verifier) w.error("publicKeyFile", error);
+    }
+    config.witnesses.push_back(std::move(witness));
+  }
+}
+
 }  // namespace
 
 std::variant<ProcessingLogConfig, ConfigErrors> load_config(const nlohmann::json& section,
@@ -97,7 +142,7 @@ std::variant<ProcessingLogConfig, ConfigErrors> load_config(const nlohmann::json
                     "pseudonymKeyFile", "checkpointKeyFile", "checkpointKeyId",
                     "checkpointPublicKeyFile", "maxBatchRecords", "maxWaitMicros",
                     "commitTimeoutMs", "checkpointEveryRecords", "checkpointEverySeconds",
-                    "maxPageSize"});
+                    "maxPageSize", "checkpointOrigin", "witnesses"});
 
   config.writer.chain_id = r.text("chainId", "gateway-1");
   // Several instances may share one gateway.json; each takes its own chain id from the
@@ -157,6 +202,7 @@ std::variant<ProcessingLogConfig, ConfigErrors> load_config(const nlohmann::json
     std::string error;
     config.verifier = CheckpointVerifier::from_pem(config.signer->public_key_pem(), error);
   }
+  load_tree_settings(section, base_dir, file, use, config, errors);
   if (!errors.empty()) return errors;
   return config;
 }

@@ -1,3 +1,5 @@
+#include "chain_tree.hpp"
+
 #include <bronpoort/processing_log/canonical.hpp>
 #include <bronpoort/processing_log/group_commit_writer.hpp>
 
@@ -33,6 +35,7 @@ struct Pending {
   std::vector<LogRecord> records;
   // Serialised on the appending thread, so the writer only splices in the chain values.
   std::vector<CanonicalTemplate> templates;
+  std::vector<merkle::Hash> leaves;  // filled by the writer, for receipts
   AppendCallback done;
   Clock::time_point deadline;
   std::atomic<int> state{kQueued};
@@ -92,6 +95,9 @@ struct GroupCommitWriter::Impl {
   std::int64_t last_checkpoint_seq = 0;
   Clock::time_point last_checkpoint_time = Clock::now();
   Clock::time_point last_probe{};
+  // The chain's Merkle tree (chain_tree.cpp); loaded with the head, only the writer thread uses it.
+  std::unique_ptr<ChainTree> tree;
+  bool tree_head_due = false;  // sign a tree head soon (after a migration built the tree)
 
   std::atomic<bool> healthy{true};
   mutable std::mutex stats_mutex;
@@ -108,7 +114,11 @@ struct GroupCommitWriter::Impl {
         std::unique_lock lock(mutex);
         wake.wait_for(lock, options.retry_interval, [&] { return stopping || !queue.empty(); });
         if (queue.empty()) {
-          if (stopping) return;
+          if (stopping) {
+            lock.unlock();
+            final_checkpoint();
+            return;
+          }
           lock.unlock();
           idle_work();
           continue;
@@ -137,6 +147,8 @@ struct GroupCommitWriter::Impl {
       head_seq = head ? head->seq : 0;
       head_hash = head ? head->hash : genesis_hash();
       last_checkpoint_seq = head ? head->last_checkpoint_seq : 0;
+      tree->load(*store, head_seq);
+      if (!tree->pending().nodes.empty()) tree_head_due = true;
       head_known = true;
       return true;
     } catch (const std::exception& e) {
@@ -145,15 +157,65 @@ struct GroupCommitWriter::Impl {
     }
   }
 
-  std::vector<Checkpoint> due_checkpoints(std::int64_t seq, const std::string& hash, bool idle) {
-    if (!signer || seq <= last_checkpoint_seq) return {};
+  std::vector<Checkpoint> due_checkpoints(std::int64_t seq, const std::string& hash, bool idle,
+                                          bool force = false) {
+    if (!signer) return {};
+    if (tree_head_due && seq > 0) add_tree_head(seq);
+    if (seq <= last_checkpoint_seq) return {};
     bool by_count = seq - last_checkpoint_seq >= options.checkpoint_every_records;
     bool by_time = Clock::now() - last_checkpoint_time >= options.checkpoint_every;
-    if (!by_count && !by_time) return {};
-    if (idle && !by_time) return {};
+    if (!force && !by_count && !by_time) return {};
+    if (!force && idle && !by_time) return {};
     Checkpoint cp{options.chain_id, seq, hash, now_us(), {}, {}};
     signer->sign(cp);
+    add_tree_head(seq);
     return {cp};
+  }
+
+  // A signed checkpoint note over the tree of `seq` records, stored with the commit.
+  void add_tree_head(std::int64_t seq) {
+    tree_head_due = false;
+    auto& heads = tree->pending().heads;
+    if (!options.note_signer || tree->size() != static_cast<std::uint64_t>(seq)) return;
+    if (!heads.empty() && heads.back().tree_size == seq) return;
+    TreeCheckpoint checkpoint{options.origin, tree->size(), tree->root()};
+    SignedNote note{checkpoint.text(), {options.note_signer->sign(checkpoint.text())}};
+    heads.push_back(
+        {options.chain_id, seq, merkle::to_hex(checkpoint.root), now_us(), note.to_string()});
+  }
+
+  // Stores what the tree has pending with `checkpoints`, outside a batch of records.
+  bool store_tree(const std::vector<Checkpoint>& checkpoints) {
+    if (checkpoints.empty() && tree->pending().empty()) return true;
+    try {
+      store->append_with_tree({}, checkpoints, tree->pending());
+    } catch (const std::exception& e) {
+      head_known = false;
+      healthy = false;
+      spdlog::error("processing log: checkpoint failed: {}", e.what());
+      return false;
+    }
+    announce_heads();
+    if (!checkpoints.empty()) {
+      last_checkpoint_seq = head_seq;
+      last_checkpoint_time = Clock::now();
+      std::lock_guard lock(stats_mutex);
+      stats.checkpoints += 1;
+    }
+    return true;
+  }
+
+  void announce_heads() {
+    if (options.on_tree_head) {
+      for (const auto& h : tree->pending().heads) options.on_tree_head(h);
+    }
+    tree->committed();
+  }
+
+  // On shutdown: sign the head so that the last records are covered by a checkpoint.
+  void final_checkpoint() {
+    if (!head_known || !healthy || head_seq <= last_checkpoint_seq) return;
+    store_tree(due_checkpoints(head_seq, head_hash, true, true));
   }
 
   void commit(std::vector<std::shared_ptr<Pending>>& batch) {
@@ -171,6 +233,7 @@ struct GroupCommitWriter::Impl {
     for (const auto& p : batch) count += p->records.size();
     rows.reserve(count);
     ChainLinker linker(head_seq, head_hash);
+    tree->begin_batch();
     std::int64_t logged_at = now_us();
     for (auto& p : batch) {
       for (std::size_t i = 0; i < p->records.size(); ++i) {
@@ -178,6 +241,7 @@ struct GroupCommitWriter::Impl {
         r.chain_id = options.chain_id;
         r.logged_at_us = logged_at;
         linker.link(r, p->templates[i]);
+        p->leaves.push_back(tree->append(linker.canonical()));
         rows.push_back(std::move(r));
       }
     }
@@ -185,17 +249,19 @@ struct GroupCommitWriter::Impl {
     const std::string& hash = linker.head_hash();
     auto checkpoints = due_checkpoints(seq, hash, false);
     try {
-      store->append(rows, checkpoints);
+      store->append_with_tree(rows, checkpoints, tree->pending());
     } catch (const std::exception& e) {
       // The commit may or may not have landed (a lost connection during COMMIT): read the head
-      // again before the next batch rather than guess.
+      // (and the tree) again before the next batch rather than guess.
       head_known = false;
+      tree->forget();
       fail(batch, e.what());
       return;
     }
     std::int64_t first = head_seq + 1;
     head_seq = seq;
     head_hash = hash;
+    announce_heads();
     if (!checkpoints.empty()) {
       last_checkpoint_seq = seq;
       last_checkpoint_time = Clock::now();
@@ -223,7 +289,7 @@ struct GroupCommitWriter::Impl {
       completions.pop_front();
       lock.unlock();
       for (auto& p : batch) {
-        p->complete({true, {}, first});
+        p->complete({true, {}, first, std::move(p->leaves)});
         first += static_cast<std::int64_t>(p->records.size());
       }
       batch.clear();
@@ -248,19 +314,7 @@ struct GroupCommitWriter::Impl {
       if (load_head() && store->ping()) healthy = true;
       return;
     }
-    auto checkpoints = due_checkpoints(head_seq, head_hash, true);
-    if (checkpoints.empty()) return;
-    try {
-      store->append({}, checkpoints);
-      last_checkpoint_seq = head_seq;
-      last_checkpoint_time = Clock::now();
-      std::lock_guard lock(stats_mutex);
-      stats.checkpoints += 1;
-    } catch (const std::exception& e) {
-      head_known = false;
-      healthy = false;
-      spdlog::error("processing log: checkpoint failed: {}", e.what());
-    }
+    store_tree(due_checkpoints(head_seq, head_hash, true));
   }
 
   void deadline_loop() {
@@ -293,6 +347,7 @@ GroupCommitWriter::GroupCommitWriter(std::shared_ptr<LogStore> store,
   impl_->store = std::move(store);
   impl_->signer = std::move(signer);
   impl_->options = std::move(options);
+  impl_->tree = std::make_unique<ChainTree>(impl_->options.chain_id);
   if (impl_->options.max_batch_records == 0) impl_->options.max_batch_records = 1;
   impl_->writer_thread = std::thread([impl = impl_.get()] { impl->writer_loop(); });
   impl_->deadline_thread = std::thread([impl = impl_.get()] { impl->deadline_loop(); });

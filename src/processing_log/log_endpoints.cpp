@@ -107,7 +107,9 @@ class VerifyEndpoint final : public Endpoint {
         std::shared_ptr<std::atomic<bool>> flag;
         ~Release() { flag->store(false); }
       } release{running};
-      auto report = verify_log(log_->store(), log_->verifier());
+      // The Merkle tree against its signed heads too; witnesses are asked by verify-log.
+      TreeVerification tree{log_->config().note_verifier.get(), {}, {}};
+      auto report = verify_log(log_->store(), log_->verifier(), &tree);
       respond_json(ctx, 200, report.to_json());
     });
   }
@@ -138,7 +140,7 @@ std::shared_ptr<const Endpoint> make_verify_endpoint(std::shared_ptr<ProcessingL
 std::vector<EndpointRoute> make_log_endpoints(std::shared_ptr<ProcessingLog> log,
                                               BlockingExecutor& executor) {
   using A = AuthRequirement;
-  return {
+  std::vector<EndpointRoute> routes = {
       {"GET", "/v1/processing-log", A::Required, make_list_endpoint(log, executor)},
       {"GET", "/v1/processing-log/export", A::Required, make_export_endpoint(log, executor)},
       {"GET", "/v1/processing-log/checkpoints", A::Required,
@@ -148,6 +150,8 @@ std::vector<EndpointRoute> make_log_endpoints(std::shared_ptr<ProcessingLog> log
        make_processing_activities_endpoint(log, executor)},
       {"GET", "/v1/my-processing-log", A::Required, make_my_log_endpoint(log, executor)},
   };
+  for (auto& route : make_proof_endpoints(log, executor)) routes.push_back(std::move(route));
+  return routes;
 }
 
 }  // namespace bronpoort::processing_log

@@ -17,5 +17,7 @@ std::shared_ptr<const Endpoint> make_processing_activities_endpoint(std::shared_
                                                                     BlockingExecutor&);
 std::shared_ptr<const Endpoint> make_my_log_endpoint(std::shared_ptr<ProcessingLog>,
                                                      BlockingExecutor&);
+// The Merkle proof API (proof_endpoints.cpp).
+std::vector<EndpointRoute> make_proof_endpoints(std::shared_ptr<ProcessingLog>, BlockingExecutor&);
 
 }  // namespace bronpoort::processing_log

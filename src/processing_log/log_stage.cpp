@@ -2,6 +2,7 @@
 // the pipeline continue only when they are durable. A data response whose records could not be
 // committed in time is replaced by 503 log-unavailable, so no data leaves unlogged.
 
+#include <bronpoort/processing_log/log_proofs.hpp>
 #include <bronpoort/processing_log/processing_log.hpp>
 
 #include <spdlog/spdlog.h>
@@ -22,21 +23,33 @@ class LogStage final : public Stage {
       return;
     }
     auto records = records_for_request(ctx, log_->pseudonymiser());
-    log_->writer().append(
-        std::move(records), log_->config().commit_timeout,
-        [&ctx, resume = std::move(resume),
-         continuation = continuation_](const AppendResult& result) {
-          if (continuation) {
-            continuation->post([&ctx, resume, result] { finish(ctx, resume, result); });
-          } else {
-            finish(ctx, resume, result);
-          }
-        });
+    log_->writer().append(std::move(records), log_->config().commit_timeout,
+                          [&ctx, resume = std::move(resume), continuation = continuation_,
+                           chain = &log_->writer().chain_id()](const AppendResult& result) {
+                            if (continuation) {
+                              continuation->post([&ctx, resume, result, chain] {
+                                finish(ctx, resume, result, *chain);
+                              });
+                            } else {
+                              finish(ctx, resume, result, *chain);
+                            }
+                          });
   }
 
  private:
-  static void finish(RequestContext& ctx, const Resume& resume, const AppendResult& result) {
+  static void finish(RequestContext& ctx, const Resume& resume, const AppendResult& result,
+                     const std::string& chain) {
     if (result.durable) {
+      // The receipt: which log records this response caused, so the recipient can later ask for
+      // an inclusion proof against a signed checkpoint (docs/verifiable-log.md).
+      if (!ctx.refused() && !result.leaf_hashes.empty()) {
+        std::vector<ReceiptEntry> entries;
+        for (std::size_t i = 0; i < result.leaf_hashes.size(); ++i) {
+          entries.push_back(
+              {chain, result.first_seq + static_cast<std::int64_t>(i), result.leaf_hashes[i]});
+        }
+        ctx.response.headers.set(kReceiptHeader, format_receipt(entries));
+      }
       resume(ctx.refused() ? Flow::Stop : Flow::Continue);
       return;
     }

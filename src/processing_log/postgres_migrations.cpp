@@ -50,6 +50,26 @@ GRANT USAGE ON SCHEMA public TO bronpoort_log_writer;
 GRANT SELECT, INSERT ON processing_log, log_checkpoints TO bronpoort_log_writer;
 GRANT SELECT ON schema_migrations TO bronpoort_log_writer;
 )SQL",
+      // 2: the Merkle tree over each chain: complete subtrees and signed tree heads
+      // (docs/verifiable-log.md), append-only like the log.
+      R"SQL(
+CREATE TABLE log_tree_nodes (
+  chain_id TEXT NOT NULL, level INTEGER NOT NULL, idx BIGINT NOT NULL, hash TEXT NOT NULL,
+  PRIMARY KEY (chain_id, level, idx));
+CREATE TABLE log_tree_heads (
+  chain_id TEXT NOT NULL, tree_size BIGINT NOT NULL, root_hash TEXT NOT NULL,
+  signed_at_us BIGINT NOT NULL, note TEXT NOT NULL, PRIMARY KEY (chain_id, tree_size));
+CREATE TRIGGER log_tree_nodes_append_only BEFORE UPDATE OR DELETE ON log_tree_nodes
+  FOR EACH ROW EXECUTE FUNCTION bronpoort_refuse_log_change();
+CREATE TRIGGER log_tree_nodes_no_truncate BEFORE TRUNCATE ON log_tree_nodes
+  FOR EACH STATEMENT EXECUTE FUNCTION bronpoort_refuse_log_change();
+CREATE TRIGGER log_tree_heads_append_only BEFORE UPDATE OR DELETE ON log_tree_heads
+  FOR EACH ROW EXECUTE FUNCTION bronpoort_refuse_log_change();
+CREATE TRIGGER log_tree_heads_no_truncate BEFORE TRUNCATE ON log_tree_heads
+  FOR EACH STATEMENT EXECUTE FUNCTION bronpoort_refuse_log_change();
+REVOKE ALL ON log_tree_nodes, log_tree_heads FROM PUBLIC;
+GRANT SELECT, INSERT ON log_tree_nodes, log_tree_heads TO bronpoort_log_writer;
+)SQL",
   };
   return list;
 }

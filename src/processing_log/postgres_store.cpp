@@ -3,6 +3,7 @@
 // writer resumes by itself when the database comes back.
 
 #include "postgres_migrations.hpp"
+#include "postgres_tree.hpp"
 #include "sql_shape.hpp"
 
 #include <bronpoort/processing_log/log_store.hpp>
@@ -64,6 +65,12 @@ class PostgresStore final : public LogStore {
 
   void append(const std::vector<LogRecord>& records,
               const std::vector<Checkpoint>& checkpoints) override {
+    append_with_tree(records, checkpoints, {});
+  }
+
+  void append_with_tree(const std::vector<LogRecord>& records,
+                        const std::vector<Checkpoint>& checkpoints,
+                        const TreeAppend& tree) override {
     std::lock_guard lock(write_mutex_);
     run(writer_, [&](pqxx::connection& c) {
       pqxx::work txn(c);
@@ -92,6 +99,7 @@ class PostgresStore final : public LogStore {
             "signature) VALUES ($1, $2, $3, $4, $5, $6)",
             cp.chain_id, cp.seq, cp.head_hash, cp.signed_at_us, cp.key_id, cp.signature);
       }
+      if (!tree.empty()) postgres::insert_tree(txn, tree);
       txn.commit();
     });
   }
@@ -173,6 +181,23 @@ class PostgresStore final : public LogStore {
   std::string durability() const override {
     std::lock_guard lock(durability_mutex_);
     return durability_.empty() ? "postgres (not connected yet)" : durability_;
+  }
+
+  std::vector<merkle::StoredNode> tree_nodes(const std::string& chain_id,
+                                             const std::vector<merkle::NodeId>& ids) override {
+    return read([&](pqxx::work& txn) { return postgres::read_tree_nodes(txn, chain_id, ids); });
+  }
+
+  std::int64_t tree_node_count(const std::string& chain_id) override {
+    return read([&](pqxx::work& txn) { return postgres::count_tree_nodes(txn, chain_id); });
+  }
+
+  std::vector<TreeHead> tree_heads(const std::string& chain_id) override {
+    return read([&](pqxx::work& txn) { return postgres::read_tree_heads(txn, chain_id); });
+  }
+
+  std::optional<TreeHead> latest_tree_head(const std::string& chain_id) override {
+    return read([&](pqxx::work& txn) { return postgres::read_latest_tree_head(txn, chain_id); });
   }
 
   bool ping() override {

@@ -5,6 +5,7 @@
 
 #include "sql_shape.hpp"
 #include "sqlite_db.hpp"
+#include "sqlite_tree.hpp"
 
 #include <bronpoort/processing_log/log_store.hpp>
 
@@ -56,6 +57,8 @@ CREATE TRIGGER log_checkpoints_no_update BEFORE UPDATE ON log_checkpoints
 CREATE TRIGGER log_checkpoints_no_delete BEFORE DELETE ON log_checkpoints
   BEGIN SELECT RAISE(ABORT, 'log_checkpoints is append-only'); END;
 )SQL",
+    // 2: the Merkle tree over each chain (sqlite_tree.cpp).
+    sqlite::kTreeMigration,
 };
 
 std::string question(std::size_t n) {
@@ -119,6 +122,12 @@ class SqliteStore final : public LogStore {
 
   void append(const std::vector<LogRecord>& records,
               const std::vector<Checkpoint>& checkpoints) override {
+    append_with_tree(records, checkpoints, {});
+  }
+
+  void append_with_tree(const std::vector<LogRecord>& records,
+                        const std::vector<Checkpoint>& checkpoints,
+                        const TreeAppend& tree) override {
     std::lock_guard lock(write_mutex_);
     run(kept(begin_, "BEGIN IMMEDIATE"));
     try {
@@ -159,6 +168,7 @@ class SqliteStore final : public LogStore {
           run(insert);
         }
       }
+      if (!tree.empty()) sqlite::insert_tree(writer_, tree);
       run(kept(commit_, "COMMIT"));
     } catch (...) {
       try {
@@ -237,6 +247,27 @@ class SqliteStore final : public LogStore {
   }
 
   std::string durability() const override { return "sqlite journal_mode=WAL synchronous=FULL"; }
+
+  std::vector<merkle::StoredNode> tree_nodes(const std::string& chain_id,
+                                             const std::vector<merkle::NodeId>& ids) override {
+    std::lock_guard lock(read_mutex_);
+    return sqlite::read_tree_nodes(reader_, chain_id, ids);
+  }
+
+  std::int64_t tree_node_count(const std::string& chain_id) override {
+    std::lock_guard lock(read_mutex_);
+    return sqlite::count_tree_nodes(reader_, chain_id);
+  }
+
+  std::vector<TreeHead> tree_heads(const std::string& chain_id) override {
+    std::lock_guard lock(read_mutex_);
+    return sqlite::read_tree_heads(reader_, chain_id);
+  }
+
+  std::optional<TreeHead> latest_tree_head(const std::string& chain_id) override {
+    std::lock_guard lock(read_mutex_);
+    return sqlite::read_latest_tree_head(reader_, chain_id);
+  }
 
   bool ping() override {
     try {

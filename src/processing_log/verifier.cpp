@@ -1,3 +1,5 @@
+#include "tree_check.hpp"
+
 #include <bronpoort/processing_log/verifier.hpp>
 
 #include <map>
@@ -18,7 +20,8 @@ void broken(ChainReport& report, std::int64_t seq, std::string problem, std::str
 
 ChainReport verify_chain(LogStore& store, const std::string& chain_id,
                          const std::vector<Checkpoint>& checkpoints,
-                         const CheckpointVerifier* verifier, const VerifyProgress& progress) {
+                         const CheckpointVerifier* verifier, const VerifyProgress& progress,
+                         ChainTreeCheck* tree) {
   ChainReport report;
   report.chain_id = chain_id;
   // The hash each signed checkpoint vouches for, by seq, so records are checked in one pass.
@@ -49,7 +52,8 @@ ChainReport verify_chain(LogStore& store, const std::string& chain_id,
                "record " + std::to_string(r.seq) + " does not follow its predecessor");
         break;
       }
-      std::string h = chain_hash(r.prev_hash, r.canonical_bytes());
+      const std::string canonical = r.canonical_bytes();
+      std::string h = chain_hash(r.prev_hash, canonical);
       if (h != r.hash) {
         broken(chain, r.seq, "hash-mismatch",
                "record " + std::to_string(r.seq) + " was altered after it was written");
@@ -63,6 +67,7 @@ ChainReport verify_chain(LogStore& store, const std::string& chain_id,
         }
         ++report.checkpoints;
       }
+      if (tree) tree->add(canonical);
       prev = h;
       ++expected;
       ++chain.records;
@@ -85,6 +90,7 @@ ChainReport verify_chain(LogStore& store, const std::string& chain_id,
     report.problem = chain.problem;
     report.detail = chain.detail;
   }
+  if (tree) tree->finish(report);
   return report;
 }
 
@@ -92,7 +98,16 @@ ChainReport verify_chain(LogStore& store, const std::string& chain_id,
 
 VerifyReport verify_log(LogStore& store, const CheckpointVerifier* verifier,
                         const VerifyProgress& progress) {
+  return verify_log(store, verifier, nullptr, progress);
+}
+
+VerifyReport verify_log(LogStore& store, const CheckpointVerifier* verifier,
+                        const TreeVerification* tree, const VerifyProgress& progress) {
   VerifyReport report;
+  std::map<std::string, std::vector<TreeHead>> heads;
+  if (tree) {
+    for (auto& h : store.tree_heads("")) heads[h.chain_id].push_back(std::move(h));
+  }
   auto all_checkpoints = store.checkpoints("");
   std::map<std::string, std::vector<Checkpoint>> by_chain;
   for (auto& cp : all_checkpoints) by_chain[cp.chain_id].push_back(cp);
@@ -100,8 +115,15 @@ VerifyReport verify_log(LogStore& store, const CheckpointVerifier* verifier,
   for (auto& id : store.chain_ids()) chains.insert(id);
   // A chain whose every record was deleted still has its checkpoints: that is a truncation too.
   for (auto& [id, cps] : by_chain) chains.insert(id);
+  for (auto& [id, list] : heads) chains.insert(id);
+  if (tree) {
+    for (auto& [id, list] : tree->witnessed) chains.insert(id);
+  }
   for (const auto& id : chains) {
-    report.chains.push_back(verify_chain(store, id, by_chain[id], verifier, progress));
+    std::optional<ChainTreeCheck> check;
+    if (tree) check.emplace(id, heads[id], *tree);
+    report.chains.push_back(
+        verify_chain(store, id, by_chain[id], verifier, progress, check ? &*check : nullptr));
     if (!report.chains.back().ok) report.ok = false;
   }
   return report;

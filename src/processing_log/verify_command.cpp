@@ -2,13 +2,48 @@
 
 #include <bronpoort/processing_log/config.hpp>
 #include <bronpoort/processing_log/verifier.hpp>
+#include <bronpoort/processing_log/witness.hpp>
 
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <string>
 
 namespace bronpoort::processing_log {
 namespace {
+
+// Asks every configured witness for the newest checkpoint it cosigned of each chain. Only a
+// checkpoint that carries both the log's signature and the witness's cosignature counts.
+TreeVerification ask_witnesses(const ProcessingLogConfig& config, LogStore& store) {
+  TreeVerification how;
+  how.log_key = config.note_verifier.get();
+  if (config.witnesses.empty()) return how;
+  std::set<std::string> chains;
+  for (auto& id : store.chain_ids()) chains.insert(id);
+  for (auto& h : store.tree_heads("")) chains.insert(h.chain_id);
+  // The chain this configuration writes, even when the log holds none of it any more.
+  chains.insert(config.writer.chain_id);
+  for (const auto& w : config.witnesses) {
+    for (const auto& chain : chains) {
+      auto reply =
+          witness_request(w.url, "GET", "/checkpoints/" + config.origin_prefix + "/" + chain, "");
+      if (!reply || (reply->status != 200 && reply->status != 404)) {
+        how.unreachable.push_back(w.name + " (" + w.url + ")");
+        break;
+      }
+      if (reply->status == 404) continue;
+      auto note = SignedNote::parse(reply->body);
+      auto cp = note ? TreeCheckpoint::parse(note->text) : std::nullopt;
+      auto at = note && w.verifier ? w.verifier->verify_cosignature(*note) : std::nullopt;
+      if (!cp || !at || !how.log_key || !how.log_key->verify(*note)) {
+        how.unreachable.push_back(w.name + " (answered a checkpoint that does not verify)");
+        continue;
+      }
+      how.witnessed[chain].push_back({w.name, cp->size, cp->root, *at});
+    }
+  }
+  return how;
+}
 
 int usage() {
   std::cerr << "usage: bronpoort verify-log --config FILE [--json]\n";
@@ -57,8 +92,15 @@ int run_verify_log_command(int argc, char** argv) {
   try {
     auto store = open_store(config.store);
     std::int64_t last_reported = 0;
-    auto report =
-        verify_log(*store, config.verifier.get(), [&](const std::string& chain, std::int64_t done) {
+    auto how = ask_witnesses(config, *store);
+    for (const auto& [chain, list] : how.witnessed) {
+      for (const auto& w : list) {
+        std::cerr << "verify-log: witness " << w.witness << " cosigned " << w.size << " records of "
+                  << chain << "\n";
+      }
+    }
+    auto report = verify_log(
+        *store, config.verifier.get(), &how, [&](const std::string& chain, std::int64_t done) {
           if (done - last_reported >= 10000 || done < last_reported) {
             std::cerr << "verify-log: " << chain << ": " << done << " records checked\n";
             last_reported = done;

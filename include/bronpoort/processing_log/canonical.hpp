@@ -45,6 +45,8 @@ class ChainLinker {
   void link(LogRecord& record, const CanonicalTemplate& tmpl);
 
   std::int64_t head_seq() const { return seq_; }
+  // The canonical bytes of the record linked last (the Merkle tree's leaf data).
+  const std::string& canonical() const { return scratch_; }
   const std::string& head_hash() const { return hash_hex_; }
 
  private:

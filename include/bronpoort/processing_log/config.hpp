@@ -11,12 +11,16 @@
 //     "checkpointKeyFile": "keys/demo-log-checkpoint-ed25519.pem", "checkpointKeyId": "demo",
 //     "checkpointPublicKeyFile": "keys/demo-log-checkpoint-ed25519.pub.pem",
 //     "maxBatchRecords": 512, "maxWaitMicros": 0, "commitTimeoutMs": 2000,
-//     "checkpointEveryRecords": 1000, "checkpointEverySeconds": 60, "maxPageSize": 500}
+//     "checkpointEveryRecords": 1000, "checkpointEverySeconds": 60, "maxPageSize": 500,
+//     "checkpointOrigin": "bronpoort.example/processing-log",
+//     "witnesses": [{"name": "witness.example/w1", "url": "http://127.0.0.1:8091",
+//                    "publicKeyFile": "keys/demo-witness-ed25519.pub.pem"}]}
 
 #include <bronpoort/core/config_error.hpp>
 #include <bronpoort/processing_log/checkpoint.hpp>
 #include <bronpoort/processing_log/group_commit_writer.hpp>
 #include <bronpoort/processing_log/log_store.hpp>
+#include <bronpoort/processing_log/signed_note.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -28,6 +32,13 @@
 
 namespace bronpoort::processing_log {
 
+// A witness the gateway pushes its checkpoints to and verify-log asks.
+struct WitnessConfig {
+  std::string name;  // the witness's key name
+  std::string url;   // http://host:port
+  std::shared_ptr<const NoteVerifier> verifier;
+};
+
 struct ProcessingLogConfig {
   StoreConfig store;
   WriterOptions writer;  // includes the chain id
@@ -37,6 +48,11 @@ struct ProcessingLogConfig {
   std::shared_ptr<const CheckpointSigner> signer;      // null: no checkpoints written
   std::shared_ptr<const CheckpointVerifier> verifier;  // null: signatures cannot be checked
   int max_page_size = 500;
+  // The Merkle tree's checkpoints: origin "<checkpointOrigin>/<chainId>", signed by the checkpoint
+  // key under the name checkpointOrigin (docs/verifiable-log.md).
+  std::string origin_prefix = "bronpoort.local/processing-log";
+  std::shared_ptr<const NoteVerifier> note_verifier;  // null without a public key
+  std::vector<WitnessConfig> witnesses;
 };
 
 // Whether the secrets for writing are needed: `verify-log` run by an auditor only needs the store

@@ -6,6 +6,8 @@
 
 #include <bronpoort/processing_log/checkpoint.hpp>
 #include <bronpoort/processing_log/log_store.hpp>
+#include <bronpoort/processing_log/merkle.hpp>
+#include <bronpoort/processing_log/signed_note.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -26,12 +28,22 @@ struct WriterOptions {
   std::size_t max_queued_records = 100000;  // beyond this, appends fail at once (back-pressure)
   // While the store is failing, how often the idle writer probes it to recover readiness.
   std::chrono::milliseconds retry_interval{1000};
+  // Signs the Merkle tree heads (checkpoint notes for origin `origin`) made with the checkpoints;
+  // null: the tree is kept and stored, but no heads are signed.
+  std::shared_ptr<const NoteSigner> note_signer;
+  std::string origin;
+  // Told about every signed tree head once it is durable (e.g. to push it to witnesses); called on
+  // the writer thread, so it must only hand the head over.
+  std::function<void(const TreeHead&)> on_tree_head;
 };
 
 struct AppendResult {
   bool durable = false;
   std::string error;  // why not, for operators; never shown to callers verbatim
   std::int64_t first_seq = 0;
+  // The Merkle leaf hash of each record appended, in order (records first_seq, first_seq + 1, ...):
+  // what a receipt names.
+  std::vector<merkle::Hash> leaf_hashes{};
 };
 
 using AppendCallback = std::function<void(const AppendResult&)>;
@@ -48,7 +60,7 @@ class GroupCommitWriter {
   // `signer` may be null: then no checkpoints are written.
   GroupCommitWriter(std::shared_ptr<LogStore> store, std::shared_ptr<const CheckpointSigner> signer,
                     WriterOptions options);
-  // Commits what is queued, then stops the threads.
+  // Commits what is queued, signs a last checkpoint over it, then stops the threads.
   ~GroupCommitWriter();
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;

@@ -4,6 +4,7 @@
 // the writer, verifier and endpoints catch it. Every method may block; call them off I/O threads.
 
 #include <bronpoort/processing_log/checkpoint.hpp>
+#include <bronpoort/processing_log/merkle.hpp>
 #include <bronpoort/processing_log/record.hpp>
 
 #include <cstdint>
@@ -59,6 +60,25 @@ struct LogPage {
   std::optional<LogCursor> next;  // set when more records may follow
 };
 
+// A signed tree head of one chain's Merkle tree: the checkpoint note (signed-note text) and what
+// it says, kept beside the records (docs/verifiable-log.md).
+struct TreeHead {
+  std::string chain_id;
+  std::int64_t tree_size = 0;
+  std::string root_hash;  // hex
+  std::int64_t signed_at_us = 0;
+  std::string note;  // the checkpoint as a signed note
+};
+
+// What a commit adds to a chain's Merkle tree: complete subtrees for proofs (levels >= 4; the
+// lower ones are recomputed from the records) and signed tree heads.
+struct TreeAppend {
+  std::string chain_id;
+  std::vector<merkle::StoredNode> nodes;
+  std::vector<TreeHead> heads;
+  bool empty() const { return nodes.empty() && heads.empty(); }
+};
+
 class LogStore {
  public:
   virtual ~LogStore() = default;
@@ -89,6 +109,38 @@ class LogStore {
 
   // What makes a commit durable here, as /readyz reports it (e.g. "synchronous_commit=on").
   virtual std::string durability() const = 0;
+
+  // append() plus the tree's new nodes and heads, all in the same transaction. Nodes already
+  // stored are kept (a migration may fill them in twice). The default ignores the tree: stores
+  // without one (test doubles) serve no proofs.
+  virtual void append_with_tree(const std::vector<LogRecord>& records,
+                                const std::vector<Checkpoint>& checkpoints,
+                                const TreeAppend& tree) {
+    (void)tree;
+    append(records, checkpoints);
+  }
+  // The stored complete subtrees among `ids` of a chain (missing ones are left out).
+  virtual std::vector<merkle::StoredNode> tree_nodes(const std::string& chain_id,
+                                                     const std::vector<merkle::NodeId>& ids) {
+    (void)chain_id;
+    (void)ids;
+    return {};
+  }
+  virtual std::int64_t tree_node_count(const std::string& chain_id) {
+    (void)chain_id;
+    return 0;
+  }
+  // Signed tree heads of one chain (or all when empty), smallest tree first.
+  virtual std::vector<TreeHead> tree_heads(const std::string& chain_id) {
+    (void)chain_id;
+    return {};
+  }
+  // The newest signed tree head of a chain, without reading the others.
+  virtual std::optional<TreeHead> latest_tree_head(const std::string& chain_id) {
+    auto heads = tree_heads(chain_id);
+    if (heads.empty()) return std::nullopt;
+    return heads.back();
+  }
 };
 
 struct StoreConfig {

@@ -16,6 +16,8 @@
 
 namespace bronpoort::processing_log {
 
+class WitnessPusher;
+
 class ProcessingLog {
  public:
   // Opens the store (applying migrations) and starts the writer. Throws StoreError when the SQLite
@@ -40,11 +42,15 @@ class ProcessingLog {
   const ProcessingLogConfig& config() const { return config_; }
 
   ProcessingLog(const ProcessingLogConfig& config, std::shared_ptr<LogStore> store);
+  ~ProcessingLog();
 
  private:
   ProcessingLogConfig config_;
   std::shared_ptr<LogStore> store_;
   Pseudonymiser pseudonymiser_;
+  // Before the writer: it outlives it, so the checkpoint signed at shutdown still reaches the
+  // witnesses.
+  std::shared_ptr<WitnessPusher> pusher_;
   std::unique_ptr<GroupCommitWriter> writer_;
 };
 

@@ -6,6 +6,7 @@
 
 #include <bronpoort/processing_log/checkpoint.hpp>
 #include <bronpoort/processing_log/log_store.hpp>
+#include <bronpoort/processing_log/tree_verification.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -24,7 +25,7 @@ struct ChainReport {
   std::int64_t head_seq = 0;
   std::int64_t checkpoints = 0;  // checkpoints whose signature and hash matched
   std::optional<std::int64_t> first_broken_seq;
-  std::string problem;  // "hash-mismatch", "gap", "chain-broken", "truncated", ...
+  std::string problem;  // "hash-mismatch", "gap", "chain-broken", "truncated", "fork", ...
   std::string detail;
 };
 
@@ -41,5 +42,10 @@ using VerifyProgress = std::function<void(const std::string&, std::int64_t)>;
 // Throws StoreError when the store cannot be read.
 VerifyReport verify_log(LogStore& store, const CheckpointVerifier* verifier,
                         const VerifyProgress& progress = {});
+// Also recomputes each chain's Merkle tree and checks it against the stored signed tree heads
+// and `tree->witnessed` checkpoints: "truncated", "rolled-back", "fork", "tree-head-mismatch",
+// "bad-tree-head-signature", "witness-unreachable".
+VerifyReport verify_log(LogStore& store, const CheckpointVerifier* verifier,
+                        const TreeVerification* tree, const VerifyProgress& progress = {});
 
 }  // namespace bronpoort::processing_log

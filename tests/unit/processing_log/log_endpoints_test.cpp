@@ -144,10 +144,13 @@ class LogEndpoints : public ::testing::Test {
   std::map<std::string, std::shared_ptr<const Endpoint>> routes_;
 };
 
-TEST_F(LogEndpoints, OffersTheSixRoutes) {
-  EXPECT_EQ(routes_.size(), 6u);
+TEST_F(LogEndpoints, OffersTheLogAndProofRoutes) {
+  EXPECT_EQ(routes_.size(), 9u);
   EXPECT_TRUE(routes_.count("POST /v1/processing-activities"));
   EXPECT_TRUE(routes_.count("GET /v1/my-processing-log"));
+  EXPECT_TRUE(routes_.count("GET /v1/processing-log/chains/{chainId}/checkpoint"));
+  EXPECT_TRUE(routes_.count("GET /v1/processing-log/chains/{chainId}/inclusion-proof"));
+  EXPECT_TRUE(routes_.count("GET /v1/processing-log/chains/{chainId}/consistency-proof"));
 }
 
 TEST_F(LogEndpoints, AuditorSeesEverythingNewestFirstAndPages) {

@@ -1,0 +1,86 @@
+#include "postgres_tree.hpp"
+
+namespace bronpoort::processing_log::postgres {
+
+void insert_tree(pqxx::work& txn, const TreeAppend& tree) {
+  // One statement per kind: arrays unnested on the server, one round trip however many nodes.
+  if (!tree.nodes.empty()) {
+    std::string levels = "{", indexes = "{", hashes = "{";
+    for (std::size_t i = 0; i < tree.nodes.size(); ++i) {
+      const auto& n = tree.nodes[i];
+      const char* sep = i == 0 ? "" : ",";
+      levels += sep + std::to_string(n.id.level);
+      indexes += sep + std::to_string(n.id.index);
+      hashes += sep + merkle::to_hex(n.hash);
+    }
+    levels += "}";
+    indexes += "}";
+    hashes += "}";
+    txn.exec_params(
+        "INSERT INTO log_tree_nodes (chain_id, level, idx, hash) "
+        "SELECT $1, l, i, h FROM unnest($2::int[], $3::bigint[], $4::text[]) AS t(l, i, h) "
+        "ON CONFLICT DO NOTHING",
+        tree.chain_id, levels, indexes, hashes);
+  }
+  for (const auto& h : tree.heads) {
+    txn.exec_params(
+        "INSERT INTO log_tree_heads (chain_id, tree_size, root_hash, signed_at_us, note) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        h.chain_id, h.tree_size, h.root_hash, h.signed_at_us, h.note);
+  }
+}
+
+std::vector<merkle::StoredNode> read_tree_nodes(pqxx::work& txn, const std::string& chain_id,
+                                                const std::vector<merkle::NodeId>& ids) {
+  std::vector<merkle::StoredNode> out;
+  if (ids.empty()) return out;
+  std::string levels = "{", indexes = "{";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const char* sep = i == 0 ? "" : ",";
+    levels += sep + std::to_string(ids[i].level);
+    indexes += sep + std::to_string(ids[i].index);
+  }
+  levels += "}";
+  indexes += "}";
+  auto r = txn.exec_params(
+      "SELECT n.level, n.idx, n.hash FROM log_tree_nodes n "
+      "JOIN unnest($2::int[], $3::bigint[]) AS w(l, i) ON n.level = w.l AND n.idx = w.i "
+      "WHERE n.chain_id = $1",
+      chain_id, levels, indexes);
+  for (const auto& row : r) {
+    auto h = merkle::from_hex(row[2].as<std::string>());
+    if (!h) continue;
+    out.push_back({{row[0].as<int>(), row[1].as<std::uint64_t>()}, *h});
+  }
+  return out;
+}
+
+std::int64_t count_tree_nodes(pqxx::work& txn, const std::string& chain_id) {
+  return txn.exec_params("SELECT COUNT(*) FROM log_tree_nodes WHERE chain_id = $1", chain_id)[0][0]
+      .as<std::int64_t>();
+}
+
+std::vector<TreeHead> read_tree_heads(pqxx::work& txn, const std::string& chain_id) {
+  auto r = txn.exec_params(
+      "SELECT chain_id, tree_size, root_hash, signed_at_us, note FROM log_tree_heads "
+      "WHERE $1 = '' OR chain_id = $1 ORDER BY chain_id, tree_size",
+      chain_id);
+  std::vector<TreeHead> out;
+  for (const auto& row : r) {
+    out.push_back({row[0].as<std::string>(), row[1].as<std::int64_t>(), row[2].as<std::string>(),
+                   row[3].as<std::int64_t>(), row[4].as<std::string>()});
+  }
+  return out;
+}
+
+std::optional<TreeHead> read_latest_tree_head(pqxx::work& txn, const std::string& chain_id) {
+  auto r = txn.exec_params(
+      "SELECT chain_id, tree_size, root_hash, signed_at_us, note FROM log_tree_heads "
+      "WHERE chain_id = $1 ORDER BY tree_size DESC LIMIT 1",
+      chain_id);
+  if (r.empty()) return std::nullopt;
+  return TreeHead{r[0][0].as<std::string>(), r[0][1].as<std::int64_t>(), r[0][2].as<std::string>(),
+                  r[0][3].as<std::int64_t>(), r[0][4].as<std::string>()};
+}
+
+}  // namespace bronpoort::processing_log::postgres

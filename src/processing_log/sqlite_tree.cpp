@@ -1,0 +1,92 @@
+#include "sqlite_tree.hpp"
+
+namespace bronpoort::processing_log::sqlite {
+
+const char* const kTreeMigration = R"SQL(
+CREATE TABLE log_tree_nodes (
+  chain_id TEXT NOT NULL, level INTEGER NOT NULL, idx INTEGER NOT NULL, hash TEXT NOT NULL,
+  PRIMARY KEY (chain_id, level, idx));
+CREATE TABLE log_tree_heads (
+  chain_id TEXT NOT NULL, tree_size INTEGER NOT NULL, root_hash TEXT NOT NULL,
+  signed_at_us INTEGER NOT NULL, note TEXT NOT NULL, PRIMARY KEY (chain_id, tree_size));
+CREATE TRIGGER log_tree_nodes_no_update BEFORE UPDATE ON log_tree_nodes
+  BEGIN SELECT RAISE(ABORT, 'log_tree_nodes is append-only'); END;
+CREATE TRIGGER log_tree_nodes_no_delete BEFORE DELETE ON log_tree_nodes
+  BEGIN SELECT RAISE(ABORT, 'log_tree_nodes is append-only'); END;
+CREATE TRIGGER log_tree_heads_no_update BEFORE UPDATE ON log_tree_heads
+  BEGIN SELECT RAISE(ABORT, 'log_tree_heads is append-only'); END;
+CREATE TRIGGER log_tree_heads_no_delete BEFORE DELETE ON log_tree_heads
+  BEGIN SELECT RAISE(ABORT, 'log_tree_heads is append-only'); END;
+)SQL";
+
+void insert_tree(Db& db, const TreeAppend& tree) {
+  if (!tree.nodes.empty()) {
+    Statement st(db,
+                 "INSERT OR IGNORE INTO log_tree_nodes (chain_id, level, idx, hash) "
+                 "VALUES (?1, ?2, ?3, ?4)");
+    for (const auto& n : tree.nodes) {
+      st.reset();
+      st.arg(tree.chain_id)
+          .arg(static_cast<std::int64_t>(n.id.level))
+          .arg(static_cast<std::int64_t>(n.id.index))
+          .arg(merkle::to_hex(n.hash));
+      st.step();
+    }
+  }
+  if (!tree.heads.empty()) {
+    Statement st(db,
+                 "INSERT INTO log_tree_heads (chain_id, tree_size, root_hash, signed_at_us, note) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5)");
+    for (const auto& h : tree.heads) {
+      st.reset();
+      st.arg(h.chain_id).arg(h.tree_size).arg(h.root_hash).arg(h.signed_at_us).arg(h.note);
+      st.step();
+    }
+  }
+}
+
+std::vector<merkle::StoredNode> read_tree_nodes(Db& db, const std::string& chain_id,
+                                                const std::vector<merkle::NodeId>& ids) {
+  std::vector<merkle::StoredNode> out;
+  Statement st(db,
+               "SELECT hash FROM log_tree_nodes WHERE chain_id = ?1 AND level = ?2 AND idx = ?3");
+  for (const auto& id : ids) {
+    st.reset();
+    st.arg(chain_id)
+        .arg(static_cast<std::int64_t>(id.level))
+        .arg(static_cast<std::int64_t>(id.index));
+    if (!st.step()) continue;
+    if (auto h = merkle::from_hex(st.text(0))) out.push_back({id, *h});
+  }
+  return out;
+}
+
+std::int64_t count_tree_nodes(Db& db, const std::string& chain_id) {
+  Statement st(db, "SELECT COUNT(*) FROM log_tree_nodes WHERE chain_id = ?1");
+  st.arg(chain_id);
+  st.step();
+  return st.integer(0);
+}
+
+std::vector<TreeHead> read_tree_heads(Db& db, const std::string& chain_id) {
+  Statement st(db,
+               "SELECT chain_id, tree_size, root_hash, signed_at_us, note FROM log_tree_heads "
+               "WHERE ?1 = '' OR chain_id = ?1 ORDER BY chain_id, tree_size");
+  st.arg(chain_id);
+  std::vector<TreeHead> out;
+  while (st.step()) {
+    out.push_back({st.text(0), st.integer(1), st.text(2), st.integer(3), st.text(4)});
+  }
+  return out;
+}
+
+std::optional<TreeHead> read_latest_tree_head(Db& db, const std::string& chain_id) {
+  Statement st(db,
+               "SELECT chain_id, tree_size, root_hash, signed_at_us, note FROM log_tree_heads "
+               "WHERE chain_id = ?1 ORDER BY tree_size DESC LIMIT 1");
+  st.arg(chain_id);
+  if (!st.step()) return std::nullopt;
+  return TreeHead{st.text(0), st.integer(1), st.text(2), st.integer(3), st.text(4)};
+}
+
+}  // namespace bronpoort::processing_log::sqlite

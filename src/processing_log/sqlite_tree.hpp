@@ -1,0 +1,22 @@
+#pragma once
+// The Merkle tree's tables in the SQLite store: complete subtrees and signed tree heads, written
+// in the same transaction as the records they cover.
+
+#include "sqlite_db.hpp"
+
+#include <bronpoort/processing_log/log_store.hpp>
+
+namespace bronpoort::processing_log::sqlite {
+
+// Migration 2: the tree tables, append-only like the log.
+extern const char* const kTreeMigration;
+
+// Inside the caller's transaction.
+void insert_tree(Db& db, const TreeAppend& tree);
+std::vector<merkle::StoredNode> read_tree_nodes(Db& db, const std::string& chain_id,
+                                                const std::vector<merkle::NodeId>& ids);
+std::int64_t count_tree_nodes(Db& db, const std::string& chain_id);
+std::vector<TreeHead> read_tree_heads(Db& db, const std::string& chain_id);
+std::optional<TreeHead> read_latest_tree_head(Db& db, const std::string& chain_id);
+
+}  // namespace bronpoort::processing_log::sqlite
