@@ -23,7 +23,11 @@ const KVK = '00000099000000000002';
 const steps = [];
 function step(name, fn) { steps.push({ name, fn }); }
 
-const world = await startWorld({ root, build });
+const IDP = 'https://idp.bronpoort.test';
+const world = await startWorld({
+  root, build,
+  oidc: { issuer: IDP, authorizationEndpoint: `${IDP}/authorize`, tokenEndpoint: `${IDP}/token`, clientId: 'bronpoort-portal' },
+});
 const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL', acceptDownloads: true });
 const page = await context.newPage();
@@ -270,6 +274,41 @@ step('citizen: sees their own records with organisation names, and nobody else\'
   const apiCalls = urls.slice(firstUrl).filter((u) => u.includes('/v1/'));
   assert.ok(apiCalls.some((u) => u.includes('/v1/my-processing-log')));
   assert.ok(!apiCalls.some((u) => u.includes('/v1/processing-log')), apiCalls.join('\n'));
+});
+
+step('OIDC sign-in: authorization code with PKCE against a (simulated) provider', async () => {
+  const { createHash } = await import('node:crypto');
+  const issued = (await api('/portal/demo-token', { method: 'POST', body: { role: 'auditor', organisation: '00000001009999999000', subject: 'oidc-auditor' } })).json.accessToken;
+  secrets.push(issued);
+  let authorize;
+  let exchange;
+  await page.route(`${IDP}/**`, async (route) => {
+    const req = route.request();
+    const url = new URL(req.url());
+    if (url.pathname === '/authorize') {
+      authorize = url;
+      return route.fulfill({ status: 302, headers: { Location: `${world.base}/portal/?code=the-code&state=${url.searchParams.get('state')}` } });
+    }
+    exchange = new URLSearchParams(req.postData());
+    return route.fulfill({ status: 200, contentType: 'application/json', headers: { 'Access-Control-Allow-Origin': world.base },
+      body: JSON.stringify({ access_token: issued, token_type: 'Bearer', expires_in: 300 }) });
+  });
+  await go('#/inloggen');
+  await page.getByRole('button', { name: 'Inloggen via idp.bronpoort.test' }).click();
+  await page.waitForFunction(() => location.hash === '#/auditor');
+  await ready();
+  assert.equal(authorize.searchParams.get('response_type'), 'code');
+  assert.equal(authorize.searchParams.get('client_id'), 'bronpoort-portal');
+  assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
+  assert.equal(authorize.searchParams.get('redirect_uri'), `${world.base}/portal/`);
+  assert.equal(exchange.get('grant_type'), 'authorization_code');
+  assert.equal(exchange.get('code'), 'the-code');
+  const challenge = createHash('sha256').update(exchange.get('code_verifier')).digest('base64url');
+  assert.equal(challenge, authorize.searchParams.get('code_challenge'), 'the verifier matches the challenge');
+  assert.ok(!page.url().includes('code='), 'the code is gone from the address bar');
+  await page.getByText('Ingelogd als oidc-auditor (auditor)').waitFor();
+  await page.unroute(`${IDP}/**`);
+  await signOut();
 });
 
 step('no token or BSN ever went into a URL; no CSP violation; nothing in localStorage', async () => {

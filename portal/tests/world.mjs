@@ -23,7 +23,7 @@ function waitFor(child, pattern, what, output) {
   });
 }
 
-export async function startWorld({ root, build }) {
+export async function startWorld({ root, build, oidc }) {
   const dir = mkdtempSync(join(tmpdir(), 'bronpoort-portal-test-'));
   const children = [];
   const outputs = {};
@@ -61,6 +61,8 @@ export async function startWorld({ root, build }) {
     config.linkage.directory = abs(config.linkage.directory);
     config.linkage.pseudonymKeyFile = abs(config.linkage.pseudonymKeyFile);
     config.portal.directory = abs(config.portal.directory);
+    // A made-up provider; the browser test answers its endpoints itself (page.route).
+    if (oidc) config.portal.oidc = oidc;
     copyFileSync(join(root, 'schemas', 'gateway.schema.json'), join(dir, 'gateway.schema.json'));
     delete config.$schema;
     writeFileSync(join(dir, 'gateway.json'), JSON.stringify(config, null, 2));
