@@ -74,6 +74,10 @@ cat <<INFO
 
   Bronpoort demo — DEMO ONLY keys, tokens and synthetic data. Gateway: http://127.0.0.1:8080
 
+  Portal (in your browser): http://127.0.0.1:8080/portal/
+    catalog without signing in; "Inloggen" offers the DEMO ONLY sign-in for every role.
+    A citizen to sign in as: BSN ${BSN:-999990019} (look them up as case worker first, below).
+
   export CASE_WORKER='$CASE_WORKER'
   export ANALYST='$ANALYST'
   export AUDITOR='$AUDITOR'

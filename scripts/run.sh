@@ -17,6 +17,7 @@ PACKAGES=(
   libsqlite3-dev libpqxx-dev postgresql-15 postgresql-client-15 prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev json-schema-test-suite
   wrk nginx-light clang-format jq
+  chromium  # the portal's browser test (playwright-core drives it; no browser download)
 )
 # Tools that may already come from outside Debian (the machine image ships its own Node.js, whose
 # npm conflicts with Debian's): installed from Debian only when the command is missing.

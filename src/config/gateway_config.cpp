@@ -152,6 +152,7 @@ GatewayConfigResult load_gateway_config(const std::filesystem::path& file) {
   section("store", cfg.store);
   section("catalog", cfg.catalog);
   section("linkage", cfg.linkage);
+  section("portal", cfg.portal);
   r.finish();
   if (result.errors.empty()) result.config = std::move(cfg);
   return result;

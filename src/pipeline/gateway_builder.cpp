@@ -16,6 +16,7 @@
 #include <bronpoort/sources/data_route.hpp>
 #include <bronpoort/sources/fetch_stage.hpp>
 #include "linkage_wiring.hpp"
+#include "portal_wiring.hpp"
 
 #include <condition_variable>
 #include <future>
@@ -356,7 +357,11 @@ BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& se
       owners[d.id] = configs.registry->owner_oin(d.id);
     services.set_dataset_owners(std::move(owners));
   }
-  stages.push_back(std::make_shared<RouteStage>(std::move(routes), std::move(resolver)));
+  // The portal's files and demo sign-in under /portal/ are routed before the API's router.
+  stages.push_back(with_portal(cfg, configs.identity,
+                               std::make_shared<RouteStage>(std::move(routes), std::move(resolver)),
+                               built.errors));
+  if (!built.errors.empty()) return built;
   // Right after routing, which is where every "no valid token" refusal is known.
   stages.push_back(std::make_shared<UnauthenticatedRateStage>(services.unauthenticated_limiter(),
                                                               &services.metrics()));
@@ -405,6 +410,7 @@ ConfigErrors check_gateway_config(const config::GatewayConfig& cfg) {
     auto catalog = load_catalog(cfg, catalog::endpoint_signatures());
     errors.insert(errors.end(), catalog.errors.begin(), catalog.errors.end());
   }
+  if (errors.empty()) check_portal_config(cfg, errors);
   return errors;
 }
 

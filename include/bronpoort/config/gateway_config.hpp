@@ -66,6 +66,7 @@ struct GatewayConfig {
   nlohmann::json store = nlohmann::json::object();
   nlohmann::json catalog = nlohmann::json::object();
   nlohmann::json linkage = nlohmann::json::object();  // the trusted third party
+  nlohmann::json portal = nlohmann::json::object();   // the web interface under /portal/
 };
 
 struct GatewayConfigResult {

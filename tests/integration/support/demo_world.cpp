@@ -64,6 +64,7 @@ nlohmann::json demo_gateway_config() {
   }
   cfg["linkage"]["directory"] = (src / "config" / "linked-queries").string();
   cfg["linkage"]["pseudonymKeyFile"] = keys + "demo-linkage-pseudonym.key";
+  cfg["portal"]["directory"] = (src / "portal" / "dist").string();
   return cfg;
 }
 
