@@ -197,7 +197,7 @@ std::vector<Operation> access_operations() {
       {{"201", ok_response_with_headers(
                    "Filed (state pending or approved).", ref_schema("AccessRequest"),
                    {{"Location", {{"description", "The new request."}, {"schema", str()}}}})}},
-      {400, 403}));
+      {400, 403, 503}));
   ops.push_back({"POST", "/v1/access-requests", file});
 
   auto list_requests = operation(
@@ -222,7 +222,9 @@ std::vector<Operation> access_operations() {
     auto decide = operation(
         "access-requests", verb + "AccessRequest",
         verb == "approve" ? "Approve an access request" : "Reject an access request",
-        "Only by a source admin (role source-admin) of the organisation that owns the dataset." +
+        "Only by a source admin (role source-admin) of the organisation that owns the dataset, "
+        "and never by the requester (403 four-eyes-required). The change takes effect only once "
+        "its audit record is durable (503 audit-unavailable otherwise)." +
             std::string(verb == "approve" ? " Creates a grant." : ""),
         true);
     decide["parameters"] = {id_param("Access request")};
@@ -230,7 +232,7 @@ std::vector<Operation> access_operations() {
     decide["requestBody"]["required"] = false;
     decide["responses"].update(
         with_problems({{"200", ok_response("The decided request.", ref_schema("AccessRequest"))}},
-                      {400, 403, 404, 409}));
+                      {400, 403, 404, 409, 503}));
     ops.push_back({"POST", "/v1/access-requests/{id}/" + verb, decide});
   }
 
@@ -250,7 +252,7 @@ std::vector<Operation> access_operations() {
                 "Takes effect on the next request. By the grantee or the holder's admin.", true);
   revoke["parameters"] = {id_param("Grant")};
   revoke["responses"].update(with_problems(
-      {{"200", ok_response("The revoked grant.", ref_schema("Grant"))}}, {400, 403, 404}));
+      {{"200", ok_response("The revoked grant.", ref_schema("Grant"))}}, {400, 403, 404, 503}));
   ops.push_back({"DELETE", "/v1/grants/{id}", revoke});
 
   auto check = operation("access-checks", "checkAccess", "Would I get this data?",
