@@ -42,15 +42,7 @@ class AccessFourEyes : public ::testing::Test {
     kvk_admin_ = token("--sub kvk-admin --org " + std::string(kKvk) + " --role source-admin");
   }
 
-  std::string token(const std::string& args) {
-    auto out = dir_.path() / "token.txt";
-    int rc = run_command(std::string(BRONPOORT_BINARY) + " token --config " +
-                         gateway_->config_path().string() + " " + args + " >" + out.string());
-    EXPECT_EQ(rc, 0) << args;
-    auto t = slurp(out);
-    while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
-    return t;
-  }
+  std::string token(const std::string& args) { return demo_token(*gateway_, dir_, args); }
 
   Response call(const std::string& method, const std::string& target, const std::string& token,
                 const std::string& body = "") {

@@ -49,15 +49,7 @@ class DataFlow : public ::testing::Test {
     auditor_ = token("--sub auditor-1 --org 00000001009999999000 --role auditor");
   }
 
-  std::string token(const std::string& args) {
-    auto out = dir_.path() / "token.txt";
-    int rc = run_command(std::string(BRONPOORT_BINARY) + " token --config " +
-                         gateway_->config_path().string() + " " + args + " >" + out.string());
-    EXPECT_EQ(rc, 0) << args;
-    auto t = slurp(out);
-    while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
-    return t;
-  }
+  std::string token(const std::string& args) { return demo_token(*gateway_, dir_, args); }
 
   // A BSN that exists in the demo persons registry, asked of the source directly.
   std::string some_bsn() {

@@ -55,15 +55,7 @@ class SecurityReview : public ::testing::Test {
     officer_ = token("--sub fg-1 --org " + std::string(kMunicipality) + " --role privacy-officer");
   }
 
-  std::string token(const std::string& args) {
-    auto out = dir_.path() / "token.txt";
-    int rc = run_command(std::string(BRONPOORT_BINARY) + " token --config " +
-                         gateway_->config_path().string() + " " + args + " >" + out.string());
-    EXPECT_EQ(rc, 0) << args;
-    auto t = slurp(out);
-    while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
-    return t;
-  }
+  std::string token(const std::string& args) { return demo_token(*gateway_, dir_, args); }
 
   std::string citizen(const std::string& bsn) {
     return token("--sub citizen-1 --org " + std::string(kMunicipality) +

@@ -114,15 +114,7 @@ class VerifiableLog : public ::testing::Test {
     ASSERT_EQ(gateway_->wait_exit(20s), 0) << gateway_->log();
   }
 
-  std::string token(const std::string& args) {
-    auto out = dir_.path() / "token.txt";
-    EXPECT_EQ(run_command(std::string(BRONPOORT_BINARY) + " token --config " +
-                          gateway_->config_path().string() + " " + args + " >" + out.string()),
-              0);
-    auto t = slurp(out);
-    while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
-    return t;
-  }
+  std::string token(const std::string& args) { return demo_token(*gateway_, dir_, args); }
 
   std::optional<Response> call(const std::string& method, const std::string& target,
                                const std::string& tok, const std::string& purpose = "",

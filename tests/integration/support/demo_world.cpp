@@ -1,5 +1,7 @@
 #include "demo_world.hpp"
 
+#include <gtest/gtest.h>
+
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,6 +49,16 @@ DemoSource::~DemoSource() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGTERM);
   ::waitpid(pid_, nullptr, 0);
+}
+
+std::string demo_token(const GatewayProcess& gateway, const TempDir& dir, const std::string& args) {
+  const auto out = dir.path() / "token.txt";
+  const int rc = run_command(std::string(BRONPOORT_BINARY) + " token --config " +
+                             gateway.config_path().string() + " " + args + " >" + out.string());
+  EXPECT_EQ(rc, 0) << args;
+  auto t = slurp(out);
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
+  return t;
 }
 
 nlohmann::json demo_gateway_config() {

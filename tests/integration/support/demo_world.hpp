@@ -29,6 +29,10 @@ class DemoSource {
   int port_ = 0;
 };
 
+// A demo token from `bronpoort token` on the gateway's own config, e.g. args
+// "--sub alice --org <OIN> --role analyst". Fails the test when the command fails.
+std::string demo_token(const GatewayProcess& gateway, const TempDir& dir, const std::string& args);
+
 // The committed demo gateway.json for a temporary directory that holds copies of the source and
 // purpose registrations: a free port, a local store, and every other path into the source tree.
 nlohmann::json demo_gateway_config();
