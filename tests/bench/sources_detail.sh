@@ -152,6 +152,8 @@ for k in ("pseudonymKeyFile", "checkpointKeyFile", "checkpointPublicKeyFile"):
 if "linkage" in cfg:
     for k in ("directory", "pseudonymKeyFile"):
         cfg["linkage"][k] = absolute(cfg["linkage"][k])
+if "portal" in cfg:
+    cfg["portal"]["directory"] = absolute(cfg["portal"]["directory"])
 def merge(into, extra):
     for k, v in extra.items():
         if isinstance(v, dict) and isinstance(into.get(k), dict):
