@@ -122,6 +122,11 @@ std::optional<nlohmann::json> read_json_file(const std::filesystem::path& file,
   } catch (const nlohmann::json::parse_error& e) {
     errors.push_back({file.string(), "", std::string("not valid JSON: ") + e.what()});
     return std::nullopt;
+  } catch (const nlohmann::json::exception& e) {
+    // Not only syntax: a number too large for a double (1e309) is out_of_range. A config error
+    // must never escape as an exception (on SIGHUP it would end the running gateway).
+    errors.push_back({file.string(), "", std::string("not usable JSON: ") + e.what()});
+    return std::nullopt;
   }
 }
 
