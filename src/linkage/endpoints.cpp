@@ -55,7 +55,7 @@ std::optional<Problem> filter_problem(const LinkedQuery& q, const nlohmann::json
   for (const auto& [field, _] : filters.items()) {
     const bool contributed =
         std::any_of(first.fields.begin(), first.fields.end(),
-                    [&field](const InputField& f) { return f.field == field; });
+                    [&field = field](const InputField& f) { return f.field == field; });
     if (!contributed) {
       p.invalid_params.push_back({"/filters/" + config::escape_pointer_token(field),
                                   field == first.key ? "the key cannot be filtered on"
