@@ -29,9 +29,13 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
  public:
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
-  Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<SessionHost> host) requires(!kTls);
+  // The constraints spell out kTls: clang 14 cannot look up a member in the requires-clause of
+  // the out-of-line definitions.
+  Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<SessionHost> host)
+    requires(!std::is_same_v<Stream, TlsStream>);
   Session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& tls,
-          std::shared_ptr<SessionHost> host) requires(kTls);
+          std::shared_ptr<SessionHost> host)
+    requires(std::is_same_v<Stream, TlsStream>);
   ~Session() override;
 
   void start();
