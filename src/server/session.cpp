@@ -21,18 +21,6 @@ namespace http = boost::beast::http;
 using boost::system::error_code;
 
 template <class Stream>
-Session<Stream>::Session(net::ip::tcp::socket socket,
-                         std::shared_ptr<SessionHost> host)
-  requires(!std::is_same_v<Stream, TlsStream>)
-    : stream_(std::move(socket)), host_(std::move(host)), timer_(stream_.get_executor()) {}
-
-template <class Stream>
-Session<Stream>::Session(net::ip::tcp::socket socket, net::ssl::context& tls,
-                         std::shared_ptr<SessionHost> host)
-  requires(std::is_same_v<Stream, TlsStream>)
-    : stream_(std::move(socket), tls), host_(std::move(host)), timer_(stream_.get_executor()) {}
-
-template <class Stream>
 Session<Stream>::~Session() {
   host_->remove(this);
   host_->metrics.connection_closed();

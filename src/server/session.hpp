@@ -29,13 +29,18 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
  public:
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
-  // The constraints spell out kTls: clang 14 cannot look up a member in the requires-clause of
-  // the out-of-line definitions.
+  // Member templates defined here rather than constrained constructors in session.cpp: clang 14
+  // instantiates a constrained-out constructor on the explicit instantiation of the class (the TLS
+  // one for the plain stream), which does not compile.
+  template <class S = Stream>
+    requires(!std::is_same_v<S, TlsStream>)
   Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<SessionHost> host)
-    requires(!std::is_same_v<Stream, TlsStream>);
+      : stream_(std::move(socket)), host_(std::move(host)), timer_(stream_.get_executor()) {}
+  template <class S = Stream>
+    requires(std::is_same_v<S, TlsStream>)
   Session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& tls,
           std::shared_ptr<SessionHost> host)
-    requires(std::is_same_v<Stream, TlsStream>);
+      : stream_(std::move(socket), tls), host_(std::move(host)), timer_(stream_.get_executor()) {}
   ~Session() override;
 
   void start();
