@@ -24,8 +24,8 @@ struct DemoResources {
   DemoResources() {
     // The debt-assistance DSN comes from the environment; any value does for parsing.
     ::setenv("BRONPOORT_DEBT_PG_DSN", "host=127.0.0.1 port=1 dbname=none", 0);
-    auto load =
-        sources::load_registry(nlohmann::json::object(), std::string(BRONPOORT_SOURCE_DIR) + "/config");
+    auto load = sources::load_registry(nlohmann::json::object(),
+                                       std::string(BRONPOORT_SOURCE_DIR) + "/config");
     if (!load.ok()) std::abort();
     registry = load.registry;
     for (const auto& d : registry->datasets) {

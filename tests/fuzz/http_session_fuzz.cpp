@@ -1,10 +1,10 @@
 // Raw bytes into the gateway's HTTP/1.1 session (src/server/session.cpp), in process, over a real
 // loopback TCP connection: the input is written by a client that then half-closes, and everything
-// the server writes is read until it closes. Pipelined requests, chunked bodies, the header and body
-// limits and the malformed-target path are all reachable from the bytes. The request handler is
-// trivial and decides on the path: `/stream...` answers with a chunked stream (through the blocking
-// executor, as exports do), `/later...` answers from a posted callback (as the pipeline does from
-// another thread), anything else echoes what the session parsed.
+// the server writes is read until it closes. Pipelined requests, chunked bodies, the header and
+// body limits and the malformed-target path are all reachable from the bytes. The request handler
+// is trivial and decides on the path: `/stream...` answers with a chunked stream (through the
+// blocking executor, as exports do), `/later...` answers from a posted callback (as the pipeline
+// does from another thread), anything else echoes what the session parsed.
 //
 // Everything runs on the fuzzer's thread in one io_context; no thread is started. Each input must
 // end with the server closing the connection and the session gone. Any outcome is fine except a

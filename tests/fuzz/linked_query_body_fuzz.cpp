@@ -42,8 +42,9 @@ std::vector<json> world_records(const std::string& input) {
                      {"status", i % 3 ? "open" : "closed"},
                      {"debtAmount", 1000 + 250 * i}});
     } else {
-      out.push_back(
-          {{"bsn", bsn}, {"birthDate", i < 12 ? "1990-01-01" : "1960-06-30"}, {"municipality", town}});
+      out.push_back({{"bsn", bsn},
+                     {"birthDate", i < 12 ? "1990-01-01" : "1960-06-30"},
+                     {"municipality", town}});
     }
   }
   return out;
@@ -81,10 +82,9 @@ struct Setup {
       if (!r) return std::nullopt;
       linkage::ResourceFacts facts;
       for (const auto& f : r->fields) {
-        facts.fields.push_back({f.name,
-                                f.type == sources::FieldType::Integer ||
-                                    f.type == sources::FieldType::Number,
-                                f.is_date, r->sensitive_in_uri(f)});
+        facts.fields.push_back(
+            {f.name, f.type == sources::FieldType::Integer || f.type == sources::FieldType::Number,
+             f.is_date, r->sensitive_in_uri(f)});
       }
       if (r->subject) {
         facts.subject_field = r->subject->field;
@@ -115,8 +115,7 @@ struct Setup {
     o.run_input = [reg](const RequestContext&, const linkage::InputCall& call,
                         std::function<void(linkage::InputAnswer)> done) {
       linkage::InputAnswer answer;
-      const auto* resource =
-          reg->dataset(call.input->dataset)->resource(call.input->resource);
+      const auto* resource = reg->dataset(call.input->dataset)->resource(call.input->resource);
       HttpRequest req;
       req.method = "POST";
       req.body = call.search_body.dump();
