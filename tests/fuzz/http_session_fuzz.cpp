@@ -143,8 +143,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   tcp::socket client(setup.ioc);
   tcp::socket accepted(setup.ioc);
-  client.connect(setup.acceptor.local_endpoint());
-  setup.acceptor.accept(accepted);
+  // Asynchronously, so the reactor retries what libFuzzer's timer signal interrupts (a blocking
+  // connect fails with EINTR and leaves the connection half made).
+  beast::error_code connect_ec = net::error::would_block;
+  beast::error_code accept_ec = net::error::would_block;
+  client.async_connect(setup.acceptor.local_endpoint(),
+                       [&](beast::error_code ec) { connect_ec = ec; });
+  setup.acceptor.async_accept(accepted, [&](beast::error_code ec) { accept_ec = ec; });
+  setup.ioc.run();
+  setup.ioc.restart();
+  if (connect_ec || accept_ec) std::abort();
   std::make_shared<server::Session<server::PlainStream>>(std::move(accepted), setup.host)->start();
 
   beast::error_code ignored;
