@@ -44,7 +44,8 @@ std::optional<nlohmann::json> read_body(RequestContext& ctx, std::size_t max_byt
 std::optional<Problem> only_query_params(const RequestContext& ctx,
                                          std::initializer_list<const char*> allowed) {
   for (const auto& [key, _] : ctx.request.query) {
-    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
+    if (std::none_of(allowed.begin(), allowed.end(),
+                     [&key = key](const char* a) { return key == a; })) {
       auto p = make_problem(400, "unknown-parameter", "Unknown query parameter.");
       p.invalid_params.push_back({key, "not a parameter of this endpoint", "unknown-parameter"});
       return p;

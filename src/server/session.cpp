@@ -21,22 +21,6 @@ namespace http = boost::beast::http;
 using boost::system::error_code;
 
 template <class Stream>
-Session<Stream>::Session(net::ip::tcp::socket socket, std::shared_ptr<SessionHost> host,
-                         std::string address) requires(!kTls)
-    : stream_(std::move(socket)),
-      host_(std::move(host)),
-      timer_(stream_.get_executor()),
-      remote_address_(std::move(address)) {}
-
-template <class Stream>
-Session<Stream>::Session(net::ip::tcp::socket socket, net::ssl::context& tls,
-                         std::shared_ptr<SessionHost> host, std::string address) requires(kTls)
-    : stream_(std::move(socket), tls),
-      host_(std::move(host)),
-      timer_(stream_.get_executor()),
-      remote_address_(std::move(address)) {}
-
-template <class Stream>
 Session<Stream>::~Session() {
   host_->remove(this);
   host_->release(remote_address_);

@@ -30,10 +30,25 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
   // `address` was admitted by the host (SessionHost::admit); the session releases it on close.
-  Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<SessionHost> host,
-          std::string address) requires(!kTls);
-  Session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& tls,
-          std::shared_ptr<SessionHost> host, std::string address) requires(kTls);
+  // Member templates defined here rather than constrained constructors in session.cpp: clang 14
+  // instantiates a constrained-out constructor on the explicit instantiation of the class (the TLS
+  // one for the plain stream), which does not compile.
+  template <class S = Stream>
+  requires(!std::is_same_v<S, TlsStream>)
+      Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<SessionHost> host,
+              std::string address)
+      : stream_(std::move(socket)),
+        host_(std::move(host)),
+        timer_(stream_.get_executor()),
+        remote_address_(std::move(address)) {}
+  template <class S = Stream>
+  requires(std::is_same_v<S, TlsStream>)
+      Session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& tls,
+              std::shared_ptr<SessionHost> host, std::string address)
+      : stream_(std::move(socket), tls),
+        host_(std::move(host)),
+        timer_(stream_.get_executor()),
+        remote_address_(std::move(address)) {}
   ~Session() override;
 
   void start();

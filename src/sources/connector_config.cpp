@@ -135,7 +135,7 @@ void read_postgres(ConfigReader& r, const std::vector<Field>& fields, PostgresCo
       for (const auto& [field, column] : cols->items()) {
         std::string ptr = cr.child_pointer(field);
         bool known = std::any_of(fields.begin(), fields.end(),
-                                 [&](const Field& f) { return f.name == field; });
+                                 [&field = field](const Field& f) { return f.name == field; });
         if (!known) {
           cr.error_at(ptr, "\"" + field + "\" is not a field of the resource's schema");
         } else if (!column.is_string() || !is_plain_identifier(column.get<std::string>())) {

@@ -48,6 +48,17 @@ TEST_F(GatewayConfigTest, LoadsValidConfigWithDefaultsAndSections) {
   EXPECT_EQ(r.config->base_dir, std::filesystem::absolute(dir_));
 }
 
+// Fuzzing finding F2 (docs/fuzzing.md): 1e309 is not a syntax error but nlohmann's out_of_range,
+// which used to escape the loader, and on SIGHUP end the running gateway.
+TEST_F(GatewayConfigTest, NumberTooLargeIsAConfigError) {
+  GatewayConfigResult r;
+  EXPECT_NO_THROW(r = load_gateway_config(write(R"({"server":1e309})")));
+  ASSERT_FALSE(r.config);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].file, (dir_ / "gateway.json").string());
+  EXPECT_NE(r.errors[0].reason.find("not usable JSON"), std::string::npos) << r.errors[0].reason;
+}
+
 TEST_F(GatewayConfigTest, ReportsFileAndPointerForEveryProblem) {
   auto r =
       load_gateway_config(write(R"({"server": {"listeners": [{"port": "80"}], "threads": -1}})"));
