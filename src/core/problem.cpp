@@ -1,4 +1,5 @@
 #include <bronpoort/core/problem.hpp>
+#include <bronpoort/core/utf8.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -7,15 +8,11 @@
 namespace bronpoort {
 namespace {
 
-// Names and reasons can echo the caller's own keys and values; an echo is kept short so that the
-// answer stays small whatever was sent.
+// Names and reasons can echo the caller's own keys and values; an echo is kept short (and valid
+// UTF-8) so that the answer stays small whatever was sent.
 std::string clipped(const std::string& text) {
   constexpr std::size_t kMaxEcho = 200;
-  if (text.size() <= kMaxEcho) return text;
-  std::size_t cut = kMaxEcho;
-  // Do not cut a UTF-8 sequence in half.
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return text.substr(0, cut) + "…";
+  return to_valid_utf8(text, kMaxEcho);
 }
 
 }  // namespace

@@ -15,10 +15,10 @@
 #include <bronpoort/schema/response_validation.hpp>
 #include <bronpoort/sources/data_route.hpp>
 #include <bronpoort/sources/fetch_stage.hpp>
+#include "grant_refresher.hpp"
 #include "linkage_wiring.hpp"
 #include "portal_wiring.hpp"
 
-#include <condition_variable>
 #include <future>
 
 namespace bronpoort::pipeline {
@@ -240,24 +240,7 @@ std::unique_ptr<GatewayServices> GatewayServices::start(const config::GatewayCon
     }
     if (configs.store->kind == access::StoreConfig::Kind::Postgres) {
       // Several instances share one store: pick up grants and revocations made elsewhere.
-      services->access_refresher_ =
-          std::jthread([service = services->access_](std::stop_token stop) {
-            std::mutex mu;
-            std::condition_variable_any cv;
-            std::unique_lock lock(mu);
-            // wait_for returns at once, every time, once a stop is requested: the loop must
-            // test the stop itself, or it would refresh in a busy loop and never end.
-            while (!stop.stop_requested()) {
-              cv.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; });
-              if (stop.stop_requested()) break;
-              try {
-                service->refresh();
-              } catch (const std::exception& e) {
-                observability::log_event(observability::Level::Warn, "grant-refresh-failed",
-                                         {{"reason", e.what()}});
-              }
-            }
-          });
+      services->access_refresher_ = start_grant_refresher(services->access_);
     }
   }
   return services;

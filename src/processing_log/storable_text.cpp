@@ -10,14 +10,14 @@ constexpr std::size_t kMaxDetail = 2048;  // one string inside details (a reason
 
 void storable_json(nlohmann::json& value) {
   if (value.is_string()) {
-    value = storable_text(value.get_ref<const std::string&>(), kMaxDetail);
+    value = to_valid_utf8(value.get_ref<const std::string&>(), kMaxDetail);
   } else if (value.is_structured()) {
     // Keys are rebuilt too: an object key is caller text as much as a value.
     if (value.is_object()) {
       nlohmann::json clean = nlohmann::json::object();
       for (auto& [key, member] : value.items()) {
         storable_json(member);
-        clean[storable_text(key, kMaxField)] = std::move(member);
+        clean[to_valid_utf8(key, kMaxField)] = std::move(member);
       }
       value = std::move(clean);
     } else {
@@ -27,10 +27,6 @@ void storable_json(nlohmann::json& value) {
 }
 
 }  // namespace
-
-std::string storable_text(const std::string& text, std::size_t max_bytes) {
-  return to_valid_utf8(text, max_bytes);
-}
 
 void make_storable(LogRecord& r) {
   for (std::string* field : {&r.trace_id,
@@ -53,10 +49,10 @@ void make_storable(LogRecord& r) {
                              &r.owner_organisation,
                              &r.decision,
                              &r.reason_code}) {
-    *field = storable_text(*field, kMaxField);
+    *field = to_valid_utf8(*field, kMaxField);
   }
   for (auto* list : {&r.fields_released, &r.fields_withheld}) {
-    for (auto& f : *list) f = storable_text(f, kMaxField);
+    for (auto& f : *list) f = to_valid_utf8(f, kMaxField);
   }
   storable_json(r.details);
 }

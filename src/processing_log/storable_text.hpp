@@ -10,10 +10,8 @@
 
 namespace bronpoort::processing_log {
 
-// Valid UTF-8 of at most `max_bytes` bytes (cut on a character boundary, then marked with "…").
-std::string storable_text(const std::string& text, std::size_t max_bytes);
-
-// Applies storable_text to every text field of `record`, including the strings inside details.
+// Applies core's to_valid_utf8 to every text field of `record`, including the strings inside
+// details.
 void make_storable(LogRecord& record);
 
 }  // namespace bronpoort::processing_log

@@ -33,20 +33,19 @@ bool SessionHost::admit(const std::string& address) {
   std::shared_ptr<SessionBase> evict;
   {
     std::lock_guard lock(mu_);
-    auto& from_address = per_address_[address];
-    if (from_address >= limits.max_connections_per_address) {
+    const auto it = per_address_.find(address);
+    if (it != per_address_.end() && it->second >= limits.max_connections_per_address) {
       metrics.connection_refused("per-address");
       return false;
     }
     if (admitted_ >= limits.max_connections) {
       evict = longest_idle_locked();
       if (!evict) {
-        if (from_address == 0) per_address_.erase(address);
         metrics.connection_refused("capacity");
         return false;
       }
     }
-    ++from_address;
+    ++per_address_[address];
     ++admitted_;
   }
   // The evicted connection closes on its own strand; until then the count is one over the cap.
