@@ -33,6 +33,7 @@
 #include <fstream>
 #include <initializer_list>
 #include <string>
+#include <system_error>
 #include <utility>
 
 namespace {
@@ -50,6 +51,15 @@ struct Setup {
   std::shared_ptr<const sources::Registry> registry;
   linkage::ResourceLookup resources;
   linkage::PurposeLookup purposes;
+
+  // The scratch directory goes when the process ends normally (libFuzzer's -max_total_time and
+  // -runs both exit through exit(), which runs this); a crash leaves it for the post-mortem.
+  ~Setup() {
+    std::error_code ignored;
+    fs::remove_all(scratch, ignored);
+  }
+  Setup(const Setup&) = delete;
+  Setup& operator=(const Setup&) = delete;
 
   Setup() {
     ::setenv("BRONPOORT_DEBT_PG_DSN", "host=127.0.0.1 port=1 dbname=none", 0);

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <set>
+#include <string>
+
 namespace bronpoort {
 namespace {
 
@@ -22,6 +26,31 @@ TEST(TraceContext, StartsNewTraceWhenAbsent) {
   EXPECT_TRUE(t.parent_span_id.empty());
   EXPECT_TRUE(parse_traceparent(t.traceparent()).has_value());
   EXPECT_NE(make_trace_context(std::nullopt).trace_id, t.trace_id);
+}
+
+TEST(TraceContext, NewTraceIdsSortByTimeAndKeepEightRandomBytes) {
+  // The first 16 hex digits are the start time in microseconds, so ids started later sort after
+  // earlier ones (the log's trace index appends instead of touching a random page); the last 16
+  // are random, so two ids started in the same microsecond still differ.
+  auto micros = [] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  auto before = micros();
+  auto a = make_trace_context(std::nullopt).trace_id;
+  auto b = make_trace_context(std::nullopt).trace_id;
+  auto after = micros();
+  auto stamp = [](const std::string& id) {
+    return static_cast<long long>(std::stoull(id.substr(0, 16), nullptr, 16));
+  };
+  EXPECT_GE(stamp(a), before);
+  EXPECT_LE(stamp(b), after);
+  EXPECT_LE(a.substr(0, 16), b.substr(0, 16));
+  EXPECT_NE(a.substr(16), b.substr(16));
+  std::set<std::string> tails;
+  for (int i = 0; i < 200; ++i) tails.insert(make_trace_context(std::nullopt).trace_id.substr(16));
+  EXPECT_EQ(tails.size(), 200u);
 }
 
 TEST(TraceContext, RejectsMalformedTraceparents) {
