@@ -26,7 +26,11 @@ class LogStage final : public Stage {
     log_->writer().append(std::move(records), log_->config().commit_timeout,
                           [&ctx, resume = std::move(resume), continuation = continuation_,
                            chain = &log_->writer().chain_id()](const AppendResult& result) {
-                            if (continuation) {
+                            if (ctx.post_home) {
+                              ctx.post_home([&ctx, resume, result, chain] {
+                                finish(ctx, resume, result, *chain);
+                              });
+                            } else if (continuation) {
                               continuation->post([&ctx, resume, result, chain] {
                                 finish(ctx, resume, result, *chain);
                               });

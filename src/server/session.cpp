@@ -5,6 +5,7 @@
 #include <bronpoort/core/api_version.hpp>
 #include <bronpoort/observability/metrics.hpp>
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -211,8 +212,13 @@ void Session<Stream>::dispatch_request() {
   ctx->request.client_certificate = client_certificate_;
   keep_alive_ = req.keep_alive();
   ctx_ = ctx;
+  ctx->post_home = [ex = stream_.get_executor()](std::function<void()> task) {
+    net::post(ex, std::move(task));
+  };
   host_->handler.handle(ctx, [self = this->shared_from_this(), ctx] {
-    net::post(self->stream_.get_executor(), [self, ctx] { self->write_response(ctx); });
+    // Inline when the chain already finished on this connection's strand (the usual case once
+    // the log stage resumes here), otherwise queued to it.
+    net::dispatch(self->stream_.get_executor(), [self, ctx] { self->write_response(ctx); });
   });
 }
 

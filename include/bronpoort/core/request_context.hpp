@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,6 +57,11 @@ struct RequestContext {
   std::vector<std::shared_ptr<void>> holds;
   // Counted in metrics but not written to the access log line by line (a flood of refusals).
   bool quiet = false;
+  // Runs a task on the thread (strand) that owns the request's connection; set by the server.
+  // A stage whose work completes on another thread (the log writer's commit) resumes the chain
+  // here, so the response is rendered and written without a further hand-off. Empty outside the
+  // server (tests, the linkage runner): such stages then use their own executor.
+  std::function<void(std::function<void()>)> post_home;
 
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::chrono::system_clock::time_point started_wall = std::chrono::system_clock::now();
