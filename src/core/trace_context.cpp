@@ -46,10 +46,9 @@ std::string random_hex(std::size_t bytes) {
 // ids stay unguessable; a caller's own traceparent is continued unchanged.
 std::string time_ordered_trace_id() {
   static constexpr char kHex[] = "0123456789abcdef";
-  auto micros = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  auto micros = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                               std::chrono::system_clock::now().time_since_epoch())
+                                               .count());
   std::string out;
   out.reserve(32);
   for (int shift = 60; shift >= 0; shift -= 4) out.push_back(kHex[(micros >> shift) & 0x0f]);

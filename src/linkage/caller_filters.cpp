@@ -57,8 +57,10 @@ SourceFilters source_filters(const LinkedQuery& q, const nlohmann::json& caller_
   for (const auto& [column, cond] : caller_filters.items()) {
     const DeclaredFilter* declared = q.filter(column);
     if (!declared) {
+      // A named reference: clang before 16 cannot capture a structured binding.
+      const std::string& name = column;
       const bool key = std::any_of(q.inputs.begin(), q.inputs.end(),
-                                   [&column](const Input& in) { return in.key == column; });
+                                   [&name](const Input& in) { return in.key == name; });
       reject(column, key ? "the key cannot be filtered on: it would single a person out"
                          : "not a filter this linked query declares");
       continue;

@@ -355,7 +355,13 @@ BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& se
       stages.push_back(only_for(RouteKind::Data, std::move(s)));
     };
     data(access::make_access_stage(services.access()->policy()));
-    data(sources::make_fetch_stage(configs.registry, services.sources()));
+    sources::OrderKeyFor order_key_for;
+    if (auto log = services.log()) {
+      order_key_for = [log](const std::string& scope) {
+        return log->pseudonymiser().pseudonym("result-order", scope);
+      };
+    }
+    data(sources::make_fetch_stage(configs.registry, services.sources(), std::move(order_key_for)));
     data(schema::make_response_validation_stage(configs.record_schemas));
     data(access::make_minimise_stage());
     data(std::make_shared<DataResponseStage>());

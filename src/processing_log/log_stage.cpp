@@ -23,21 +23,19 @@ class LogStage final : public Stage {
       return;
     }
     auto records = records_for_request(ctx, log_->pseudonymiser());
-    log_->writer().append(std::move(records), log_->config().commit_timeout,
-                          [&ctx, resume = std::move(resume), continuation = continuation_,
-                           chain = &log_->writer().chain_id()](const AppendResult& result) {
-                            if (ctx.post_home) {
-                              ctx.post_home([&ctx, resume, result, chain] {
-                                finish(ctx, resume, result, *chain);
-                              });
-                            } else if (continuation) {
-                              continuation->post([&ctx, resume, result, chain] {
-                                finish(ctx, resume, result, *chain);
-                              });
-                            } else {
-                              finish(ctx, resume, result, *chain);
-                            }
-                          });
+    log_->writer().append(
+        std::move(records), log_->config().commit_timeout,
+        [&ctx, resume = std::move(resume), continuation = continuation_,
+         chain = &log_->writer().chain_id()](const AppendResult& result) {
+          if (ctx.post_home) {
+            ctx.post_home([&ctx, resume, result, chain] { finish(ctx, resume, result, *chain); });
+          } else if (continuation) {
+            continuation->post(
+                [&ctx, resume, result, chain] { finish(ctx, resume, result, *chain); });
+          } else {
+            finish(ctx, resume, result, *chain);
+          }
+        });
   }
 
  private:

@@ -9,8 +9,11 @@ namespace {
 
 class FetchStage final : public Stage {
  public:
-  FetchStage(std::shared_ptr<const Registry> registry, std::shared_ptr<SourceRuntime> runtime)
-      : registry_(std::move(registry)), runtime_(std::move(runtime)) {
+  FetchStage(std::shared_ptr<const Registry> registry, std::shared_ptr<SourceRuntime> runtime,
+             OrderKeyFor order_key_for)
+      : registry_(std::move(registry)),
+        runtime_(std::move(runtime)),
+        order_key_for_(std::move(order_key_for)) {
     // Connectors are looked up once per registry, not per request.
     for (const auto& ds : registry_->datasets) {
       for (const auto& res : ds.resources) connectors_[&res] = runtime_->connector_for(res);
@@ -34,6 +37,14 @@ class FetchStage final : public Stage {
     request->query.operation = ctx.route.operation;
     request->traceparent = ctx.trace.traceparent();
     request->fields = ctx.query.fields;
+    // A caller to whom the id is not released must not learn from the order of the records how
+    // their ids compare (a list of people in BSN order): ties then go by a keyed hash of the id.
+    const auto& granted = ctx.decision.fields_granted;
+    if (order_key_for_ && ctx.route.operation != DataOperation::Detail &&
+        std::find(granted.begin(), granted.end(), res->id_field) == granted.end()) {
+      request->order_key = order_key_for_(ctx.identity.organisation + "\n" + ctx.purpose_id + "\n" +
+                                          ds->id + "\n" + res->id);
+    }
     // The processing log needs every data subject in the answer, even when the caller did not
     // select the subject field; it is removed again below.
     bool strip_subject = false;
@@ -85,14 +96,17 @@ class FetchStage final : public Stage {
 
   std::shared_ptr<const Registry> registry_;
   std::shared_ptr<SourceRuntime> runtime_;
+  OrderKeyFor order_key_for_;
   std::map<const Resource*, std::shared_ptr<SourceConnector>> connectors_;
 };
 
 }  // namespace
 
 std::shared_ptr<const Stage> make_fetch_stage(std::shared_ptr<const Registry> registry,
-                                              std::shared_ptr<SourceRuntime> runtime) {
-  return std::make_shared<FetchStage>(std::move(registry), std::move(runtime));
+                                              std::shared_ptr<SourceRuntime> runtime,
+                                              OrderKeyFor order_key_for) {
+  return std::make_shared<FetchStage>(std::move(registry), std::move(runtime),
+                                      std::move(order_key_for));
 }
 
 }  // namespace bronpoort::sources

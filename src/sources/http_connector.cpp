@@ -158,7 +158,6 @@ FetchOutcome outcome_from_upstream(const FetchRequest& request, UpstreamResponse
       out.problem = invalid_response(reason);
       return out;
     }
-    select_fields(rec, request.fields);
   }
   if (request.query.include_total) {
     auto t = body.find("total");
@@ -170,6 +169,10 @@ FetchOutcome outcome_from_upstream(const FetchRequest& request, UpstreamResponse
   }
   out.has_next = items.size() == limit;
   if (out.has_next) items.erase(items.size() - 1);
+  // The source sorted ties by the id; with the id withheld they go by its keyed hash instead
+  // (records are still whole here, so the id is present whatever the caller selected).
+  order_ties_by_key(items, request.query.sort, res.id_field, request.order_key);
+  for (auto& rec : items) select_fields(rec, request.fields);
   out.body = std::move(items);
   return out;
 }

@@ -123,7 +123,7 @@ void PostgresConnector::release(std::unique_ptr<PgSession> c) {
 FetchOutcome PostgresConnector::run(const FetchRequest& request) {
   FetchOutcome out;
   std::string error;
-  auto plan = build_sql(*request.resource, request.query, request.fields, error);
+  auto plan = build_sql(*request.resource, request.query, request.fields, error, request.order_key);
   if (!plan) {
     out.problem = make_problem(400, "invalid-query", error);
     return out;

@@ -127,7 +127,8 @@ bool where_clause(const Resource& res, const DataQuery& q, Params& params, std::
 }  // namespace
 
 std::optional<SqlPlan> build_sql(const Resource& resource, const DataQuery& query,
-                                 const std::vector<std::string>& fields, std::string& error) {
+                                 const std::vector<std::string>& fields, std::string& error,
+                                 const std::string& order_key) {
   if (resource.connector.kind != ConnectorConfig::Kind::Postgres) {
     error = "resource is not served from PostgreSQL";
     return std::nullopt;
@@ -174,12 +175,20 @@ std::optional<SqlPlan> build_sql(const Resource& resource, const DataQuery& quer
       order += (order.empty() ? " ORDER BY " : ", ") + column_expr(resource, *f, true) +
                (k.descending ? " DESC" : " ASC");
     }
-    // The id last, so pages are stable when sort keys tie.
+    // The id last, so pages are stable when sort keys tie. When the id is withheld from the
+    // caller, ties go by a keyed hash of it first: the order then says nothing about the ids.
     if (!id_sorted) {
       const Field* idf = resource.field(resource.id_field);
       if (idf == nullptr) {
         error = "resource has no id field";
         return std::nullopt;
+      }
+      if (!order_key.empty()) {
+        params.values.push_back(order_key);
+        order += (order.empty() ? " ORDER BY " : ", ") + std::string("md5($") +
+                 std::to_string(params.values.size()) + "::text || " +
+                 quote_identifier(resource.connector.postgres.columns.at(idf->name)) +
+                 "::text) ASC";
       }
       order += (order.empty() ? " ORDER BY " : ", ") + column_expr(resource, *idf, true) + " ASC";
     }

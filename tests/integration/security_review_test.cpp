@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <thread>
 
 namespace bronpoort::testing {
@@ -271,6 +272,66 @@ TEST_F(SecurityReview, UndecodableQueryStringIsABadRequest) {
   auto alive = call("GET", "/healthz", "");
   ASSERT_TRUE(alive);
   EXPECT_EQ(alive->status, 200);
+}
+
+// Low: a caller to whom the id is withheld does not get the records in id order. Here an analyst
+// whose purpose covers businesses without their KvK number lists them sorted by SBI code: within
+// one code the source holder sorts by KvK number, and the gateway reorders those ties by a keyed
+// hash, the same way on every request.
+TEST_F(SecurityReview, RecordsAreNotInIdOrderWhenTheIdIsWithheld) {
+  dir_.write("purposes/bedrijven-zonder-kvk.json", R"({
+    "id": "bedrijven-zonder-kvk", "name": "Bedrijven zonder KvK-nummer",
+    "description": "Test purpose: business composition without the registration number.",
+    "legalBasis": {"citation": "Test", "category": "PublicTask"},
+    "processingActivity": "https://register.example.nl/verwerkingsactiviteiten/test",
+    "roles": ["analyst"],
+    "coverage": {"businesses": {"businesses": ["name", "sbiCode", "foundedDate"]}},
+    "scope": "dataset", "validity": {"from": "2024-01-01"}, "preApproved": true})");
+  start();
+  const std::string analyst =
+      token("--sub analyst-1 --org " + std::string(kMunicipality) + " --role analyst");
+  const std::string target = "/v1/datasets/businesses/businesses?sort=sbiCode&pageSize=100";
+  auto first = call("GET", target, analyst, "bedrijven-zonder-kvk");
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  const auto listed = json::parse(first->body)["_embedded"]["businesses"];
+  ASSERT_EQ(listed.size(), 100u);
+  // What the source holder itself answers for the same page, with the KvK numbers.
+  auto direct = request(static_cast<std::uint16_t>(source_.port()), "POST", "/hr/businesses/query",
+                        R"({"filters":[],"sort":[{"field":"sbiCode","descending":false},)"
+                        R"({"field":"kvkNumber","descending":false}],"fields":[],"offset":0,)"
+                        R"("limit":100,"includeTotal":false})",
+                        "Content-Type: application/json");
+  ASSERT_TRUE(direct && direct->status == 200) << (direct ? direct->body : "no answer");
+  const auto source_items = json::parse(direct->body)["items"];
+  ASSERT_EQ(source_items.size(), 100u);
+  std::map<std::string, std::string> kvk_of;  // name|foundedDate -> KvK number
+  for (const auto& b : source_items) {
+    kvk_of[b["name"].get<std::string>() + "|" + b["foundedDate"].get<std::string>()] =
+        b["kvkNumber"];
+  }
+  int ties = 0, out_of_id_order = 0;
+  for (std::size_t i = 0; i < listed.size(); ++i) {
+    EXPECT_FALSE(listed[i].contains("kvkNumber")) << listed[i].dump();
+    if (i == 0) continue;
+    const auto& a = listed[i - 1];
+    const auto& b = listed[i];
+    EXPECT_LE(a["sbiCode"].get<std::string>(), b["sbiCode"].get<std::string>());
+    if (a["sbiCode"] != b["sbiCode"]) continue;
+    ++ties;
+    const auto ka =
+        kvk_of[a["name"].get<std::string>() + "|" + a["foundedDate"].get<std::string>()];
+    const auto kb =
+        kvk_of[b["name"].get<std::string>() + "|" + b["foundedDate"].get<std::string>()];
+    ASSERT_FALSE(ka.empty() || kb.empty()) << "a listed business is not on the source's page";
+    if (ka > kb) ++out_of_id_order;
+  }
+  ASSERT_GT(ties, 20) << "the demo page should have many businesses per SBI code";
+  // In id order there would be none; a keyed hash puts about half of the neighbours the other way.
+  EXPECT_GT(out_of_id_order, ties / 5);
+  auto again = call("GET", target, analyst, "bedrijven-zonder-kvk");
+  ASSERT_TRUE(again && again->status == 200);
+  EXPECT_EQ(json::parse(again->body)["_embedded"]["businesses"], listed);
 }
 
 // Medium 9: one address cannot hold every connection, and idle keep-alive connections give way

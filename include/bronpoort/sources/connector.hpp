@@ -32,7 +32,24 @@ struct FetchRequest {
   // processing log, and removes it again afterwards when the caller did not ask for it.
   std::vector<std::string> fields;
   std::string traceparent;  // passed on to HTTP upstreams
+  // Set when the resource's id is not released to this caller: records that tie on the caller's
+  // sort keys are then ordered by a keyed hash of their id (keyed_order_value) instead of by the
+  // id itself, so the order does not tell how the withheld ids compare. The key depends on the
+  // organisation, purpose and resource, and stays the same across pages and restarts, so paging
+  // stays stable. Empty: ties are ordered by the id.
+  std::string order_key;
 };
+
+// The value records are ordered by when FetchRequest::order_key is set: HMAC-SHA256(key, id) in
+// lower-case hex. PostgreSQL resources order by md5(key || id) in SQL instead (no extension
+// needed there); either way the order is fixed by the key and unpredictable without it.
+std::string keyed_order_value(const std::string& key, const std::string& id);
+
+// For sources that sort by the id themselves (HTTP): reorders each run of consecutive `items`
+// that are equal on `sort` by keyed_order_value of their `id_field`. Nothing happens with an
+// empty key. The page's contents stay what the source chose; only the order within it changes.
+void order_ties_by_key(nlohmann::json& items, const std::vector<SortKey>& sort,
+                       const std::string& id_field, const std::string& key);
 
 struct FetchOutcome {
   std::optional<Problem> problem;

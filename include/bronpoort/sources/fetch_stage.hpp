@@ -9,13 +9,22 @@
 #include <bronpoort/sources/registry.hpp>
 #include <bronpoort/sources/runtime.hpp>
 
+#include <functional>
 #include <memory>
+#include <string>
 
 namespace bronpoort::sources {
 
-// Build one per registry (at load and reload), with the process's one runtime.
+// Gives the secret key that orders a caller's records when the resource's id is withheld from
+// it (FetchRequest::order_key); `scope` names the organisation, purpose and resource. The
+// gateway derives it from the processing log's pseudonym key, which every instance shares.
+using OrderKeyFor = std::function<std::string(const std::string& scope)>;
+
+// Build one per registry (at load and reload), with the process's one runtime. Without
+// `order_key_for`, ties are always ordered by the id (for callers that release no records).
 std::shared_ptr<const Stage> make_fetch_stage(std::shared_ptr<const Registry> registry,
-                                              std::shared_ptr<SourceRuntime> runtime);
+                                              std::shared_ptr<SourceRuntime> runtime,
+                                              OrderKeyFor order_key_for = {});
 
 // The response body of a data route once every stage has run (minimisation may have removed
 // fields from ctx.result.body since the fetch):

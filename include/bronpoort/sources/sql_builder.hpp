@@ -33,9 +33,12 @@ std::string quote_table(std::string_view table);
 // Builds the statements for `query` against `resource` (which must have a Postgres connector).
 // `fields` are the fields to return (already including any the gateway needs itself); empty means
 // all. Returns nullopt and sets `error` when the query names something the resource does not have
-// (the parser prevents that; this is the second line).
+// (the parser prevents that; this is the second line). With a non-empty `order_key`
+// (FetchRequest::order_key), rows that tie on the query's sort keys are ordered by
+// md5(order_key || id) before the id, so the page order does not follow the withheld id.
 std::optional<SqlPlan> build_sql(const Resource& resource, const DataQuery& query,
-                                 const std::vector<std::string>& fields, std::string& error);
+                                 const std::vector<std::string>& fields, std::string& error,
+                                 const std::string& order_key = {});
 
 // The text form of a typed filter value, as bound to a parameter.
 std::string sql_param_text(const nlohmann::json& value);

@@ -101,6 +101,52 @@ TEST_F(HttpConnectorTest, PagesFollowEachOtherWithoutOverlap) {
             p2.body.front()["birthDate"].get<std::string>());
 }
 
+// With the id withheld (an order key set), records the source sorted as equal on the caller's key
+// come in keyed-hash order, not in the source's id order; the page holds the same records.
+TEST_F(HttpConnectorTest, TiesGoByKeyedHashWhenTheIdIsWithheld) {
+  const Resource* persons = resource("persons", "persons");
+  DataQuery q = list(40);
+  q.sort.push_back({"municipality", false});
+  auto connector = runtime_->connector_for(*persons);
+  auto page = [&](const std::string& key, std::vector<std::string> fields) {
+    auto request = make_request(registry_, persons, q);
+    request->order_key = key;
+    request->fields = std::move(fields);
+    return fetch_and_wait(*connector, request);
+  };
+  auto plain = page("", {});
+  auto keyed = page("demo-order-key", {});
+  ASSERT_FALSE(plain.problem);
+  ASSERT_FALSE(keyed.problem);
+  ASSERT_EQ(plain.body.size(), keyed.body.size());
+  std::multiset<std::string> plain_ids, keyed_ids;
+  for (const auto& r : plain.body) plain_ids.insert(r["bsn"].get<std::string>());
+  for (const auto& r : keyed.body) keyed_ids.insert(r["bsn"].get<std::string>());
+  EXPECT_EQ(plain_ids, keyed_ids);
+  bool differs = false;
+  for (std::size_t i = 0; i < keyed.body.size(); ++i) {
+    differs = differs || keyed.body[i]["bsn"] != plain.body[i]["bsn"];
+    if (i == 0) continue;
+    const auto& a = keyed.body[i - 1];
+    const auto& b = keyed.body[i];
+    // Still in the caller's order; within a municipality by the keyed hash of the BSN.
+    EXPECT_LE(a["municipality"].get<std::string>(), b["municipality"].get<std::string>());
+    if (a["municipality"] == b["municipality"]) {
+      EXPECT_LT(keyed_order_value("demo-order-key", a["bsn"]),
+                keyed_order_value("demo-order-key", b["bsn"]));
+    }
+  }
+  EXPECT_TRUE(differs) << "40 people in only a few municipalities were left in BSN order";
+  // A selection without the id is reordered all the same, and the id stays out of the records.
+  auto selected = page("demo-order-key", {"municipality", "givenName"});
+  ASSERT_FALSE(selected.problem);
+  ASSERT_EQ(selected.body.size(), keyed.body.size());
+  for (std::size_t i = 0; i < keyed.body.size(); ++i) {
+    EXPECT_FALSE(selected.body[i].contains("bsn"));
+    EXPECT_EQ(selected.body[i]["givenName"], keyed.body[i]["givenName"]);
+  }
+}
+
 TEST_F(HttpConnectorTest, LastPageHasNoNext) {
   DataQuery q = list(100);
   q.filters.push_back({"plantId", FilterOp::Eq, {"RWZI-001"}, "plantId"});

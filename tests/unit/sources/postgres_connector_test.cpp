@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <thread>
 
 namespace bronpoort::sources {
@@ -84,6 +86,41 @@ TEST_F(PostgresConnectorTest, ListsFilteredSortedPagesWithTotal) {
   }
   // Page 1 holds cases 250, 249, 247, 246, 244, 243, 241, 240, 238, 237 (not i % 3 == 2).
   EXPECT_DOUBLE_EQ(out.body[0]["debtAmount"].get<double>(), 235 * 10.5);
+}
+
+// With the id withheld, ties go by md5(key || id): the pages together still hold every row once,
+// in an order that does not follow case_id and that only the key determines.
+TEST_F(PostgresConnectorTest, KeyedOrderPagesStablyWithoutFollowingTheId) {
+  const Resource* res = registry_->dataset("debt-assistance")->resource("cases");
+  auto connector = runtime_->connector_for(*res);
+  auto ids_in_order = [&](const std::string& key) {
+    std::vector<std::string> ids;
+    for (int page = 1; page <= 6; ++page) {
+      DataQuery q;
+      q.page_size = 50;
+      q.page = page;
+      q.sort.push_back({"status", false});
+      auto request = make_request(registry_, res, q);
+      request->order_key = key;
+      auto out = fetch_and_wait(*connector, request);
+      EXPECT_FALSE(out.problem) << out.problem->detail;
+      for (const auto& r : out.body) ids.push_back(r["caseId"]);
+    }
+    return ids;
+  };
+  auto keyed = ids_in_order("key-one");
+  ASSERT_EQ(keyed.size(), 250u);
+  EXPECT_EQ(std::set<std::string>(keyed.begin(), keyed.end()).size(), 250u);
+  EXPECT_EQ(ids_in_order("key-one"), keyed);
+  auto plain = ids_in_order("");
+  EXPECT_NE(keyed, plain);
+  EXPECT_NE(ids_in_order("key-two"), keyed);
+  // Still sorted by the caller's key: all "closed" before all "open".
+  std::set<std::string> open_ids;
+  for (const auto& id : plain) {
+    if (std::stoi(id.substr(3)) % 2 == 0) open_ids.insert(id);
+  }
+  for (std::size_t i = 0; i < 125; ++i) EXPECT_FALSE(open_ids.count(keyed[i])) << keyed[i];
 }
 
 TEST_F(PostgresConnectorTest, TreatsHostileValuesAsData) {

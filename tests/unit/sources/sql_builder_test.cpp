@@ -67,6 +67,24 @@ TEST_F(SqlBuilderTest, FiltersSortsAndCountsWithParameters) {
   EXPECT_EQ(plan.count->params.size(), 5u);  // no paging parameters in the count
 }
 
+TEST_F(SqlBuilderTest, OrdersTiesByAKeyedHashWhenTheIdIsWithheld) {
+  DataQuery q;
+  q.sort.push_back({"status", false});
+  std::string error;
+  auto plan = build_sql(*cases_, q, {}, error, "k3y'); DROP TABLE x; --");
+  ASSERT_TRUE(plan) << error;
+  // The key travels as a parameter, the id stays last for stability on (unlikely) md5 ties.
+  EXPECT_NE(plan->select.text.find("ORDER BY \"status\" COLLATE \"C\" ASC, md5($1::text || "
+                                   "\"case_id\"::text) ASC, \"case_id\" COLLATE \"C\" ASC "
+                                   "LIMIT $2::bigint OFFSET $3::bigint"),
+            std::string::npos)
+      << plan->select.text;
+  EXPECT_EQ(plan->select.text.find("DROP"), std::string::npos);
+  EXPECT_EQ(plan->select.params.front(), "k3y'); DROP TABLE x; --");
+  // A detail has no order; without a key the id alone breaks ties.
+  EXPECT_EQ(build(q).select.text.find("md5"), std::string::npos);
+}
+
 TEST_F(SqlBuilderTest, KeepsHostileValuesOutOfTheSqlText) {
   const std::string hostile = "x'); DROP TABLE debt.cases; --\"\\";
   DataQuery q;
