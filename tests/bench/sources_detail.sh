@@ -4,7 +4,12 @@
 # rate with p50/p99 and the status codes received, then the ratios gateway/direct, nginx/direct
 # and gateway/nginx.
 #
-#   tests/bench/sources_detail.sh [DURATION] [CONNECTIONS]
+#   tests/bench/sources_detail.sh [DURATION] [CONNECTIONS...]
+#
+# With several connection counts (e.g. `8s 32 256`) each is measured in turn. Every round runs
+# the legs back to back in alternating order (BRONPOORT_BENCH_ROUNDS rounds, default 1), and the
+# summary gives each leg's median and range over the rounds and each round's ratios, so a noisy
+# shared machine shows as a spread instead of a single lucky or unlucky figure.
 #
 # The gateway leg:
 #   BRONPOORT_BENCH_GATEWAY=start  starts build/bronpoort on a copy of config/gateway.json (log and
@@ -19,11 +24,16 @@
 # BRONPOORT_BENCH_LEGS limits the legs run (default "direct nginx gateway"), e.g. for profiling.
 # BRONPOORT_BENCH_GATEWAY_CONFIG=FILE is a JSON object merged into the generated gateway config
 # (e.g. {"processingLog": {"maxWaitMicros": 500}}) to compare settings.
+# BRONPOORT_BENCH_PG=1 adds the leg "gateway-pg": a second gateway, identical but for its store
+# (log and grants) in a throwaway local PostgreSQL 15 cluster (scripts/pg-cluster.sh: fsync on,
+# synchronous_commit on, as the store sets it per session).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD_DIR=${BRONPOORT_BUILD_DIR:-$ROOT/build}
 DURATION=${1:-10s}
-CONNECTIONS=${2:-32}
+shift || true
+CONNECTION_COUNTS=("${@:-32}")
+ROUNDS=${BRONPOORT_BENCH_ROUNDS:-1}
 THREADS=${BRONPOORT_BENCH_THREADS:-2}
 PORT=${BRONPOORT_BENCH_DEMO_PORT:-8091}
 LEGS=" ${BRONPOORT_BENCH_LEGS:-direct nginx gateway} "
@@ -33,6 +43,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  [ -d "$WORK/pg" ] && "$ROOT/scripts/pg-cluster.sh" stop "$WORK/pg/data" || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -127,15 +138,18 @@ fi
 
 GATEWAY_URL=${BRONPOORT_BENCH_GATEWAY_URL:-}
 HEADERS=${BRONPOORT_BENCH_HEADERS:-}
-if [ "${BRONPOORT_BENCH_GATEWAY:-}" = start ]; then
-  GATEWAY_PORT=$(free_port)
-  mkdir -p "$WORK/gateway/sources"
+# Starts a gateway on a copy of config/gateway.json in $WORK/$1, with the JSON object $2 merged
+# into it (after BRONPOORT_BENCH_GATEWAY_CONFIG); prints its URL.
+start_gateway() {
+  local dir=$WORK/$1 port
+  port=$(free_port)
+  mkdir -p "$dir/sources"
   for f in "$ROOT"/config/sources/*.json; do
-    sed "s#http://127.0.0.1:8091#http://127.0.0.1:$PORT#g" "$f" >"$WORK/gateway/sources/${f##*/}"
+    sed "s#http://127.0.0.1:8091#http://127.0.0.1:$PORT#g" "$f" >"$dir/sources/${f##*/}"
   done
-  python3 - "$ROOT" "$WORK/gateway" "$GATEWAY_PORT" "${BRONPOORT_BENCH_GATEWAY_CONFIG:-}" <<'PY'
+  python3 - "$ROOT" "$dir" "$port" "${BRONPOORT_BENCH_GATEWAY_CONFIG:-}" "$2" <<'PY'
 import json, os, sys
-root, out, port, overlay = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+root, out, port, overlay, extra = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 cfg = json.load(open(os.path.join(root, "config", "gateway.json")))
 conf = os.path.join(root, "config")
 absolute = lambda p: os.path.normpath(os.path.join(conf, p))
@@ -154,25 +168,55 @@ if "linkage" in cfg:
         cfg["linkage"][k] = absolute(cfg["linkage"][k])
 if "portal" in cfg:
     cfg["portal"]["directory"] = absolute(cfg["portal"]["directory"])
-def merge(into, extra):
-    for k, v in extra.items():
+def merge(into, more):
+    for k, v in more.items():
         if isinstance(v, dict) and isinstance(into.get(k), dict):
             merge(into[k], v)
         else:
             into[k] = v
 if overlay:
     merge(cfg, json.load(open(overlay)))
+if extra:
+    extra = json.loads(extra)
+    if "store" in extra:
+        cfg["store"] = {}  # a store of another kind takes none of the SQLite settings
+    merge(cfg, extra)
 json.dump(cfg, open(os.path.join(out, "gateway.json"), "w"), indent=2)
 PY
+  "$BUILD_DIR/bronpoort" serve --config "$dir/gateway.json" >"$dir/out.log" 2>&1 &
+  pids+=($!)
+  wait_for_port "$port" || {
+    tail -5 "$dir/out.log" >&2
+    exit 1
+  }
+  echo "$1 pid ${pids[-1]} on http://127.0.0.1:$port" >&2
+  GATEWAY_STARTED_URL=http://127.0.0.1:$port
+}
+
+GATEWAY_URL=${BRONPOORT_BENCH_GATEWAY_URL:-}
+GATEWAY_PG_URL=
+HEADERS=${BRONPOORT_BENCH_HEADERS:-}
+if [ "${BRONPOORT_BENCH_GATEWAY:-}" = start ]; then
   # The PostgreSQL registry is not part of this benchmark; it stays unreachable.
   export BRONPOORT_DEBT_PG_DSN="host=127.0.0.1 port=1 dbname=none connect_timeout=1"
-  "$BUILD_DIR/bronpoort" serve --config "$WORK/gateway/gateway.json" >"$WORK/gateway/out.log" 2>&1 &
-  pids+=($!)
-  wait_for_port "$GATEWAY_PORT"
+  start_gateway gateway ""
+  GATEWAY_URL=$GATEWAY_STARTED_URL
+  if [ "${BRONPOORT_BENCH_PG:-0}" = 1 ]; then
+    mkdir -p "$WORK/pg"
+    if [ "$(id -u)" -eq 0 ]; then
+      # The server runs as postgres, which must reach its directory inside ours.
+      chmod 755 "$WORK"
+      chown postgres:postgres "$WORK/pg"
+    fi
+    PG_DSN=$("$ROOT/scripts/pg-cluster.sh" start "$WORK/pg/data") || {
+      echo "could not start PostgreSQL: $(cat "$WORK/pg/data.initdb.log" "$WORK/pg/data/server.log" 2>/dev/null | tail -5)" >&2
+      exit 1
+    }
+    start_gateway gateway-pg "{\"store\": {\"kind\": \"postgres\", \"dsn\": \"$PG_DSN\"}}"
+    GATEWAY_PG_URL=$GATEWAY_STARTED_URL
+  fi
   TOKEN=$("$BUILD_DIR/bronpoort" token --config "$WORK/gateway/gateway.json" --ttl 3600 \
     --sub bench-case-worker --org 00000001001234567000 --role case-worker)
-  GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT
-  echo "gateway pid ${pids[-1]} on $GATEWAY_URL" >&2
   HEADERS="Authorization: Bearer $TOKEN|Processing-Purpose: adres-verificatie"
 fi
 
@@ -191,42 +235,80 @@ times.sort()
 print(f"fdatasync of a 4 KiB append: p50 {times[25]:.2f} ms, p90 {times[45]:.2f} ms")
 PY
 
-declare -A result
-if [[ $LEGS == *" direct "* ]]; then
-  result[direct]=$(run_wrk "http://127.0.0.1:$PORT/bag/addresses/$ID")
-fi
-if [ -n "$NGINX_URL" ]; then
-  result[nginx]=$(run_wrk "$NGINX_URL/bag/addresses/$ID")
-fi
+headers=()
+IFS='|' read -r -a hs <<<"$HEADERS"
+for h in "${hs[@]}"; do [ -n "$h" ] && headers+=(-H "$h"); done
+GATEWAY_PATH=/v1/datasets/addresses/addresses/$ID
+
+# The legs to run, in the order of the first round; later rounds alternate the order.
+legs=()
+[[ $LEGS == *" direct "* ]] && legs+=(direct)
+[ -n "$NGINX_URL" ] && legs+=(nginx)
 if [ -n "$GATEWAY_URL" ] && [[ $LEGS == *" gateway "* ]]; then
-  headers=()
-  IFS='|' read -r -a hs <<<"$HEADERS"
-  for h in "${hs[@]}"; do [ -n "$h" ] && headers+=(-H "$h"); done
-  result[gateway]=$(run_wrk "${headers[@]}" "$GATEWAY_URL/v1/datasets/addresses/addresses/$ID")
-  if [ "${BRONPOORT_BENCH_GATEWAY:-}" = start ]; then
-    # How well the group commit batched: each commit stamps its records with one logged_at.
-    python3 - "$WORK/gateway/bronpoort.db" <<'PY'
+  legs+=(gateway)
+  [ -n "$GATEWAY_PG_URL" ] && legs+=(gateway-pg)
+fi
+url_of() {
+  case $1 in
+    direct) echo "http://127.0.0.1:$PORT/bag/addresses/$ID" ;;
+    nginx) echo "$NGINX_URL/bag/addresses/$ID" ;;
+    gateway) echo "$GATEWAY_URL$GATEWAY_PATH" ;;
+    gateway-pg) echo "$GATEWAY_PG_URL$GATEWAY_PATH" ;;
+  esac
+}
+
+declare -A result   # "<connections> <leg> <round>" -> "rate p50 p99 statuses"
+for CONNECTIONS in "${CONNECTION_COUNTS[@]}"; do
+  for round in $(seq "$ROUNDS"); do
+    order=("${legs[@]}")
+    if [ $((round % 2)) -eq 0 ]; then
+      order=()
+      for ((i = ${#legs[@]} - 1; i >= 0; i--)); do order+=("${legs[$i]}"); done
+    fi
+    for leg in "${order[@]}"; do
+      if [[ $leg == gateway* ]]; then
+        result["$CONNECTIONS $leg $round"]=$(run_wrk "${headers[@]}" "$(url_of "$leg")")
+      else
+        result["$CONNECTIONS $leg $round"]=$(run_wrk "$(url_of "$leg")")
+      fi
+    done
+  done
+done
+
+if [ "${BRONPOORT_BENCH_GATEWAY:-}" = start ]; then
+  # How well the group commit batched: each commit stamps its records with one logged_at.
+  python3 - "$WORK/gateway/bronpoort.db" <<'PY'
 import sqlite3, sys
 records, commits = sqlite3.connect(sys.argv[1]).execute(
     "SELECT count(*), count(DISTINCT logged_at_us) FROM processing_log").fetchone()
-print(f"log: {records} records in {commits} commits, {records / max(commits, 1):.1f} per commit")
+print(f"log (SQLite): {records} records in {commits} commits, {records / max(commits, 1):.1f} per commit")
 PY
-  fi
 fi
 
-echo
-echo "GET .../{id}, $CONNECTIONS connections, $DURATION, wrk -t$THREADS"
-printf '%-8s %12s %10s %10s  %s\n' leg req/s p50 p99 statuses
-for leg in direct nginx gateway; do
-  [ -n "${result[$leg]:-}" ] || continue
-  read -r rate p50 p99 statuses <<<"${result[$leg]}"
-  printf '%-8s %12s %10s %10s  %s\n' "$leg" "$rate" "$p50" "$p99" "$statuses"
+# Each leg's median and range over the rounds, then each round's ratios and their range.
+for CONNECTIONS in "${CONNECTION_COUNTS[@]}"; do
+  echo
+  echo "GET .../{id}, $CONNECTIONS connections, $DURATION per leg, $ROUNDS round(s), wrk -t$THREADS"
+  printf '%-11s %10s %10s %10s %10s  %s\n' leg "median r/s" "min r/s" "max r/s" "p99 (med)" statuses
+  for leg in "${legs[@]}"; do
+    rates=() p99s=() statuses=""
+    for round in $(seq "$ROUNDS"); do
+      read -r rate _ p99 st <<<"${result["$CONNECTIONS $leg $round"]}"
+      rates+=("$rate") p99s+=("$p99") statuses+="$st "
+    done
+    printf '%-11s %s  %s\n' "$leg" "$(printf '%s\n' "${rates[@]}" | sort -g | awk '
+      { v[NR] = $1 } END { printf "%10.0f %10.0f %10.0f", v[int((NR + 1) / 2)], v[1], v[NR] }')" \
+      "$(printf '%s\n' "${p99s[@]}" | sort | awk '{ v[NR] = $1 } END { printf "%10s", v[int((NR + 1) / 2)] }')  $statuses"
+  done
+  for pair in "gateway direct" "nginx direct" "gateway nginx" "gateway-pg nginx"; do
+    read -r a b <<<"$pair"
+    [ -n "${result["$CONNECTIONS $a 1"]:-}" ] && [ -n "${result["$CONNECTIONS $b 1"]:-}" ] || continue
+    ratios=()
+    for round in $(seq "$ROUNDS"); do
+      ratios+=("$(awk -v x="${result["$CONNECTIONS $a $round"]%% *}" \
+        -v y="${result["$CONNECTIONS $b $round"]%% *}" 'BEGIN { printf "%.2f", x / y }')")
+    done
+    range=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{ v[NR] = $1 } END { printf "%s..%s", v[1], v[NR] }')
+    echo "ratio $a/$b at $CONNECTIONS connections: ${ratios[*]} (range $range)"
+  done
 done
-ratio() {
-  [ -n "${result[$1]:-}" ] && [ -n "${result[$2]:-}" ] || return 0
-  awk -v a="${result[$1]%% *}" -v b="${result[$2]%% *}" -v n="$1/$2" \
-    'BEGIN { printf "ratio %s: %.2f\n", n, a / b }'
-}
-ratio gateway direct
-ratio nginx direct
-ratio gateway nginx
