@@ -5,6 +5,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <string>
 #include <string_view>
 
 namespace bronpoort {
@@ -24,5 +25,7 @@ void log_event(Level level, std::string_view event, const nlohmann::json& fields
 // One access-log line for a finished request: method, route template, status, duration,
 // trace id, calling organisation, purpose, decision code.
 void log_access(const RequestContext& ctx, int status);
+// The JSON line log_access writes (exposed for tests).
+std::string access_line(const RequestContext& ctx, int status);
 
 }  // namespace bronpoort::observability
