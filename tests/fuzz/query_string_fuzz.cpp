@@ -23,10 +23,11 @@ using namespace bronpoort;
 
 // percent_encode and percent_decode are inverses, and a paging link keeps every parameter.
 void check_round_trips(std::string_view raw, const HttpRequest& req) {
+  // A raw NUL passes percent_decode and parse_query, but its encoding %00 is refused on purpose,
+  // so neither round trip can hold for it; Beast never hands the session a target with a NUL.
+  if (raw.find('\0') != std::string_view::npos) return;
   std::string decoded;
-  // A raw NUL passes percent_decode, but its encoding %00 is refused on purpose; Beast never hands
-  // the session a target with a NUL.
-  if (percent_decode(raw, decoded, false) && decoded.find('\0') == std::string::npos) {
+  if (percent_decode(raw, decoded, false)) {
     std::string again;
     if (!percent_decode(percent_encode(decoded), again, false) || again != decoded) std::abort();
   }
