@@ -145,27 +145,92 @@ std::string ReleaseLedger::scope(std::string_view recipient, std::string_view pu
   return out;
 }
 
-LedgerVerdict ReleaseLedger::check_and_record(const std::string& scope,
-                                              const std::vector<ReleasedCell>& cells,
-                                              std::size_t min_cell_size) {
-  std::lock_guard lock(mu_);
-  auto& groups = released_[scope];
-  std::vector<const ReleasedCell*> fresh;  // cells not released in exactly this form before
+LedgerVerdict ReleaseLedger::judge(const ReleasedVersions& groups,
+                                   const std::vector<ReleasedCell>& cells,
+                                   std::size_t min_cell_size, NewReleases& fresh) {
+  fresh.clear();
   for (const auto& cell : cells) {
     const auto it = groups.find(cell.group);
     const Versions none;
     const Versions& versions = it == groups.end() ? none : it->second;
+    // A cell delivered in exactly this form before tells nothing new.
     if (std::find(versions.begin(), versions.end(), cell.rows) != versions.end()) continue;
     if (versions.size() >= kMaxVersionsPerCell) {
-      return {false, cell.group, 0, true};
+      fresh.clear();
+      return {false, cell.group, 0, true, {}};
     }
     if (const auto smallest = smallest_atom(versions, cell.rows); smallest < min_cell_size) {
-      return {false, cell.group, smallest, false};
+      fresh.clear();
+      return {false, cell.group, smallest, false, {}};
     }
-    fresh.push_back(&cell);
+    fresh.emplace_back(cell.group, cell.rows);
   }
-  for (const auto* cell : fresh) groups[cell->group].push_back(cell->rows);
   return {};
+}
+
+LedgerVerdict ReleaseLedger::check_and_record(const std::string& scope,
+                                              const std::vector<ReleasedCell>& cells,
+                                              std::size_t min_cell_size) {
+  NewReleases fresh;
+  if (!store_) {
+    std::lock_guard lock(mu_);
+    auto& groups = released_[scope];
+    auto verdict = judge(groups, cells, min_cell_size, fresh);
+    for (auto& [group, rows] : fresh) groups[group].push_back(std::move(rows));
+    return verdict;
+  }
+  LedgerVerdict verdict;
+  try {
+    store_->with_scope(scope, [&](const ReleasedVersions& groups) {
+      verdict = judge(groups, cells, min_cell_size, fresh);
+      return fresh;
+    });
+  } catch (const std::exception& e) {
+    // Fail closed: a release the ledger cannot record could later be differenced unseen.
+    return {false, {}, 0, false, e.what()};
+  }
+  return verdict;
+}
+
+std::string encode_rows(const std::vector<ReleasedCell::Row>& rows) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(rows.size() * 36);
+  auto put = [&](std::uint64_t v, int digits) {
+    for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4)
+      out.push_back(kHex[(v >> shift) & 15]);
+  };
+  for (const auto& r : rows) {
+    put(r.row, 16);
+    put(r.subject, 16);
+    put(r.summed, 4);
+  }
+  return out;
+}
+
+std::optional<std::vector<ReleasedCell::Row>> decode_rows(std::string_view text) {
+  if (text.size() % 36 != 0) return std::nullopt;
+  std::vector<ReleasedCell::Row> rows;
+  rows.reserve(text.size() / 36);
+  std::size_t at = 0;
+  auto get = [&](int digits, std::uint64_t& v) {
+    v = 0;
+    for (int i = 0; i < digits; ++i) {
+      const char c = text[at++];
+      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      if (d < 0) return false;
+      v = (v << 4) | static_cast<std::uint64_t>(d);
+    }
+    return true;
+  };
+  while (at < text.size()) {
+    ReleasedCell::Row r;
+    std::uint64_t summed = 0;
+    if (!get(16, r.row) || !get(16, r.subject) || !get(4, summed)) return std::nullopt;
+    r.summed = static_cast<std::uint16_t>(summed);
+    rows.push_back(r);
+  }
+  return rows;
 }
 
 }  // namespace bronpoort::linkage

@@ -35,6 +35,12 @@ std::optional<Problem> Run::release_problem(const std::vector<LinkedRow>& rows,
   const auto verdict = options_->ledger->check_and_record(
       ReleaseLedger::scope(recipient_of(ctx_.identity), query_.purpose, query_.id), cells, least);
   if (verdict.allowed) return std::nullopt;
+  if (!verdict.unavailable.empty()) {
+    audit["ledgerError"] = verdict.unavailable;
+    return make_problem(503, "linkage-ledger-unavailable",
+                        "The trusted third party could not record this delivery in its release "
+                        "ledger, so nothing is delivered. Try again shortly.");
+  }
   // The cell and the size of what would be isolated go to the audit record, for the privacy
   // officer; the caller learns only that the release was refused and what to do instead.
   audit["refusedCell"] = nlohmann::json::parse(verdict.group, nullptr, false);

@@ -6,6 +6,7 @@
 #include <bronpoort/authenticate/stage.hpp>
 #include <bronpoort/catalog/endpoints.hpp>
 #include <bronpoort/catalog/openapi.hpp>
+#include <bronpoort/linkage/release_ledger.hpp>
 #include <bronpoort/observability/logging.hpp>
 #include <bronpoort/pipeline/address_rate.hpp>
 #include <bronpoort/pipeline/catalog_input.hpp>
@@ -242,6 +243,17 @@ std::unique_ptr<GatewayServices> GatewayServices::start(const config::GatewayCon
       // Several instances share one store: pick up grants and revocations made elsewhere.
       services->access_refresher_ = start_grant_refresher(services->access_);
     }
+    try {
+      const auto& store = *configs.store;
+      services->ledger_ = std::make_shared<linkage::ReleaseLedger>(
+          store.kind == access::StoreConfig::Kind::Postgres
+              ? linkage::open_postgres_ledger_store(store.dsn)
+              : linkage::open_sqlite_ledger_store(store.path));
+    } catch (const std::exception& e) {
+      errors.push_back(
+          {file, "/store", std::string("cannot open the release ledger: ") + e.what()});
+      return nullptr;
+    }
   }
   return services;
 }
@@ -295,9 +307,9 @@ RouteTable build_routes(GatewayServices& services, const StageConfigs& configs,
     }
   }
   if (configs.linkage && services.access() && services.log()) {
-    LinkageWiring wiring{configs.linkage,     configs.registry,  configs.record_schemas,
-                         services.sources(),  services.access(), services.log(),
-                         &services.blocking()};
+    LinkageWiring wiring{configs.linkage,      configs.registry,         configs.record_schemas,
+                         services.sources(),   services.access(),        services.log(),
+                         &services.blocking(), services.release_ledger()};
     for (auto& r : linkage_routes(wiring)) routes.push_back(std::move(r));
   }
   for (auto& r : operations_endpoints(services.metrics(), std::move(probes))) {

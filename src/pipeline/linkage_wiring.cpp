@@ -150,6 +150,7 @@ std::vector<EndpointRoute> linkage_routes(const LinkageWiring& w) {
   options.config = w.config;
   options.run_input = input_runner(std::move(inputs));
   options.check_grant = grant_check(w.access);
+  options.ledger = w.ledger;
   return linkage::make_linkage_endpoints(std::move(options));
 }
 

@@ -8,6 +8,7 @@
 #include <bronpoort/config/gateway_config.hpp>
 #include <bronpoort/core/route.hpp>
 #include <bronpoort/linkage/linked_query.hpp>
+#include <bronpoort/linkage/release_ledger.hpp>
 #include <bronpoort/processing_log/processing_log.hpp>
 #include <bronpoort/schema/response_validation.hpp>
 #include <bronpoort/sources/registry.hpp>
@@ -31,6 +32,8 @@ struct LinkageWiring {
   std::shared_ptr<access::AccessService> access;
   std::shared_ptr<processing_log::ProcessingLog> log;
   BlockingExecutor* continuation = nullptr;
+  // Durable; the process's in-memory ledger when null.
+  std::shared_ptr<linkage::ReleaseLedger> ledger;
 };
 
 // The linked-query endpoints, with their input fetches running through a pipeline of route,

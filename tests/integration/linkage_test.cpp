@@ -383,6 +383,20 @@ TEST_F(Linkage, DifferencingAttacksAndSingleRowFiltersAreRefused) {
   ASSERT_FALSE(refusal.is_null()) << "the refusal and its cell are in the audit record";
   EXPECT_EQ(refusal["details"]["smallestDifference"], 1);
   EXPECT_EQ(refusal["details"]["refusedCell"][0], municipality);
+
+  // The ledger is kept in the store: after a restart the attack is refused all the same, and
+  // the delivery received before can still be had again.
+  gateway_.reset();
+  gateway_ = std::make_unique<GatewayProcess>(dir_, demo_gateway_config());
+  auto after_restart = run(R"({"delivery": "aggregate"})");
+  ASSERT_TRUE(after_restart);
+  EXPECT_EQ(after_restart->status, 409) << after_restart->body.substr(0, 500);
+  EXPECT_NE(after_restart->body.find("linkage-differencing"), std::string::npos);
+  sql_as_owner("DELETE FROM debt.cases WHERE case_id = 'DA-ATTACK'");
+  auto repeated = run(R"({"delivery": "aggregate"})");
+  ASSERT_TRUE(repeated);
+  EXPECT_EQ(repeated->status, 200) << repeated->body.substr(0, 500);
+  EXPECT_EQ(json::parse(repeated->body)["cells"], cells);
 }
 
 TEST_F(Linkage, TheOfferIsPublicAndInTheOpenApiDocument) {

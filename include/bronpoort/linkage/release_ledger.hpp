@@ -14,14 +14,21 @@
 // that differ by one person, three that leave one person out between them, or the same run
 // before and after one person's case changed — isolates fewer people than a single cell may hold.
 //
-// The ledger lives for the gateway process (it survives configuration reloads, not restarts).
+// With a LedgerStore the ledger is durable: every check reads what the scope has been given from
+// the store and writes the new cells in the same transaction, under a lock on the scope, so a
+// restart forgets nothing and several instances on one PostgreSQL see each other's releases.
+// Without one (tests, tools) it lives for the process.
 
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,10 +64,38 @@ struct LedgerVerdict {
   std::string group;           // when refused: the cell that would isolate too few people
   std::size_t smallest = 0;    // the number of distinct subjects in its smallest atom
   bool limit_reached = false;  // refused because the cell has been released too often
+  std::string unavailable;     // refused because the ledger's store failed (why, for the log)
 };
+
+// What one scope has been given: per group (cell), each version of the cell's rows.
+using ReleasedVersions = std::map<std::string, std::vector<std::vector<ReleasedCell::Row>>>;
+// New versions to record: group and rows.
+using NewReleases = std::vector<std::pair<std::string, std::vector<ReleasedCell::Row>>>;
+
+// Durable storage of a ledger, in the gateway's store (SQLite or PostgreSQL). Blocking; throws
+// std::runtime_error when the store fails.
+class LedgerStore {
+ public:
+  virtual ~LedgerStore() = default;
+  // Calls `decide` with what `scope` has been given so far and records what it returns, in one
+  // transaction that excludes every other check of the same scope (in this process or in another
+  // one using the same store) until it commits.
+  virtual void with_scope(const std::string& scope,
+                          const std::function<NewReleases(const ReleasedVersions&)>& decide) = 0;
+};
+
+std::unique_ptr<LedgerStore> open_sqlite_ledger_store(const std::filesystem::path& path);
+std::unique_ptr<LedgerStore> open_postgres_ledger_store(const std::string& dsn);
+
+// The text form a version of a cell is stored in, and back (exposed for tests).
+std::string encode_rows(const std::vector<ReleasedCell::Row>& rows);
+std::optional<std::vector<ReleasedCell::Row>> decode_rows(std::string_view text);
 
 class ReleaseLedger {
  public:
+  // In memory for the process without a store; durable with one.
+  explicit ReleaseLedger(std::shared_ptr<LedgerStore> store = nullptr) : store_(std::move(store)) {}
+
   // How many different versions of one cell a recipient may receive: each version splits the
   // atoms further, and their count is what the check's cost grows with.
   static constexpr std::size_t kMaxVersionsPerCell = 63;
@@ -77,8 +112,13 @@ class ReleaseLedger {
 
  private:
   using Versions = std::vector<std::vector<ReleasedCell::Row>>;
+  // The verdict on `cells` against `groups`, and the cells to record when allowed.
+  static LedgerVerdict judge(const ReleasedVersions& groups, const std::vector<ReleasedCell>& cells,
+                             std::size_t min_cell_size, NewReleases& fresh);
+
+  std::shared_ptr<LedgerStore> store_;
   std::mutex mu_;
-  std::map<std::string, std::map<std::string, Versions>> released_;  // scope -> group -> versions
+  std::map<std::string, ReleasedVersions> released_;  // without a store: scope -> versions
 };
 
 }  // namespace bronpoort::linkage

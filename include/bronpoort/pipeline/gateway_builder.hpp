@@ -21,6 +21,10 @@
 #include <string>
 #include <thread>
 
+namespace bronpoort::linkage {
+class ReleaseLedger;
+}
+
 namespace bronpoort::pipeline {
 
 // Created once at start-up from the first valid config. Changing what these are built from
@@ -48,6 +52,8 @@ class GatewayServices {
   const std::shared_ptr<sources::SourceRuntime>& sources() const { return sources_; }
   // Null when the config has no access section.
   const std::shared_ptr<access::AccessService>& access() const { return access_; }
+  // What the trusted third party has delivered, kept in the store so a restart forgets nothing.
+  const std::shared_ptr<linkage::ReleaseLedger>& release_ledger() const { return ledger_; }
   // Which organisation (OIN) holds a dataset, from the current source registry; updated by
   // build_gateway on every (re)load. Access approvals consult it.
   void set_dataset_owners(std::map<std::string, std::string> owners);
@@ -62,6 +68,7 @@ class GatewayServices {
   std::shared_ptr<AddressRateLimiter> unauthenticated_limiter_;
   std::shared_ptr<processing_log::ProcessingLog> log_;
   std::shared_ptr<access::AccessService> access_;
+  std::shared_ptr<linkage::ReleaseLedger> ledger_;
   std::shared_ptr<sources::SourceRuntime> sources_;
   std::atomic<std::shared_ptr<const std::map<std::string, std::string>>> dataset_owners_;
   // Re-reads grants other gateway instances changed in a shared store.
