@@ -180,9 +180,26 @@ step('source holder: approves the request in the inbox', async () => {
   await card.waitFor();
   await axe('bronhouder');
   await shot('bronhouder');
+  // Narrower than asked: without the founding date, and for one week only.
+  await card.getByLabel('foundedDate', { exact: true }).uncheck();
+  const lastDay = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
+  await card.getByLabel(/^Geldig tot en met/).fill(lastDay);
   await card.getByRole('button', { name: 'Goedkeuren' }).click();
   await page.getByText(`Aanvraag ${state.requestId} goedgekeurd`).waitFor();
-  await page.getByRole('table', { name: 'Toestemmingen', exact: true }).getByText('bedrijven-analyse').waitFor();
+  await page.getByText(`geldig tot en met ${lastDay}`).waitFor();
+  const granted = page.getByRole('table', { name: 'Toestemmingen', exact: true });
+  await granted.getByText('bedrijven-analyse').waitFor();
+  await granted.getByText('addressId, kvkNumber, name, sbiCode', { exact: true }).waitFor();
+  // And through the API: the grant holds exactly those fields and ends after that day.
+  const grant = await page.evaluate(async (requestId) => {
+    const { token } = JSON.parse(sessionStorage.getItem('bronpoort.session'));
+    const r = await fetch('/v1/grants', { headers: { Authorization: `Bearer ${token}` } });
+    return (await r.json()).grants.find((g) => g.accessRequest === requestId);
+  }, state.requestId);
+  assert.ok(grant, 'the grant is listed');
+  assert.deepEqual(grant.fields, ['addressId', 'kvkNumber', 'name', 'sbiCode']);
+  assert.ok(grant.validUntil.slice(0, 10) > lastDay && grant.validUntil.slice(0, 10) <= new Date(Date.now() + 9 * 86400000).toISOString().slice(0, 10),
+    `valid until the end of ${lastDay}: ${grant.validUntil}`);
   await signOut();
 });
 
@@ -190,6 +207,7 @@ step('data specialist: sees the grant', async () => {
   await signIn('analyst');
   const grants = page.getByRole('table', { name: 'Toestemmingen van mijn organisatie' });
   await grants.getByText('actief').waitFor();
+  await grants.getByText('addressId, kvkNumber, name, sbiCode', { exact: true }).waitFor();
   await page.getByRole('table', { name: 'Aanvragen van mijn organisatie' }).getByText('goedgekeurd').waitFor();
   await axe('specialist (toestemming)');
   await signOut();

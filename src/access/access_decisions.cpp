@@ -3,24 +3,72 @@
 #include <bronpoort/access/access_service.hpp>
 
 #include "audited_change.hpp"
+#include "time_format.hpp"
+
+#include <algorithm>
+#include <chrono>
 
 namespace bronpoort::access {
 
+namespace {
+
+// Applies what the holder chose to a grant made from the request: fewer fields, an earlier end.
+// A problem when the choice is not a narrowing of what the request and the defaults allow.
+std::optional<Problem> narrow_grant(Grant& grant, const AccessRequest& r, const Approval& decision,
+                                    TimePoint now) {
+  if (decision.fields) {
+    std::vector<std::string> extra;
+    for (const auto& f : *decision.fields) {
+      if (!std::binary_search(r.fields.begin(), r.fields.end(), f)) extra.push_back(f);
+    }
+    if (!extra.empty()) {
+      std::string asked;
+      for (const auto& f : r.fields) asked += (asked.empty() ? "" : ", ") + f;
+      auto p = make_problem(400, "fields-not-requested",
+                            "An approval may grant some or all of the requested fields, not "
+                            "others; the request asked for " +
+                                asked + ".");
+      for (const auto& f : extra)
+        p.invalid_params.push_back({"fields", "'" + f + "' was not requested", "not-requested"});
+      return p;
+    }
+    grant.fields = *decision.fields;
+  }
+  if (decision.valid_until) {
+    // Valid through the chosen day: until the start of the next (UTC), never past the default.
+    const TimePoint end = *decision.valid_until + std::chrono::days{1};
+    const auto last_day = std::chrono::floor<std::chrono::days>(grant.valid_until);
+    if (end <= now || *decision.valid_until > last_day) {
+      auto p = make_problem(400, "invalid-valid-until",
+                            "validUntil must lie between today and " + format_date(last_day) +
+                                ", the end of the validity this gateway and the purpose allow.");
+      p.invalid_params.push_back(
+          {"validUntil", "outside today.." + format_date(last_day), "out-of-range"});
+      return p;
+    }
+    grant.valid_until = std::min(grant.valid_until, end);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<AccessRequest> AccessService::approve(const Identity& caller, const std::string& id,
-                                             const std::string& reason,
+                                             const Approval& approval,
                                              const std::string& trace_id) {
-  return decide(caller, id, true, reason, trace_id);
+  return decide(caller, id, true, approval, trace_id);
 }
 
 Result<AccessRequest> AccessService::reject(const Identity& caller, const std::string& id,
                                             const std::string& reason,
                                             const std::string& trace_id) {
-  return decide(caller, id, false, reason, trace_id);
+  return decide(caller, id, false, Approval{reason, std::nullopt, std::nullopt}, trace_id);
 }
 
 Result<AccessRequest> AccessService::decide(const Identity& caller, const std::string& id,
-                                            bool approve, const std::string& reason,
+                                            bool approve, const Approval& decision,
                                             const std::string& trace_id) {
+  const std::string& reason = decision.reason;
   std::lock_guard write(write_mutex_);
   std::optional<AccessRequest> found;
   {
@@ -72,6 +120,7 @@ Result<AccessRequest> AccessService::decide(const Identity& caller, const std::s
     }
     r.legal_basis = p->legal_basis.citation;
     grant = make_grant(r, *p, ApprovalKind::Manual, "");
+    if (auto narrowed = narrow_grant(*grant, r, decision, t)) return *narrowed;
     r.state = RequestState::Approved;
     r.approval = ApprovalKind::Manual;
     r.grant_id = grant->id;

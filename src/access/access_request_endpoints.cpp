@@ -89,15 +89,23 @@ void add_request_endpoints(const AccessEndpointOptions& options, std::vector<End
            if (!id) return refuse(ctx, request_not_found(), done);
            auto body = read_body(ctx, max_body, true);
            if (!body) return done(Flow::Stop);
-           auto reason = read_decision_reason(*body);
-           if (auto* p = std::get_if<Problem>(&reason)) return refuse(ctx, *p, done);
-           off_io(executor, ctx, std::move(done),
-                  [=, reason = std::get<std::string>(reason)](RequestContext& c, Resume& d) {
-                    auto result = approve
-                                      ? service->approve(c.identity, *id, reason, c.trace.trace_id)
-                                      : service->reject(c.identity, *id, reason, c.trace.trace_id);
-                    answer(c, std::move(result), 200, to_json, d);
-                  });
+           // An approval may narrow the fields and the validity; a rejection has only a reason.
+           Approval decision;
+           if (approve) {
+             auto read = read_approval(*body);
+             if (auto* p = std::get_if<Problem>(&read)) return refuse(ctx, *p, done);
+             decision = std::get<Approval>(std::move(read));
+           } else {
+             auto reason = read_decision_reason(*body);
+             if (auto* p = std::get_if<Problem>(&reason)) return refuse(ctx, *p, done);
+             decision.reason = std::get<std::string>(reason);
+           }
+           off_io(executor, ctx, std::move(done), [=](RequestContext& c, Resume& d) {
+             auto result =
+                 approve ? service->approve(c.identity, *id, decision, c.trace.trace_id)
+                         : service->reject(c.identity, *id, decision.reason, c.trace.trace_id);
+             answer(c, std::move(result), 200, to_json, d);
+           });
          })});
   }
 

@@ -73,15 +73,16 @@ std::optional<AccessRequest> AccessService::find_precedent(const AccessRequest& 
     if (earlier.state != RequestState::Approved || earlier.approval != ApprovalKind::Manual ||
         earlier.owner_organisation != r.owner_organisation || earlier.purpose_id != r.purpose_id ||
         earlier.legal_basis != r.legal_basis || earlier.role != r.role ||
-        earlier.dataset != r.dataset || earlier.resource != r.resource ||
-        !subset(r.fields, earlier.fields)) {
+        earlier.dataset != r.dataset || earlier.resource != r.resource) {
       continue;
     }
     if (!p.precedent_across_organisations && earlier.organisation != r.organisation) continue;
     if (earlier.decided_by == earlier.requester || earlier.decided_by == r.requester) continue;
     auto g = std::find_if(grants_.begin(), grants_.end(),
                           [&](const Grant& x) { return x.id == earlier.grant_id; });
-    if (g != grants_.end() && !g->revoked_at) return earlier;
+    // What the holder granted, not what was asked: an approval narrowed to fewer fields is no
+    // precedent for the fields it left out.
+    if (g != grants_.end() && !g->revoked_at && subset(r.fields, g->fields)) return earlier;
   }
   return std::nullopt;
 }
@@ -164,6 +165,11 @@ Result<AccessRequest> AccessService::file_request(const Identity& caller,
     precedent = find_precedent(r, *p);
     if (precedent) {
       grant = make_grant(r, *p, ApprovalKind::Precedent, precedent->id);
+      // Nor for longer than the holder granted it.
+      for (const auto& earlier : grants_) {
+        if (earlier.id == precedent->grant_id)
+          grant->valid_until = std::min(grant->valid_until, earlier.valid_until);
+      }
       r.decision_reason = "approved by precedent " + precedent->id;
     }
   }

@@ -1,8 +1,11 @@
 #include "body_reader.hpp"
 
 #include "strict_json.hpp"
+#include "time_format.hpp"
 
 #include <bronpoort/schema/bundled.hpp>
+
+#include <algorithm>
 
 namespace bronpoort::access {
 
@@ -91,6 +94,37 @@ std::variant<std::string, Problem> read_decision_reason(const nlohmann::json& bo
   }
   if (!errors.empty()) return to_problem(errors, "decision");
   return reason;
+}
+
+std::variant<Approval, Problem> read_approval(const nlohmann::json& body) {
+  static const auto& schema = schema::bundled_schema("requests/access-approval.schema.json");
+  if (auto problem = schema::check_request_body(schema, body, "approval")) return *problem;
+  ConfigErrors errors;
+  const std::string file = "body";
+  StrictObject o(body, "", file, errors);
+  o.reject_unknown({"reason", "fields", "validUntil"});
+  Approval a;
+  if (auto r = o.string("reason", false, false)) {
+    if (r->size() > kMaxMotivation) {
+      o.error("/reason", "must be at most 4000 characters");
+    } else {
+      a.reason = *r;
+    }
+  }
+  if (o.member("fields", false)) {
+    auto chosen = fields(o, true);
+    std::sort(chosen.begin(), chosen.end());
+    if (std::adjacent_find(chosen.begin(), chosen.end()) != chosen.end()) {
+      o.error("/fields", "names a field twice");
+    }
+    a.fields = std::move(chosen);
+  }
+  if (auto d = o.string("validUntil", false)) {
+    a.valid_until = parse_date(*d);
+    if (!a.valid_until) o.error("/validUntil", "must be a date, YYYY-MM-DD");
+  }
+  if (!errors.empty()) return to_problem(errors, "approval");
+  return a;
 }
 
 std::variant<AccessCheckQuery, Problem> read_access_check(const nlohmann::json& body) {

@@ -17,6 +17,9 @@ std::variant<NewAccessRequest, Problem> read_access_request(const nlohmann::json
 // {reason?}
 std::variant<std::string, Problem> read_decision_reason(const nlohmann::json& body);
 
+// {reason?, fields?, validUntil?}
+std::variant<Approval, Problem> read_approval(const nlohmann::json& body);
+
 struct AccessCheckQuery {
   std::optional<std::string> role;
   std::string purpose_id;

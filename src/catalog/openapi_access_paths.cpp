@@ -138,6 +138,7 @@ nlohmann::json access_schemas() {
           {"createdAt", {{"type", "string"}, {"format", "date-time"}}}}}}},
       {"AccessRequestList", page_of("accessRequests", "AccessRequest")},
       {"Decision", request_schema("requests/access-decision.schema.json")},
+      {"Approval", request_schema("requests/access-approval.schema.json")},
       {"Grant",
        {{"type", "object"},
         {"properties",
@@ -225,10 +226,20 @@ std::vector<Operation> access_operations() {
         "Only by a source admin (role source-admin) of the organisation that owns the dataset, "
         "and never by the requester (403 four-eyes-required). The change takes effect only once "
         "its audit record is durable (503 audit-unavailable otherwise)." +
-            std::string(verb == "approve" ? " Creates a grant." : ""),
+            std::string(verb == "approve"
+                            ? " Creates a grant: for the requested fields, or only some of them "
+                              "(fields; 400 fields-not-requested for others), valid for the "
+                              "gateway's grant validity or through an earlier day (validUntil; "
+                              "400 invalid-valid-until when outside today and that end)."
+                            : ""),
         true);
     decide["parameters"] = {id_param("Access request")};
-    decide["requestBody"] = json_body(ref_schema("Decision"), "The reason, kept in the audit log.");
+    decide["requestBody"] =
+        verb == "approve"
+            ? json_body(ref_schema("Approval"),
+                        "The reason, kept in the audit log; optionally narrower fields and an "
+                        "earlier end.")
+            : json_body(ref_schema("Decision"), "The reason, kept in the audit log.");
     decide["requestBody"]["required"] = false;
     decide["responses"].update(
         with_problems({{"200", ok_response("The decided request.", ref_schema("AccessRequest"))}},

@@ -22,6 +22,7 @@
 #include <bronpoort/core/identity.hpp>
 #include <bronpoort/core/problem.hpp>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -62,6 +63,14 @@ struct NewAccessRequest {
   std::string motivation;
 };
 
+// What a source holder approves: a reason, and optionally fewer fields than were requested and an
+// earlier end than the default validity.
+struct Approval {
+  std::string reason;
+  std::optional<std::vector<std::string>> fields;    // a non-empty subset of the requested fields
+  std::optional<std::chrono::sys_days> valid_until;  // the last valid day, inclusive (UTC)
+};
+
 template <typename T>
 using Result = std::variant<T, Problem>;
 
@@ -83,7 +92,12 @@ class AccessService {
   Result<AccessRequest> file_request(const Identity& caller, const NewAccessRequest& request,
                                      const std::string& trace_id);
   Result<AccessRequest> approve(const Identity& caller, const std::string& request_id,
-                                const std::string& reason, const std::string& trace_id);
+                                const Approval& approval, const std::string& trace_id);
+  // Everything that was requested, for the default validity.
+  Result<AccessRequest> approve(const Identity& caller, const std::string& request_id,
+                                const std::string& reason, const std::string& trace_id) {
+    return approve(caller, request_id, Approval{reason, std::nullopt, std::nullopt}, trace_id);
+  }
   Result<AccessRequest> reject(const Identity& caller, const std::string& request_id,
                                const std::string& reason, const std::string& trace_id);
   Result<Grant> revoke(const Identity& caller, const std::string& grant_id,
@@ -101,7 +115,7 @@ class AccessService {
 
  private:
   Result<AccessRequest> decide(const Identity& caller, const std::string& request_id, bool approve,
-                               const std::string& reason, const std::string& trace_id);
+                               const Approval& decision, const std::string& trace_id);
   std::optional<AccessRequest> find_precedent(const AccessRequest& r, const Purpose& p) const;
   Grant make_grant(const AccessRequest& r, const Purpose& p, ApprovalKind kind,
                    const std::string& precedent) const;

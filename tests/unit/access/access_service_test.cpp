@@ -98,6 +98,72 @@ TEST_P(AccessServiceTest, PrecedentApprovesSameOrNarrowerFieldsWithinTheOrganisa
   EXPECT_EQ(wider.state, RequestState::Pending);
 }
 
+TEST_P(AccessServiceTest, TheHolderMayGrantFewerFieldsAndAShorterValidity) {
+  auto r = file(worker_, {"bsn", "familyName", "givenName"});
+  const auto today = std::chrono::floor<std::chrono::days>(*clock_.now);
+  Approval narrower{"only the names' family part, for a week",
+                    std::vector<std::string>{"bsn", "familyName"}, today + std::chrono::days{7}};
+  auto approved = service_->approve(admin_, r.id, narrower, "t");
+  ASSERT_TRUE(std::holds_alternative<AccessRequest>(approved)) << code_of(approved);
+  auto grants = service_->visible_grants(worker_);
+  ASSERT_EQ(grants.size(), 1u);
+  EXPECT_EQ(grants[0].fields, (std::vector<std::string>{"bsn", "familyName"}));
+  EXPECT_EQ(grants[0].valid_until, TimePoint(today + std::chrono::days{8}));
+  // The audit record of the grant says what was granted; the store keeps it across a restart.
+  EXPECT_EQ(events_.back().type, "grant.created");
+  service_ = open();
+  grants = service_->visible_grants(worker_);
+  ASSERT_EQ(grants.size(), 1u);
+  EXPECT_EQ(grants[0].fields, (std::vector<std::string>{"bsn", "familyName"}));
+  // The decision grants only those fields, and only through the chosen day.
+  auto out = decide_intake(worker_);
+  ASSERT_FALSE(out.problem) << out.problem->detail;
+  EXPECT_EQ(out.decision.fields_granted, (std::vector<std::string>{"bsn", "familyName"}));
+  *clock_.now += std::chrono::days{8};
+  EXPECT_EQ(decide_intake(worker_).problem->code, "no-grant");
+}
+
+TEST_P(AccessServiceTest, AnApprovalCannotWidenTheRequestOrOutlastTheDefaults) {
+  auto r = file(worker_, {"bsn", "givenName"});
+  const auto today = std::chrono::floor<std::chrono::days>(*clock_.now);
+  auto wider = service_->approve(
+      admin_, r.id, Approval{"", std::vector<std::string>{"bsn", "birthDate"}, {}}, "t");
+  ASSERT_EQ(code_of(wider), "fields-not-requested");
+  EXPECT_EQ(std::get<Problem>(wider).invalid_params.at(0).reason, "'birthDate' was not requested");
+  // The gateway's grant validity is 30 days: day 30 from now is the last allowed day.
+  EXPECT_EQ(code_of(service_->approve(admin_, r.id, Approval{"", {}, today + std::chrono::days{31}},
+                                      "t")),
+            "invalid-valid-until");
+  EXPECT_EQ(
+      code_of(service_->approve(admin_, r.id, Approval{"", {}, today - std::chrono::days{1}}, "t")),
+      "invalid-valid-until");
+  // Nothing of the refused attempts was applied or audited as a decision.
+  EXPECT_EQ(service_->visible_request(admin_, r.id)->state, RequestState::Pending);
+  for (const auto& e : events_) EXPECT_NE(e.type, "grant.created");
+  auto ok = service_->approve(admin_, r.id, Approval{"", {}, today + std::chrono::days{30}}, "t");
+  ASSERT_TRUE(std::holds_alternative<AccessRequest>(ok)) << code_of(ok);
+  EXPECT_LE(service_->visible_grants(worker_).at(0).valid_until,
+            *clock_.now + std::chrono::days{30});
+}
+
+TEST_P(AccessServiceTest, ANarrowedApprovalIsAPrecedentOnlyForWhatItGranted) {
+  auto first = file(worker_, {"bsn", "birthDate", "givenName"});
+  const auto today = std::chrono::floor<std::chrono::days>(*clock_.now);
+  ASSERT_TRUE(std::holds_alternative<AccessRequest>(service_->approve(
+      admin_, first.id,
+      Approval{"", std::vector<std::string>{"bsn", "givenName"}, today + std::chrono::days{10}},
+      "t")));
+  // Asking again for everything the first request asked is not approved by that precedent...
+  EXPECT_EQ(file(colleague_, {"bsn", "birthDate", "givenName"}).state, RequestState::Pending);
+  // ...what was granted is, and no longer than the holder granted it.
+  auto same = file(colleague_, {"bsn", "givenName"});
+  EXPECT_EQ(same.state, RequestState::Approved);
+  EXPECT_EQ(same.approval, ApprovalKind::Precedent);
+  for (const auto& g : service_->visible_grants(colleague_)) {
+    EXPECT_LE(g.valid_until, TimePoint(today + std::chrono::days{11}));
+  }
+}
+
 TEST_P(AccessServiceTest, PrecedentNeedsTheSameLegalBasis) {
   auto first = file(worker_, {"bsn"});
   service_->approve(admin_, first.id, "ok", "t");

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <set>
 
 #include <unistd.h>
@@ -193,6 +194,53 @@ TEST_F(EndpointsTest, RequestApproveUseRevokeFlow) {
   EXPECT_FALSE(after->json()["allowed"]);
   EXPECT_EQ(after->json()["code"], "no-grant");
   EXPECT_EQ(after->json()["purpose"]["legalBasis"]["citation"], "Testwet, artikel 1");
+}
+
+std::string iso_day(std::chrono::sys_days d) {
+  const std::chrono::year_month_day ymd{d};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", int(ymd.year()), unsigned(ymd.month()),
+                unsigned(ymd.day()));
+  return buf;
+}
+
+TEST_F(EndpointsTest, ApproveTakesNarrowerFieldsAndValidity) {
+  auto id = file_request(worker_);
+  const auto last =
+      iso_day(std::chrono::floor<std::chrono::days>(*clock_.now) + std::chrono::days{5});
+  // Refused: a field that was not requested, a member approve does not know, a bad date; a
+  // rejection takes no fields.
+  auto wider = call(admin_, "POST", "/v1/access-requests/{id}/approve",
+                    R"({"fields": ["bsn", "birthDate"]})", {{"id", id}});
+  EXPECT_EQ(wider->status(), 400);
+  EXPECT_EQ(wider->code(), "fields-not-requested");
+  EXPECT_EQ(
+      call(admin_, "POST", "/v1/access-requests/{id}/approve", R"({"scope": "all"})", {{"id", id}})
+          ->status(),
+      400);
+  EXPECT_EQ(call(admin_, "POST", "/v1/access-requests/{id}/approve",
+                 R"({"validUntil": "2026-02-30"})", {{"id", id}})
+                ->status(),
+            400);
+  EXPECT_EQ(
+      call(admin_, "POST", "/v1/access-requests/{id}/approve", R"({"fields": []})", {{"id", id}})
+          ->status(),
+      400);
+  EXPECT_EQ(call(admin_, "POST", "/v1/access-requests/{id}/reject", R"({"fields": ["bsn"]})",
+                 {{"id", id}})
+                ->status(),
+            400);
+  auto approved =
+      call(admin_, "POST", "/v1/access-requests/{id}/approve",
+           R"({"reason": "names only", "fields": ["bsn"], "validUntil": ")" + last + R"("})",
+           {{"id", id}});
+  ASSERT_EQ(approved->status(), 200) << approved->code();
+  auto grants = call(worker_, "GET", "/v1/grants");
+  ASSERT_EQ(grants->json()["grants"].size(), 1u);
+  const auto grant = grants->json()["grants"][0];
+  EXPECT_EQ(grant["fields"], nlohmann::json::array({"bsn"}));
+  EXPECT_EQ(grant["validUntil"].get<std::string>().substr(0, 10),
+            iso_day(std::chrono::floor<std::chrono::days>(*clock_.now) + std::chrono::days{6}));
 }
 
 TEST_F(EndpointsTest, ForeignAdminCannotApproveOrRevoke) {

@@ -2,7 +2,7 @@
 // reason), its grants with revoke, who used its datasets (the processing log the gateway
 // filters to the holder's own datasets), and the health of its connectors as the log shows it.
 import { api, cached, query } from '../api.js';
-import { alert, button, dl, empty, field, h, heading, para, status, table, textarea, when } from '../dom.js';
+import { alert, button, checkboxes, dl, empty, field, h, heading, para, status, table, textarea, when } from '../dom.js';
 import { current } from '../session.js';
 import { legalBasisText, load, orgLabel, organisationNames, pager, purposesById, sectionWith } from '../ui.js';
 import { grantState } from './specialist.js';
@@ -10,6 +10,11 @@ import { grantState } from './specialist.js';
 function requestCard(r, purposes, names, refresh, report) {
   const p = purposes[r.purpose];
   const reason = textarea({ name: 'reason', maxlength: 2000 });
+  // What to grant: all requested fields unless the holder unticks some; the gateway's default
+  // term unless an earlier last day is chosen.
+  const fieldsBox = checkboxes('Toe te kennen velden (standaard alle gevraagde)', `fields-${r.id}`,
+    r.fields.map((f) => ({ value: f, label: f, checked: true })));
+  const until = h('input', { type: 'date', class: 'utrecht-textbox utrecht-textbox--html-input', name: 'validUntil' });
   const outcome = h('div', { 'aria-live': 'polite' });
   const decide = (approve) => load(outcome, async () => {
     const text = reason.value.trim();
@@ -18,10 +23,21 @@ function requestCard(r, purposes, names, refresh, report) {
       reason.focus();
       return alert('error', para('Geef een reden bij een afwijzing; de aanvrager leest die.'));
     }
-    await api(`/v1/access-requests/${encodeURIComponent(r.id)}/${approve ? 'approve' : 'reject'}`,
-      { method: 'POST', body: text ? { reason: text } : {} });
+    const body = text ? { reason: text } : {};
+    if (approve) {
+      const chosen = [...fieldsBox.querySelectorAll('input[type="checkbox"]:checked')].map((c) => c.value);
+      if (chosen.length === 0) {
+        return alert('error', para('Kies minstens één veld om toe te kennen, of wijs de aanvraag af.'));
+      }
+      if (chosen.length < r.fields.length) body.fields = chosen;
+      if (until.value) body.validUntil = until.value;
+    }
+    const decided = await api(`/v1/access-requests/${encodeURIComponent(r.id)}/${approve ? 'approve' : 'reject'}`,
+      { method: 'POST', body });
     // The card leaves the inbox; the outcome stays above it.
-    report(alert('ok', para(approve ? `Aanvraag ${r.id} goedgekeurd: de toestemming is aangemaakt.` : `Aanvraag ${r.id} afgewezen.`)));
+    const narrowed = approve && (body.fields || body.validUntil)
+      ? ` Toegekend: ${(body.fields || r.fields).join(', ')}${body.validUntil ? `, geldig tot en met ${body.validUntil}` : ''}.` : '';
+    report(alert('ok', para(approve ? `Aanvraag ${decided.id || r.id} goedgekeurd: de toestemming is aangemaakt.${narrowed}` : `Aanvraag ${r.id} afgewezen.`)));
     refresh();
     return null;
   }, 'Bezig met vastleggen…');
@@ -31,9 +47,10 @@ function requestCard(r, purposes, names, refresh, report) {
     dl([['Aanvrager', `${orgLabel(names, r.organisation)}, rol ${r.role}`], ['Doel', p ? p.name : r.purpose],
       ['Wettelijke grondslag', legalBasisText(p ? p.legalBasis : r.legalBasis)], ['Reikwijdte', p ? p.scope : ''],
       ['Gevraagde velden', r.fields.join(', ')], ['Motivering', r.motivation], ['Ingediend', when(r.createdAt)]]),
+    fieldsBox,
+    field('Geldig tot en met (leeg: de standaardtermijn van de gateway)', until,
+      'Een eerdere einddatum dan de standaardtermijn en de looptijd van het doel; een latere weigert de gateway.'),
     field('Reden (verplicht bij afwijzen)', reason),
-    para(h('span', { class: 'portal-muted' },
-      'Goedkeuren geeft precies de gevraagde velden voor de standaardtermijn van de gateway; de API kent (nog) geen smallere goedkeuring. Wilt u minder velden geven, wijs dan af met die reden.')),
     h('div', { class: 'portal-actions' }, button('Goedkeuren', () => decide(true)), button('Afwijzen', () => decide(false), { kind: 'secondary' })),
     outcome);
 }
