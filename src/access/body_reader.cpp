@@ -51,6 +51,17 @@ std::vector<std::string> fields(StrictObject& o, bool required) {
   return out;
 }
 
+// The optional `reason` of a decision, at most 4000 characters.
+std::string decision_reason(StrictObject& o) {
+  auto r = o.string("reason", false, false);
+  if (!r) return {};
+  if (r->size() > kMaxMotivation) {
+    o.error("/reason", "must be at most 4000 characters");
+    return {};
+  }
+  return *r;
+}
+
 }  // namespace
 
 std::variant<NewAccessRequest, Problem> read_access_request(const nlohmann::json& body) {
@@ -84,14 +95,7 @@ std::variant<std::string, Problem> read_decision_reason(const nlohmann::json& bo
   const std::string file = "body";
   StrictObject o(body, "", file, errors);
   o.reject_unknown({"reason"});
-  std::string reason;
-  if (auto r = o.string("reason", false, false)) {
-    if (r->size() > kMaxMotivation) {
-      o.error("/reason", "must be at most 4000 characters");
-    } else {
-      reason = *r;
-    }
-  }
+  std::string reason = decision_reason(o);
   if (!errors.empty()) return to_problem(errors, "decision");
   return reason;
 }
@@ -104,13 +108,7 @@ std::variant<Approval, Problem> read_approval(const nlohmann::json& body) {
   StrictObject o(body, "", file, errors);
   o.reject_unknown({"reason", "fields", "validUntil"});
   Approval a;
-  if (auto r = o.string("reason", false, false)) {
-    if (r->size() > kMaxMotivation) {
-      o.error("/reason", "must be at most 4000 characters");
-    } else {
-      a.reason = *r;
-    }
-  }
+  a.reason = decision_reason(o);
   if (o.member("fields", false)) {
     auto chosen = fields(o, true);
     std::sort(chosen.begin(), chosen.end());

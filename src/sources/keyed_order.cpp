@@ -1,8 +1,7 @@
 // Ordering records by a keyed hash of their id, for callers to whom the id is withheld.
 #include <bronpoort/sources/connector.hpp>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <bronpoort/core/hmac.hpp>
 
 #include <algorithm>
 #include <vector>
@@ -10,18 +9,7 @@
 namespace bronpoort::sources {
 
 std::string keyed_order_value(const std::string& key, const std::string& id) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(id.data()), id.size(), mac, &len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[mac[i] >> 4]);
-    out.push_back(kHex[mac[i] & 0x0f]);
-  }
-  return out;
+  return hmac_sha256_hex(key, id);
 }
 
 void order_ties_by_key(nlohmann::json& items, const std::vector<SortKey>& sort,

@@ -1,9 +1,10 @@
 // The JSON bodies of the access endpoints, read as the endpoints read them: the bounded body parse
 // (read_body, src/access/endpoint_support.cpp), then the request schema and the strict reader
 // (src/access/body_reader.cpp):
-//   byte 0 % 3 == 0  POST /v1/access-requests                 read_access_request
-//   byte 0 % 3 == 1  POST /v1/access-requests/{id}/approve    read_decision_reason (empty allowed)
-//   byte 0 % 3 == 2  POST /v1/access-checks                   read_access_check
+//   byte 0 % 4 == 0  POST /v1/access-requests                 read_access_request
+//   byte 0 % 4 == 1  POST /v1/access-requests/{id}/approve    read_approval (empty allowed)
+//   byte 0 % 4 == 2  POST /v1/access-checks                   read_access_check
+//   byte 0 % 4 == 3  POST /v1/access-requests/{id}/reject     read_decision_reason (empty allowed)
 // The rest is the body. Any outcome is fine except a crash, a sanitizer report, an exception, a
 // refusal other than 400/413 with a code, or an accepted body outside the documented bounds.
 
@@ -12,6 +13,8 @@
 
 #include <bronpoort/access/purpose.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -46,11 +49,11 @@ void check_fields(const std::vector<std::string>& fields, bool required) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
-  const int endpoint = data[0] % 3;
+  const int endpoint = data[0] % 4;
   RequestContext ctx;
   ctx.request.method = "POST";
   ctx.request.body.assign(reinterpret_cast<const char*>(data) + 1, size - 1);
-  auto body = access::http::read_body(ctx, kMaxBody, endpoint == 1);
+  auto body = access::http::read_body(ctx, kMaxBody, endpoint == 1 || endpoint == 3);
   if (!body) {
     if (!ctx.problem) std::abort();
     check_problem(*ctx.problem);
@@ -67,6 +70,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_fields(req.fields, true);
     if (req.motivation.size() > 4000) std::abort();
   } else if (endpoint == 1) {
+    // An accepted approval: a reason within bounds, 1-200 distinct sorted field names, a date.
+    auto r = access::read_approval(*body);
+    if (const auto* p = std::get_if<Problem>(&r)) return check_problem(*p), 0;
+    const auto& a = std::get<access::Approval>(r);
+    if (a.reason.size() > 4000) std::abort();
+    if (a.fields) {
+      check_fields(*a.fields, true);
+      if (std::adjacent_find(a.fields->begin(), a.fields->end()) != a.fields->end()) std::abort();
+      if (!std::is_sorted(a.fields->begin(), a.fields->end())) std::abort();
+    }
+    if (a.valid_until) {
+      const std::chrono::year_month_day day{*a.valid_until};
+      if (!day.ok()) std::abort();
+    }
+  } else if (endpoint == 3) {
     auto r = access::read_decision_reason(*body);
     if (const auto* p = std::get_if<Problem>(&r)) return check_problem(*p), 0;
     if (std::get<std::string>(r).size() > 4000) std::abort();
