@@ -23,6 +23,43 @@ pqxx::result exec_row(pqxx::work& tx, const std::string& sql, const rows::Row& p
   return tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
 }
 
+// Waits on its own connection for the notifications the stores send on every change.
+class PostgresChangeListener final : public AccessChangeListener {
+ public:
+  explicit PostgresChangeListener(const std::string& dsn)
+      : conn_(dsn), receiver_(conn_, kAccessChangeChannel, notified_) {}
+
+  bool wait(std::chrono::milliseconds timeout) override {
+    notified_ = false;
+    try {
+      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(timeout).count();
+      conn_.await_notification(static_cast<long>(us / 1000000), static_cast<long>(us % 1000000));
+      // Several changes in a row come as several notifications; one refresh covers them all.
+      while (conn_.get_notifs() > 0) {
+      }
+    } catch (const std::exception& e) {
+      throw StoreError(std::string("postgres: ") + e.what());
+    }
+    if (!conn_.is_open()) throw StoreError("postgres: the listening connection was lost");
+    return notified_;
+  }
+
+ private:
+  class Receiver final : public pqxx::notification_receiver {
+   public:
+    Receiver(pqxx::connection_base& c, const std::string& channel, bool& flag)
+        : pqxx::notification_receiver(c, channel), flag_(flag) {}
+    void operator()(const std::string&, int) override { flag_ = true; }
+
+   private:
+    bool& flag_;
+  };
+
+  pqxx::connection conn_;
+  bool notified_ = false;
+  Receiver receiver_;
+};
+
 class PostgresStore final : public AccessStore {
  public:
   explicit PostgresStore(std::string dsn) : dsn_(std::move(dsn)) { connect(); }
@@ -71,6 +108,7 @@ class PostgresStore final : public AccessStore {
         exec_row(tx, rows::insert_into(rows::kGrantTable, rows::grant_columns(), dollar),
                  rows::from_grant(*grant));
       }
+      notify(tx);
       return true;
     });
   }
@@ -86,6 +124,7 @@ class PostgresStore final : public AccessStore {
         exec_row(tx, rows::insert_into(rows::kGrantTable, rows::grant_columns(), dollar),
                  rows::from_grant(*grant));
       }
+      notify(tx);
       return true;
     });
   }
@@ -97,7 +136,9 @@ class PostgresStore final : public AccessStore {
                    std::string("UPDATE ") + rows::kGrantTable +
                        " SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at = ''",
                    {format_time(at), by, id});
-      return r.affected_rows() == 1;
+      if (r.affected_rows() != 1) return false;
+      notify(tx);
+      return true;
     });
   }
 
@@ -115,6 +156,9 @@ class PostgresStore final : public AccessStore {
     for (const auto& field : row) out.emplace_back(field.is_null() ? "" : field.c_str());
     return out;
   }
+
+  // Delivered to every listening instance when the transaction commits, not before.
+  static void notify(pqxx::work& tx) { tx.exec(std::string("NOTIFY ") + kAccessChangeChannel); }
 
   void connect() {
     try {
@@ -156,6 +200,16 @@ class PostgresStore final : public AccessStore {
 
 std::unique_ptr<AccessStore> open_postgres_store(const std::string& dsn) {
   return std::make_unique<PostgresStore>(dsn);
+}
+
+std::unique_ptr<AccessChangeListener> open_postgres_change_listener(const std::string& dsn) {
+  try {
+    return std::make_unique<PostgresChangeListener>(dsn);
+  } catch (const StoreError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw StoreError(std::string("postgres: ") + e.what());
+  }
 }
 
 std::unique_ptr<AccessStore> open_store(const StoreConfig& config) {

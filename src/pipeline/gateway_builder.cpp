@@ -241,7 +241,11 @@ std::unique_ptr<GatewayServices> GatewayServices::start(const config::GatewayCon
     }
     if (configs.store->kind == access::StoreConfig::Kind::Postgres) {
       // Several instances share one store: pick up grants and revocations made elsewhere.
-      services->access_refresher_ = start_grant_refresher(services->access_);
+      GrantRefresherOptions refresh;
+      refresh.open_listener = [dsn = configs.store->dsn] {
+        return access::open_postgres_change_listener(dsn);
+      };
+      services->access_refresher_ = start_grant_refresher(services->access_, std::move(refresh));
     }
     try {
       const auto& store = *configs.store;

@@ -5,6 +5,7 @@
 
 #include <bronpoort/access/grant.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -42,6 +43,20 @@ struct StoreConfig {
   std::filesystem::path path;  // resolved against the gateway config's directory
   std::string dsn;
 };
+
+// Several instances on one PostgreSQL store: each change a store commits is announced on this
+// channel (NOTIFY), so the other instances refresh at once instead of at their next poll.
+inline constexpr const char* kAccessChangeChannel = "bronpoort_access_changed";
+
+class AccessChangeListener {
+ public:
+  virtual ~AccessChangeListener() = default;
+  // Waits up to `timeout` for a change made by any instance; true when one was announced. Throws
+  // StoreError when the connection is lost (reconnect by opening a new listener).
+  virtual bool wait(std::chrono::milliseconds timeout) = 0;
+};
+
+std::unique_ptr<AccessChangeListener> open_postgres_change_listener(const std::string& dsn);
 
 std::unique_ptr<AccessStore> open_sqlite_store(const std::filesystem::path& path);
 std::unique_ptr<AccessStore> open_postgres_store(const std::string& dsn);
