@@ -103,6 +103,13 @@ const isCopied = (local) => {
   return copied.some((c) => rel === c.replace(/\/$/, "") || rel.startsWith(c.endsWith("/") ? c : c + "/"));
 };
 if (!services.gateway) errors.push("no service 'gateway'");
+// Debian's compose v1 (1.29) refuses a top-level `name`.
+if ("name" in doc) errors.push("top-level `name:` breaks docker-compose v1; use -p or COMPOSE_PROJECT_NAME");
+// An image several services share must not declare VOLUME: each container of it would leave an
+// anonymous volume behind on `down` without -v.
+if (/^VOLUME\b/m.test(fs.readFileSync(path.join(dir, "Dockerfile"), "utf8"))) {
+  errors.push("docker/Dockerfile declares VOLUME; mount named volumes in compose instead");
+}
 for (const [name, svc] of Object.entries(services)) {
   const where = `services.${name}`;
   if (svc.build) {
@@ -114,6 +121,10 @@ for (const [name, svc] of Object.entries(services)) {
     errors.push(`${where} has neither build nor image`);
   }
   if (!svc.healthcheck && svc.restart !== "no") errors.push(`${where} has no healthcheck`);
+  // A one-shot service would inherit the image's HEALTHCHECK and show "unhealthy" after exit 0.
+  if (svc.restart === "no" && !(svc.healthcheck && svc.healthcheck.disable === true)) {
+    errors.push(`${where} runs once (restart: "no") but does not disable the image's healthcheck`);
+  }
   for (const dep of Object.keys(svc.depends_on || {})) {
     if (!services[dep]) errors.push(`${where}.depends_on names unknown service ${dep}`);
     if (!svc.depends_on[dep].condition) errors.push(`${where}.depends_on.${dep} has no condition`);
