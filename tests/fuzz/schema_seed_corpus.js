@@ -16,7 +16,11 @@ function walk(dir) {
     const p = path.join(dir, name);
     if (fs.statSync(p).isDirectory()) { walk(p); continue; }
     if (!name.endsWith('.json')) continue;
-    for (const group of JSON.parse(fs.readFileSync(p, 'utf8'))) {
+    const groups = JSON.parse(fs.readFileSync(p, 'utf8'));
+    // Test-case files are arrays of groups; the suites' remote schemas and manifests are not.
+    if (!Array.isArray(groups)) continue;
+    for (const group of groups) {
+      if (!group || !Array.isArray(group.tests)) continue;
       for (const test of group.tests) {
         fs.writeFileSync(path.join(out, 'seed' + (n++)),
           JSON.stringify(group.schema) + '\n' + JSON.stringify(test.data));
