@@ -32,18 +32,6 @@ namespace fs = std::filesystem;
 
 const std::string kPgBin = "/usr/lib/postgresql/15/bin";
 
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 // PostgreSQL refuses to run as root: as root, its tools run as the postgres user.
 std::string as_pg(const std::string& command) {
   return ::getuid() == 0 ? "runuser -u postgres -- " + command : command;
@@ -65,8 +53,8 @@ class Failover : public ::testing::Test {
     }
     primary_ = base_ / "primary";
     standby_ = base_ / "standby";
-    p1_ = free_port();
-    p2_ = free_port();
+    p1_ = free_loopback_port();
+    p2_ = free_loopback_port();
     ASSERT_EQ(run_command(as_pg(kPgBin + "/initdb -D " + primary_.string() +
                                 " -U postgres --auth=trust -E UTF8 --no-sync >" +
                                 (base_ / "initdb.log").string() + " 2>&1")),

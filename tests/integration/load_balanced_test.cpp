@@ -32,18 +32,6 @@ namespace fs = std::filesystem;
 
 constexpr const char* kMunicipality = "00000001001234567000";
 
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 std::string nginx_binary() {
   for (const char* p : {"/usr/sbin/nginx", "/usr/bin/nginx"}) {
     if (fs::exists(p)) return p;
@@ -54,22 +42,17 @@ std::string nginx_binary() {
 class LoadBalanced : public ::testing::Test {
  protected:
   void SetUp() override {
-    admin_ = std::getenv("BRONPOORT_TEST_PG_DSN") ? std::getenv("BRONPOORT_TEST_PG_DSN") : "";
-    if (admin_.empty()) {
-      if (std::getenv("BRONPOORT_REQUIRE_PG")) FAIL() << "BRONPOORT_TEST_PG_DSN is not set";
-      GTEST_SKIP() << "no PostgreSQL (set BRONPOORT_TEST_PG_DSN)";
-    }
+    BRONPOORT_PG_ADMIN_DSN_OR_SKIP(admin_);
     if (nginx_binary().empty()) GTEST_SKIP() << "nginx is not installed (the balancer)";
     ASSERT_NE(source_.port(), 0) << "demo source did not start";
     db_ = "load_balanced_" + std::to_string(::getpid());
     ASSERT_EQ(run_command("psql '" + admin_ + "' -qc 'CREATE DATABASE " + db_ + "' >/dev/null"), 0);
-    const auto at = admin_.find("dbname=");
-    dsn_ = (at == std::string::npos ? admin_ + " " : admin_.substr(0, at)) + "dbname=" + db_;
+    dsn_ = pg_dsn_for(admin_, db_);
     ::setenv("BRONPOORT_DEBT_PG_DSN", "host=127.0.0.1 port=1 dbname=none connect_timeout=1", 1);
     ::unsetenv("BRONPOORT_LOG_CHAIN_ID");
     for (int i = 0; i < 3; ++i) {
       copy_demo_registrations(dirs_[i], source_.port());
-      ports_[i] = free_port();
+      ports_[i] = free_loopback_port();
       start_instance(i);
     }
     start_balancer();
@@ -103,7 +86,7 @@ class LoadBalanced : public ::testing::Test {
   void start_balancer() {
     const fs::path dir = balancer_dir_.path();
     fs::create_directories(dir / "logs");
-    balancer_port_ = free_port();
+    balancer_port_ = free_loopback_port();
     std::ostringstream conf;
     conf << "worker_processes 1;\npid " << (dir / "nginx.pid").string() << ";\n"
          << "error_log " << (dir / "logs" / "error.log").string() << " warn;\n"

@@ -26,17 +26,11 @@ constexpr const char* kBusinesses = "/v1/datasets/businesses/businesses?pageSize
 class MultiInstance : public ::testing::Test {
  protected:
   void SetUp() override {
-    admin_ = std::getenv("BRONPOORT_TEST_PG_DSN") ? std::getenv("BRONPOORT_TEST_PG_DSN") : "";
-    if (admin_.empty()) {
-      if (std::getenv("BRONPOORT_REQUIRE_PG")) FAIL() << "BRONPOORT_TEST_PG_DSN is not set";
-      GTEST_SKIP() << "no PostgreSQL (set BRONPOORT_TEST_PG_DSN)";
-    }
+    BRONPOORT_PG_ADMIN_DSN_OR_SKIP(admin_);
     ASSERT_NE(source_.port(), 0) << "demo source did not start";
     db_ = "multi_instance_" + std::to_string(::getpid());
     ASSERT_EQ(run_command("psql '" + admin_ + "' -qc 'CREATE DATABASE " + db_ + "' >/dev/null"), 0);
-    const auto at = admin_.find("dbname=");
-    const std::string dsn =
-        (at == std::string::npos ? admin_ + " " : admin_.substr(0, at)) + "dbname=" + db_;
+    const std::string dsn = pg_dsn_for(admin_, db_);
     ::setenv("BRONPOORT_DEBT_PG_DSN", "host=127.0.0.1 port=1 dbname=none connect_timeout=1", 1);
     ::unsetenv("BRONPOORT_LOG_CHAIN_ID");
     for (auto* dir : {&dir_a_, &dir_b_}) copy_demo_registrations(*dir, source_.port());

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <csignal>
@@ -43,6 +45,27 @@ nlohmann::json minimal_config() {
 int run_command(const std::string& command) {
   int rc = std::system(command.c_str());
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+std::uint16_t free_loopback_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+std::string pg_admin_dsn() {
+  const char* dsn = std::getenv("BRONPOORT_TEST_PG_DSN");
+  return dsn ? dsn : "";
+}
+
+std::string pg_dsn_for(const std::string& admin, const std::string& db) {
+  return admin + " dbname=" + db;
 }
 
 GatewayProcess::GatewayProcess(const TempDir& dir, const nlohmann::json& config,

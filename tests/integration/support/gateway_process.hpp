@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -56,5 +57,25 @@ nlohmann::json minimal_config();
 
 // Runs a shell command, returns its exit status.
 int run_command(const std::string& command);
+
+// A loopback port that was free a moment ago, for a process that must keep its port across a
+// restart (port 0 would give it another one).
+std::uint16_t free_loopback_port();
+
+// The admin DSN of the test cluster (BRONPOORT_TEST_PG_DSN); empty when there is none. Tests then
+// skip, or fail when BRONPOORT_REQUIRE_PG is set (see BRONPOORT_PG_ADMIN_DSN_OR_SKIP).
+std::string pg_admin_dsn();
+
+// `admin` pointed at database `db` (libpq takes the last of a repeated keyword).
+std::string pg_dsn_for(const std::string& admin, const std::string& db);
+
+#define BRONPOORT_PG_ADMIN_DSN_OR_SKIP(var)                                                  \
+  do {                                                                                       \
+    var = ::bronpoort::testing::pg_admin_dsn();                                              \
+    if (var.empty()) {                                                                       \
+      if (std::getenv("BRONPOORT_REQUIRE_PG")) FAIL() << "BRONPOORT_TEST_PG_DSN is not set"; \
+      GTEST_SKIP() << "no PostgreSQL (set BRONPOORT_TEST_PG_DSN)";                           \
+    }                                                                                        \
+  } while (false)
 
 }  // namespace bronpoort::testing
