@@ -1,7 +1,8 @@
 #include <bronpoort/linkage/linking.hpp>
 
+#include <bronpoort/core/hmac.hpp>
+
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <cmath>
@@ -237,18 +238,8 @@ nlohmann::json aggregate(const AggregateSpec& spec, const std::vector<LinkedRow>
 std::string recipient_pseudonym(std::string_view secret, std::string_view recipient,
                                 std::string_view purpose, std::string_view key_type,
                                 std::string_view key) {
-  // Length-prefixed parts: no choice of values can make two different tuples one input.
-  std::string input;
-  for (std::string_view part : {recipient, purpose, key_type, key}) {
-    input += std::to_string(part.size());
-    input += ':';
-    input += part;
-  }
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &len);
-  return base64url(mac, len);
+  const auto mac = hmac_sha256(secret, length_prefixed({recipient, purpose, key_type, key}));
+  return base64url(mac.data(), mac.size());
 }
 
 nlohmann::json pseudonymised_rows(const RowsSpec& spec, const std::vector<LinkedRow>& rows,

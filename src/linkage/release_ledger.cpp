@@ -1,8 +1,7 @@
 #include <bronpoort/linkage/linking.hpp>
 #include <bronpoort/linkage/release_ledger.hpp>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <bronpoort/core/hmac.hpp>
 
 #include <algorithm>
 #include <array>
@@ -17,18 +16,9 @@ namespace {
 // The first 64 bits of HMAC-SHA256(secret, label ‖ parts), length-prefixed like the pseudonyms.
 // Keyed, so the ledger holds nothing from which a BSN could be computed back or tested.
 std::uint64_t fingerprint(std::string_view secret, std::initializer_list<std::string_view> parts) {
-  std::string input;
-  for (std::string_view part : parts) {
-    input += std::to_string(part.size());
-    input += ':';
-    input += part;
-  }
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &len);
+  const auto mac = hmac_sha256(secret, length_prefixed(parts));
   std::uint64_t out = 0;
-  std::memcpy(&out, mac, sizeof out);
+  std::memcpy(&out, mac.data(), sizeof out);
   return out;
 }
 
@@ -136,13 +126,7 @@ std::vector<ReleasedCell> released_cells(const AggregateSpec& spec,
 
 std::string ReleaseLedger::scope(std::string_view recipient, std::string_view purpose,
                                  std::string_view linked_query) {
-  std::string out;
-  for (std::string_view part : {recipient, purpose, linked_query}) {
-    out += std::to_string(part.size());
-    out += ':';
-    out += part;
-  }
-  return out;
+  return length_prefixed({recipient, purpose, linked_query});
 }
 
 LedgerVerdict ReleaseLedger::judge(const ReleasedVersions& groups,
