@@ -1,11 +1,11 @@
 #include <bronpoort/processing_log/checkpoint.hpp>
 
+#include "file_bytes.hpp"
+
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 namespace bronpoort::processing_log {
@@ -29,15 +29,6 @@ bool unbase64(const std::string& text, std::vector<unsigned char>& out) {
   if (text.back() == '=') ++pad;
   if (text.size() > 1 && text[text.size() - 2] == '=') ++pad;
   out.resize(static_cast<std::size_t>(n) - pad);
-  return true;
-}
-
-bool read_file(const std::filesystem::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
   return true;
 }
 

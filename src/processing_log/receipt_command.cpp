@@ -2,6 +2,8 @@
 #include <bronpoort/processing_log/receipt_command.hpp>
 #include <bronpoort/processing_log/signed_note.hpp>
 
+#include "file_bytes.hpp"
+
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -13,15 +15,6 @@ int usage() {
   std::cerr << "usage: bronpoort verify-receipt --receipt HEADER --checkpoint FILE --proof FILE "
                "[--proof FILE ...] --log-key PEM [--log-key-name NAME] [--witness-key NAME=PEM]\n";
   return 2;
-}
-
-bool read_file(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // C2SP signed-note, tlog-checkpoint and tlog-cosignature (v1) with Ed25519 through OpenSSL.
 
 #include "encoding.hpp"
+#include "file_bytes.hpp"
 
 #include <bronpoort/processing_log/signed_note.hpp>
 
@@ -9,8 +10,6 @@
 #include <openssl/pem.h>
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
 
 namespace bronpoort::processing_log {
 namespace {
@@ -65,15 +64,6 @@ bool ed25519_verify(EVP_PKEY* key, const std::string& message, std::string_view 
                        reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
   EVP_MD_CTX_free(md);
   return ok;
-}
-
-bool read_file(const std::filesystem::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
 }
 
 bool valid_name(std::string_view name) {
