@@ -18,10 +18,12 @@ class AccessStage final : public SyncStage {
     auto& d = ctx.decision;
     d.evaluated = true;
     d.allowed = false;
+    // The route stage (pipeline/route_stage.cpp) is the one owner of "this route needs a token":
+    // every data route does, and a caller without one is refused there. Reaching this point
+    // without an identity is a wiring error; decide nothing and fail closed.
     if (!ctx.identity.authenticated) {
-      return refuse(ctx, make_problem(401, "unauthenticated",
-                                      "Data requests need a bearer token that identifies the "
-                                      "caller's organisation and roles."));
+      return refuse(ctx,
+                    make_problem(500, "internal-error", "The request could not be processed."));
     }
     auto stated = read_stated_purpose(ctx.request.headers);
     if (auto* p = std::get_if<Problem>(&stated)) {

@@ -258,4 +258,35 @@ DecisionOutcome decide(const PolicySnapshot& policy, const DecisionInput& in) {
   return out;
 }
 
+std::optional<Problem> check_linked_input(const PolicySnapshot& policy, const Identity& identity,
+                                          std::string_view purpose_id, std::string_view dataset,
+                                          std::string_view resource,
+                                          const std::vector<std::string>& wanted, TimePoint now,
+                                          AccessDecision& decision) {
+  auto check =
+      check_grant(policy, identity, identity.roles, purpose_id, dataset, resource, wanted, now);
+  if (check.problem) return std::move(check.problem);
+  std::vector<std::string> missing;
+  for (const auto& f : wanted) {
+    if (std::find(check.fields.begin(), check.fields.end(), f) == check.fields.end()) {
+      missing.push_back(f);
+    }
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& f : missing) list += (list.empty() ? "" : ", ") + f;
+    auto body = access_request_template(*check.purpose, check.role, dataset, resource, wanted);
+    return make_problem(403, "field-not-granted",
+                        "The grant does not cover field(s) " + list +
+                            " that the linked query needs. File an access request: POST "
+                            "/v1/access-requests with " +
+                            body.dump());
+  }
+  decision.legal_basis = check.purpose->legal_basis.citation;
+  decision.processing_activity = check.purpose->processing_activity;
+  decision.role = check.role;
+  decision.grant_id = check.grant_id;
+  return std::nullopt;
+}
+
 }  // namespace bronpoort::access

@@ -1,173 +1,28 @@
-#include <bronpoort/access/access_config.hpp>
 #include <bronpoort/access/endpoints.hpp>
-#include <bronpoort/access/purpose_register.hpp>
+#include <bronpoort/access/grant_refresher.hpp>
 #include <bronpoort/access/stages.hpp>
-#include <bronpoort/authenticate/config.hpp>
 #include <bronpoort/authenticate/stage.hpp>
 #include <bronpoort/catalog/endpoints.hpp>
 #include <bronpoort/catalog/openapi.hpp>
 #include <bronpoort/linkage/release_ledger.hpp>
-#include <bronpoort/observability/logging.hpp>
 #include <bronpoort/pipeline/address_rate.hpp>
 #include <bronpoort/pipeline/catalog_input.hpp>
+#include <bronpoort/pipeline/chain.hpp>
+#include <bronpoort/pipeline/endpoint_stage.hpp>
 #include <bronpoort/pipeline/gateway_builder.hpp>
-#include <bronpoort/pipeline/router.hpp>
+#include <bronpoort/pipeline/organisation_limit_stage.hpp>
+#include <bronpoort/pipeline/route_stage.hpp>
 #include <bronpoort/processing_log/config.hpp>
-#include <bronpoort/schema/response_validation.hpp>
 #include <bronpoort/sources/data_route.hpp>
 #include <bronpoort/sources/fetch_stage.hpp>
-#include "grant_refresher.hpp"
+#include <bronpoort/sources/render_data_stage.hpp>
+#include <bronpoort/validate/validate_stage.hpp>
+#include "audit_hook.hpp"
 #include "linkage_wiring.hpp"
 #include "portal_wiring.hpp"
-
-#include <future>
+#include "stage_configs.hpp"
 
 namespace bronpoort::pipeline {
-namespace {
-
-template <class T>
-T take(std::variant<T, ConfigErrors> loaded, ConfigErrors& errors) {
-  if (auto* e = std::get_if<ConfigErrors>(&loaded)) {
-    errors.insert(errors.end(), e->begin(), e->end());
-    return T{};
-  }
-  return std::get<T>(std::move(loaded));
-}
-
-// Every stage's typed config, loaded by the stage's own loader. Loading has no side effects, so
-// check-config runs exactly this.
-struct StageConfigs {
-  std::shared_ptr<const authenticate::IdentityConfig> identity;
-  std::optional<access::AccessConfig> access;
-  std::optional<access::StoreConfig> store;
-  std::shared_ptr<const sources::Registry> registry;
-  std::shared_ptr<const schema::ResourceSchemas> record_schemas;
-  std::shared_ptr<const linkage::LinkageConfig> linkage;
-};
-
-// The record schemas the response-validation stage checks: those of resources whose connector does
-// not already check every record. The HTTP connector validates each upstream record against the
-// same compiled schema as it parses it; PostgreSQL rows are checked by the stage. The registry
-// compiled every schema once at load.
-std::shared_ptr<const schema::ResourceSchemas> record_schemas_to_check(
-    const sources::Registry& registry) {
-  auto out = std::make_shared<schema::ResourceSchemas>();
-  for (const auto& dataset : registry.datasets) {
-    for (const auto& resource : dataset.resources) {
-      if (resource.connector.kind == sources::ConnectorConfig::Kind::Http) continue;
-      (*out)[dataset.id + "/" + resource.id] = {resource.compiled_schema,
-                                                resource.projection_schema};
-    }
-  }
-  return out;
-}
-
-StageConfigs load_stage_configs(const config::GatewayConfig& cfg, ConfigErrors& errors) {
-  StageConfigs s;
-  s.identity =
-      take(authenticate::load_config(cfg.identity, cfg.base_dir, cfg.file.string(), "/identity"),
-           errors);
-  if (!cfg.store.empty()) s.store = take(access::load_store_config(cfg.store, cfg.file), errors);
-  if (!cfg.access.empty()) {
-    s.access = take(access::load_access_config(cfg.access, cfg.file), errors);
-    if (cfg.store.empty()) {
-      errors.push_back(
-          {cfg.file.string(), "", "the access section needs a store section for grants"});
-    }
-  }
-  if (!cfg.sources.empty()) {
-    auto loaded = sources::load_registry(cfg.sources, cfg.base_dir.string());
-    errors.insert(errors.end(), loaded.errors.begin(), loaded.errors.end());
-    s.registry = loaded.registry;
-    if (s.registry) s.record_schemas = record_schemas_to_check(*s.registry);
-    // No data without role, purpose and grant, and none without its processing record.
-    if (cfg.access.empty()) {
-      errors.push_back({cfg.file.string(), "", "registered sources need an access section"});
-    }
-    if (cfg.processing_log.empty()) {
-      errors.push_back({cfg.file.string(), "", "registered sources need a processingLog section"});
-    }
-  }
-  if (s.registry && s.access) {
-    auto registry = s.registry;
-    auto coverage = access::check_coverage(
-        *s.access->purposes,
-        [registry](const std::string& dataset,
-                   const std::string& resource) -> std::optional<std::vector<std::string>> {
-          const auto* d = registry->dataset(dataset);
-          const auto* r = d ? d->resource(resource) : nullptr;
-          if (!r) return std::nullopt;
-          std::vector<std::string> names;
-          for (const auto& f : r->fields) names.push_back(f.name);
-          return names;
-        });
-    errors.insert(errors.end(), coverage.begin(), coverage.end());
-    if (coverage.empty()) s.linkage = load_linkage(cfg, s.registry, *s.access, errors);
-  }
-  if (!cfg.processing_log.empty()) {
-    // Checked here for check-config; the running log is built once by GatewayServices::start.
-    take(processing_log::load_config(cfg.processing_log, cfg.store, cfg.base_dir, cfg.file.string(),
-                                     processing_log::KeyUse::Write),
-         errors);
-  }
-  return s;
-}
-
-// Renders a data answer once every stage has shaped it (minimisation removes fields after the
-// fetch): the record, or the page with its links, and the RFC 8288 Link header.
-class DataResponseStage final : public SyncStage {
- public:
-  const char* name() const override { return "render-data"; }
-  Flow process(RequestContext& ctx) const override {
-    if (!ctx.result.fetched) return Flow::Continue;
-    ctx.response.body = sources::data_response_body(ctx).dump(
-        -1, ' ', false, nlohmann::json::error_handler_t::replace);
-    ctx.response.headers.set("Content-Type", "application/json");
-    if (auto link = sources::paging_link_header(ctx); !link.empty()) {
-      ctx.response.headers.set("Link", link);
-    }
-    return Flow::Continue;
-  }
-};
-
-// Grant and access-request changes become audit records in the processing log, durable before
-// the change is applied.
-access::AuditHook audit_to_log(std::shared_ptr<processing_log::ProcessingLog> log) {
-  return [log](const access::AuditEvent& e) {
-    RequestContext ctx;
-    ctx.trace = make_trace_context(std::nullopt);
-    if (e.trace_id.size() == 32) ctx.trace.trace_id = e.trace_id;
-    ctx.identity.authenticated = true;
-    ctx.identity.subject = e.actor_subject;
-    ctx.identity.organisation = e.actor_organisation;
-    processing_log::AuditEvent event;
-    event.event = e.type;
-    event.details = e.details;
-    event.details["objectId"] = e.object_id;
-    if (e.details.is_object()) {
-      event.purpose = e.details.value("purpose", "");
-      event.dataset = e.details.value("dataset", "");
-      if (auto f = e.details.find("fields"); f != e.details.end() && f->is_array()) {
-        for (const auto& v : *f) {
-          if (v.is_string()) event.fields.push_back(v.get<std::string>());
-        }
-      }
-    }
-    // The access service applies a change only once its record is durable, and calls this on
-    // the blocking pool, so it waits here for the writer's answer (bounded by its commit timeout).
-    auto durable = std::make_shared<std::promise<bool>>();
-    auto answer = durable->get_future();
-    log->append_audit_event(ctx, event, [durable](const processing_log::AppendResult& r) {
-      durable->set_value(r.durable);
-    });
-    if (answer.get()) return access::AuditOutcome::Durable;
-    observability::log_event(observability::Level::Error, "audit-record-failed",
-                             {{"event", e.type}});
-    return access::AuditOutcome::Failed;
-  };
-}
-
-}  // namespace
 
 GatewayServices::GatewayServices(const config::GatewayConfig& first)
     : blocking_(std::make_shared<net::ThreadPoolExecutor>(first.server.blocking_threads)),
@@ -241,11 +96,12 @@ std::unique_ptr<GatewayServices> GatewayServices::start(const config::GatewayCon
     }
     if (configs.store->kind == access::StoreConfig::Kind::Postgres) {
       // Several instances share one store: pick up grants and revocations made elsewhere.
-      GrantRefresherOptions refresh;
+      access::GrantRefresherOptions refresh;
       refresh.open_listener = [dsn = configs.store->dsn] {
         return access::open_postgres_change_listener(dsn);
       };
-      services->access_refresher_ = start_grant_refresher(services->access_, std::move(refresh));
+      services->access_refresher_ =
+          access::start_grant_refresher(services->access_, std::move(refresh));
     }
     try {
       const auto& store = *configs.store;
@@ -288,8 +144,10 @@ void add_catalog_routes(RouteTable& table, ConfigErrors& errors, const config::G
 }
 
 // Endpoint routes from every stage, plus the operations endpoints.
+// `linkage_inputs` receives the pipeline of linked queries' input calls, when there are any.
 RouteTable build_routes(GatewayServices& services, const StageConfigs& configs,
-                        ConfigErrors& errors, const config::GatewayConfig& cfg) {
+                        ConfigErrors& errors, const config::GatewayConfig& cfg,
+                        std::shared_ptr<const Pipeline>& linkage_inputs) {
   std::vector<ReadinessProbe> probes;
   probes.push_back({"config", [] { return std::optional<std::string>(); }});
   std::vector<EndpointRoute> routes;
@@ -314,7 +172,8 @@ RouteTable build_routes(GatewayServices& services, const StageConfigs& configs,
     LinkageWiring wiring{configs.linkage,      configs.registry,         configs.record_schemas,
                          services.sources(),   services.access(),        services.log(),
                          &services.blocking(), services.release_ledger()};
-    for (auto& r : linkage_routes(wiring)) routes.push_back(std::move(r));
+    linkage_inputs = linkage_input_pipeline(wiring);
+    for (auto& r : linkage_routes(wiring, linkage_inputs)) routes.push_back(std::move(r));
   }
   for (auto& r : operations_endpoints(services.metrics(), std::move(probes))) {
     routes.push_back(std::move(r));
@@ -339,14 +198,14 @@ BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& se
          "the access checker was not configured at start-up; restart to add it"});
     return built;
   }
-  RouteTable routes = build_routes(services, configs, built.errors, cfg);
+  RouteTable routes = build_routes(services, configs, built.errors, cfg, built.linkage_inputs);
   if (!built.errors.empty()) return built;
   if (configs.access) services.access()->reload_purposes(configs.access->purposes);
 
-  std::vector<std::shared_ptr<const Stage>> stages;
-  stages.push_back(authenticate::make_stage(configs.identity));
-  stages.push_back(std::make_shared<OrganisationLimitStage>(
-      services.limiter(), cfg.server.limits.max_requests_per_organisation));
+  ChainStages chain;
+  chain.authenticate = authenticate::make_stage(configs.identity);
+  chain.organisation_limit = std::make_shared<OrganisationLimitStage>(
+      services.limiter(), cfg.server.limits.max_requests_per_organisation);
   DataRouteResolver resolver;
   if (configs.registry) {
     services.sources()->prepare(*configs.registry);
@@ -357,38 +216,33 @@ BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& se
     services.set_dataset_owners(std::move(owners));
   }
   // The portal's files and demo sign-in under /portal/ are routed before the API's router.
-  stages.push_back(with_portal(cfg, configs.identity,
-                               std::make_shared<RouteStage>(std::move(routes), std::move(resolver)),
-                               built.errors));
+  chain.route = with_portal(cfg, configs.identity,
+                            std::make_shared<RouteStage>(std::move(routes), std::move(resolver)),
+                            built.errors);
   if (!built.errors.empty()) return built;
-  // Right after routing, which is where every "no valid token" refusal is known.
-  stages.push_back(std::make_shared<UnauthenticatedRateStage>(services.unauthenticated_limiter(),
-                                                              &services.metrics()));
+  chain.unauthenticated_rate = std::make_shared<UnauthenticatedRateStage>(
+      services.unauthenticated_limiter(), &services.metrics());
   if (configs.registry) {
-    // load_stage_configs refused sources without access and processing log, so data routes
-    // always pass the access check here and the log stage below.
-    auto data = [&](std::shared_ptr<const Stage> s) {
-      stages.push_back(only_for(RouteKind::Data, std::move(s)));
-    };
-    data(access::make_access_stage(services.access()->policy()));
+    // load_stage_configs refused sources without access and processing log.
+    chain.access = access::make_access_stage(services.access()->policy());
     sources::OrderKeyFor order_key_for;
     if (auto log = services.log()) {
       order_key_for = [log](const std::string& scope) {
         return log->pseudonymiser().pseudonym("result-order", scope);
       };
     }
-    data(sources::make_fetch_stage(configs.registry, services.sources(), std::move(order_key_for)));
-    data(schema::make_response_validation_stage(configs.record_schemas));
-    data(access::make_minimise_stage());
-    data(std::make_shared<DataResponseStage>());
+    chain.fetch =
+        sources::make_fetch_stage(configs.registry, services.sources(), std::move(order_key_for));
+    chain.validate = validate::make_validate_stage(configs.record_schemas);
+    chain.minimise = access::make_minimise_stage();
+    chain.render = sources::make_render_data_stage();
   }
-  stages.push_back(std::make_shared<EndpointStage>());
-  if (services.log()) {
-    // Resumes on the blocking pool: measured no faster on the log's completion thread, and the
-    // pool spreads rendering and access logging over its threads.
-    stages.push_back(processing_log::make_log_stage(services.log(), &services.blocking()));
-  }
-  built.pipeline = std::make_shared<Pipeline>(std::move(stages), &services.metrics());
+  chain.endpoint = std::make_shared<EndpointStage>();
+  // Resumes on the connection's strand (RequestContext::post_home); the pool serves callers
+  // without one.
+  if (services.log())
+    chain.log = processing_log::make_log_stage(services.log(), &services.blocking());
+  built.pipeline = std::make_shared<Pipeline>(outside_chain(chain), &services.metrics());
   return built;
 }
 

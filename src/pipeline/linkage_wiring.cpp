@@ -4,13 +4,12 @@
 #include <bronpoort/access/stages.hpp>
 #include <bronpoort/core/purpose_id.hpp>
 #include <bronpoort/linkage/endpoints.hpp>
+#include <bronpoort/pipeline/chain.hpp>
 #include <bronpoort/pipeline/pipeline.hpp>
-#include <bronpoort/pipeline/router.hpp>
-#include <bronpoort/schema/response_validation.hpp>
+#include <bronpoort/pipeline/route_stage.hpp>
 #include <bronpoort/sources/data_route.hpp>
 #include <bronpoort/sources/fetch_stage.hpp>
-
-#include <algorithm>
+#include <bronpoort/validate/validate_stage.hpp>
 
 namespace bronpoort::pipeline {
 namespace {
@@ -76,38 +75,14 @@ linkage::InputRunner input_runner(std::shared_ptr<const Pipeline> inputs) {
   };
 }
 
+// The field check is the access checker's (access::check_linked_input).
 linkage::InputGrantCheck grant_check(std::shared_ptr<access::AccessService> service) {
   return
       [service](const RequestContext& parent, const std::string& purpose,
                 const linkage::Input& input, AccessDecision& decision) -> std::optional<Problem> {
-        const auto wanted = input.fetched_fields();
-        auto snapshot = service->snapshot();
-        auto check = access::check_grant(*snapshot, parent.identity, parent.identity.roles, purpose,
-                                         input.dataset, input.resource, wanted,
-                                         std::chrono::system_clock::now());
-        if (check.problem) return std::move(check.problem);
-        std::vector<std::string> missing;
-        for (const auto& f : wanted) {
-          if (std::find(check.fields.begin(), check.fields.end(), f) == check.fields.end()) {
-            missing.push_back(f);
-          }
-        }
-        if (!missing.empty()) {
-          std::string list;
-          for (const auto& f : missing) list += (list.empty() ? "" : ", ") + f;
-          auto body = access::access_request_template(*check.purpose, check.role, input.dataset,
-                                                      input.resource, wanted);
-          return make_problem(403, "field-not-granted",
-                              "The grant does not cover field(s) " + list +
-                                  " that the linked query needs. File an access request: POST "
-                                  "/v1/access-requests with " +
-                                  body.dump());
-        }
-        decision.legal_basis = check.purpose->legal_basis.citation;
-        decision.processing_activity = check.purpose->processing_activity;
-        decision.role = check.role;
-        decision.grant_id = check.grant_id;
-        return std::nullopt;
+        return access::check_linked_input(*service->snapshot(), parent.identity, purpose,
+                                          input.dataset, input.resource, input.fetched_fields(),
+                                          std::chrono::system_clock::now(), decision);
       };
 }
 
@@ -133,19 +108,20 @@ std::shared_ptr<const linkage::LinkageConfig> load_linkage(
   return std::get<std::shared_ptr<const linkage::LinkageConfig>>(loaded);
 }
 
-std::vector<EndpointRoute> linkage_routes(const LinkageWiring& w) {
-  // The input pipeline: the same stages as a data request from outside, minus authentication
-  // (the run's caller is authenticated) and the organisation limit (the run holds a slot).
-  std::vector<std::shared_ptr<const Stage>> stages;
-  stages.push_back(
-      std::make_shared<RouteStage>(RouteTable{}, sources::make_data_route_resolver(w.registry)));
-  stages.push_back(access::make_access_stage(w.access->policy(), {}, /*via_linkage=*/true));
-  stages.push_back(sources::make_fetch_stage(w.registry, w.sources));
-  stages.push_back(schema::make_response_validation_stage(w.record_schemas));
-  stages.push_back(access::make_minimise_stage());
-  stages.push_back(processing_log::make_log_stage(w.log, w.continuation));
-  std::shared_ptr<const Pipeline> inputs = std::make_shared<Pipeline>(std::move(stages), nullptr);
+std::shared_ptr<const Pipeline> linkage_input_pipeline(const LinkageWiring& w) {
+  ChainStages chain;
+  chain.route =
+      std::make_shared<RouteStage>(RouteTable{}, sources::make_data_route_resolver(w.registry));
+  chain.access = access::make_access_stage(w.access->policy(), {}, /*via_linkage=*/true);
+  chain.fetch = sources::make_fetch_stage(w.registry, w.sources);
+  chain.validate = validate::make_validate_stage(w.record_schemas);
+  chain.minimise = access::make_minimise_stage();
+  chain.log = processing_log::make_log_stage(w.log, w.continuation);
+  return std::make_shared<Pipeline>(linkage_input_chain(chain), nullptr);
+}
 
+std::vector<EndpointRoute> linkage_routes(const LinkageWiring& w,
+                                          std::shared_ptr<const Pipeline> inputs) {
   linkage::LinkageEndpointOptions options;
   options.config = w.config;
   options.run_input = input_runner(std::move(inputs));

@@ -9,10 +9,11 @@
 #include <bronpoort/core/route.hpp>
 #include <bronpoort/linkage/linked_query.hpp>
 #include <bronpoort/linkage/release_ledger.hpp>
+#include <bronpoort/pipeline/pipeline.hpp>
 #include <bronpoort/processing_log/processing_log.hpp>
-#include <bronpoort/schema/response_validation.hpp>
 #include <bronpoort/sources/registry.hpp>
 #include <bronpoort/sources/runtime.hpp>
+#include <bronpoort/validate/validate_stage.hpp>
 
 #include <memory>
 #include <vector>
@@ -27,7 +28,7 @@ std::shared_ptr<const linkage::LinkageConfig> load_linkage(
 struct LinkageWiring {
   std::shared_ptr<const linkage::LinkageConfig> config;
   std::shared_ptr<const sources::Registry> registry;
-  std::shared_ptr<const schema::ResourceSchemas> record_schemas;
+  std::shared_ptr<const validate::ResourceSchemas> record_schemas;
   std::shared_ptr<sources::SourceRuntime> sources;
   std::shared_ptr<access::AccessService> access;
   std::shared_ptr<processing_log::ProcessingLog> log;
@@ -36,8 +37,12 @@ struct LinkageWiring {
   std::shared_ptr<linkage::ReleaseLedger> ledger;
 };
 
-// The linked-query endpoints, with their input fetches running through a pipeline of route,
-// access (as the trusted third party), fetch, response validation, minimisation and log stages.
-std::vector<EndpointRoute> linkage_routes(const LinkageWiring& wiring);
+// The pipeline the linked queries' input fetches run through (pipeline/chain.hpp's linkage input
+// chain): route, access (as the trusted third party), fetch, validate, minimise and log.
+std::shared_ptr<const Pipeline> linkage_input_pipeline(const LinkageWiring& wiring);
+
+// The linked-query endpoints, with their input fetches running through `inputs`.
+std::vector<EndpointRoute> linkage_routes(const LinkageWiring& wiring,
+                                          std::shared_ptr<const Pipeline> inputs);
 
 }  // namespace bronpoort::pipeline

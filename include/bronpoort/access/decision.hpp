@@ -70,6 +70,16 @@ GrantCheck check_grant(const PolicySnapshot& policy, const Identity& identity,
                        std::string_view dataset, std::string_view resource,
                        const std::vector<std::string>& requested_fields, TimePoint now);
 
+// The grant check of a linked query's input, made before anything is fetched: the caller's grant
+// must cover every field the query reads from the input (`wanted`), or the whole run is refused
+// 403 field-not-granted with the access request that would cover it. On success fills the
+// decision's legal basis, processing activity, role and grant, and returns nullopt.
+std::optional<Problem> check_linked_input(const PolicySnapshot& policy, const Identity& identity,
+                                          std::string_view purpose_id, std::string_view dataset,
+                                          std::string_view resource,
+                                          const std::vector<std::string>& wanted, TimePoint now,
+                                          AccessDecision& decision);
+
 // The body to POST to /v1/access-requests to obtain what was missing.
 nlohmann::json access_request_template(const Purpose& purpose, std::string_view role,
                                        std::string_view dataset, std::string_view resource,

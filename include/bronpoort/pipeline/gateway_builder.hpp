@@ -10,6 +10,7 @@
 #include <bronpoort/observability/metrics.hpp>
 #include <bronpoort/pipeline/address_rate.hpp>
 #include <bronpoort/pipeline/operations.hpp>
+#include <bronpoort/pipeline/organisation_limit_stage.hpp>
 #include <bronpoort/pipeline/pipeline.hpp>
 #include <bronpoort/processing_log/processing_log.hpp>
 #include <bronpoort/sources/runtime.hpp>
@@ -79,6 +80,8 @@ class GatewayServices {
 
 struct BuiltGateway {
   std::shared_ptr<const Pipeline> pipeline;  // null when `errors` is not empty
+  // The pipeline of linked queries' input calls; null without a linkage section.
+  std::shared_ptr<const Pipeline> linkage_inputs;
   ConfigErrors errors;
 };
 

@@ -1,7 +1,7 @@
 #pragma once
-// The route stage: finds what a request is for. The gateway's own endpoints come from a table of
-// path templates; data routes (/v1/datasets/{dataset}/{resource}...) are resolved by the sources
-// stage through a resolver function, so this file knows nothing about registered sources.
+// The route table the route stage (route_stage.hpp) matches the gateway's own endpoints against:
+// path templates, split paths, and the resolver type through which the sources stage resolves data
+// routes (/v1/datasets/{dataset}/{resource}...), so routing knows nothing about registered sources.
 
 #include <bronpoort/core/route.hpp>
 #include <bronpoort/core/stage.hpp>
@@ -43,29 +43,5 @@ using DataRouteResolver =
 // Splits a decoded path into segments; nullopt for paths we never serve (empty segments,
 // "." or "..", a trailing slash).
 std::optional<std::vector<std::string>> split_path(std::string_view path);
-
-class RouteStage final : public SyncStage {
- public:
-  RouteStage(RouteTable table, DataRouteResolver data_resolver);
-  const char* name() const override { return "route"; }
-  // A request refused at authentication (a bad, expired or foreign token) is still routed, without
-  // lifting the refusal, so the processing log records the attempt against its dataset.
-  bool runs_after_refusal() const override { return true; }
-  Flow process(RequestContext& ctx) const override;
-  const RouteTable& table() const { return table_; }
-
- private:
-  void name_refused_route(RequestContext& ctx) const;
-
-  RouteTable table_;
-  DataRouteResolver data_resolver_;
-};
-
-// Answers endpoint routes by calling their Endpoint; data routes pass through.
-class EndpointStage final : public Stage {
- public:
-  const char* name() const override { return "endpoint"; }
-  void run(RequestContext& ctx, Resume resume) const override;
-};
 
 }  // namespace bronpoort::pipeline

@@ -194,6 +194,33 @@ TEST_P(DecisionTable, Decides) {
 INSTANTIATE_TEST_SUITE_P(Access, DecisionTable, ::testing::ValuesIn(rows()),
                          [](const auto& row_info) { return std::string(row_info.param.name); });
 
+// A linked query's input: the grant must cover every field the query reads, or nothing runs.
+TEST(Decision, LinkedInputNeedsEveryFieldItReads) {
+  auto snapshot = policy();
+  auto analyst = caller(kBureau, {"analyst"});
+  AccessDecision decision;
+  EXPECT_FALSE(check_linked_input(*snapshot, analyst, "monitor", "persons", "persons",
+                                  {"bsn", "birthDate"}, at(2026, 6, 1), decision));
+  EXPECT_EQ(decision.grant_id, "g-monitor-p");
+  EXPECT_EQ(decision.role, "analyst");
+
+  AccessDecision refused;
+  auto problem =
+      check_linked_input(*snapshot, caller(kGemeente, {"case-worker"}), "intake", "persons",
+                         "persons", {"bsn", "birthDate"}, at(2026, 6, 1), refused);
+  ASSERT_TRUE(problem);
+  EXPECT_EQ(problem->status, 403);
+  EXPECT_EQ(problem->code, "field-not-granted");
+  EXPECT_NE(problem->detail.find("birthDate"), std::string::npos);
+  EXPECT_NE(problem->detail.find("POST /v1/access-requests"), std::string::npos);
+  EXPECT_TRUE(refused.grant_id.empty());
+
+  // No grant at all for the caller's organisation: refused by the grant check itself.
+  AccessDecision none;
+  EXPECT_TRUE(check_linked_input(*snapshot, caller(kGemeente, {"analyst"}), "monitor", "persons",
+                                 "persons", {"bsn"}, at(2026, 6, 1), none));
+}
+
 TEST(Decision, NoGrantNamesTheAccessRequestToFile) {
   auto snapshot = policy();
   auto who = caller(kBureau, {"case-worker"});

@@ -101,7 +101,9 @@ TEST_F(AccessStageTest, UsesTheSnapshotSwappedInMeanwhile) {
   EXPECT_EQ(ctx_.problem->code, "no-grant");
 }
 
-TEST_F(AccessStageTest, IgnoresEndpointRoutesAndRefusesAnonymousData) {
+// The route stage answers 401 to a data request without a token; an anonymous request that
+// reaches the access stage anyway (a mis-wired chain) decides nothing and fails closed.
+TEST_F(AccessStageTest, IgnoresEndpointRoutesAndFailsClosedOnAnonymousData) {
   ctx_.route.kind = RouteKind::Endpoint;
   EXPECT_EQ(run(), Flow::Continue);
   EXPECT_FALSE(ctx_.decision.evaluated);
@@ -109,7 +111,9 @@ TEST_F(AccessStageTest, IgnoresEndpointRoutesAndRefusesAnonymousData) {
   ctx_.identity = Identity{};
   ctx_.request.headers.add("Processing-Purpose", "intake");
   EXPECT_EQ(run(), Flow::Stop);
-  EXPECT_EQ(ctx_.problem->status, 401);
+  EXPECT_EQ(ctx_.problem->status, 500);
+  EXPECT_FALSE(ctx_.decision.allowed);
+  EXPECT_TRUE(ctx_.purpose_id.empty());
 }
 
 RequestContext fetched(nlohmann::json body, std::vector<std::string> granted,

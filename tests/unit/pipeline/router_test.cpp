@@ -1,5 +1,7 @@
+#include <bronpoort/pipeline/endpoint_stage.hpp>
 #include <bronpoort/pipeline/operations.hpp>
-#include <bronpoort/pipeline/router.hpp>
+#include <bronpoort/pipeline/organisation_limit_stage.hpp>
+#include <bronpoort/pipeline/route_stage.hpp>
 
 #include <gtest/gtest.h>
 
@@ -71,6 +73,22 @@ TEST(Router, RequiredTokenMissingGets401WithChallenge) {
   EXPECT_EQ(*ctx.response.headers.find("WWW-Authenticate"), "Bearer realm=\"bronpoort\"");
   auto open = request("GET", "/healthz", false);
   EXPECT_EQ(stage.process(open), Flow::Continue);
+}
+
+// The route stage is the one owner of "this route needs a token": a data route (every one needs
+// a token) is refused here as an endpoint is, before the access stage is reached.
+TEST(Router, DataRouteWithoutTokenGetsTheSame401) {
+  RouteStage stage(table(), [](const std::vector<std::string>& seg, RequestContext& ctx) {
+    if (seg.size() < 4 || seg[1] != "datasets") return false;
+    ctx.route.kind = RouteKind::Data;
+    ctx.route.auth = AuthRequirement::Required;
+    return true;
+  });
+  auto ctx = request("GET", "/v1/datasets/persons/persons", false);
+  EXPECT_EQ(stage.process(ctx), Flow::Stop);
+  EXPECT_EQ(ctx.problem->status, 401);
+  EXPECT_EQ(ctx.problem->code, "token-missing");
+  EXPECT_EQ(*ctx.response.headers.find("WWW-Authenticate"), "Bearer realm=\"bronpoort\"");
 }
 
 TEST(Router, DataResolverHandlesDataPathsAndLeavesThePurposeToTheAccessStage) {

@@ -1,4 +1,4 @@
-#include "grant_refresher.hpp"
+#include <bronpoort/access/grant_refresher.hpp>
 
 #include <bronpoort/observability/logging.hpp>
 
@@ -6,13 +6,13 @@
 #include <condition_variable>
 #include <mutex>
 
-namespace bronpoort::pipeline {
+namespace bronpoort::access {
 namespace {
 
 // Slices of waiting, so that a stop is seen within this time whatever the listener does.
 constexpr std::chrono::milliseconds kSlice{250};
 
-void refresh(access::AccessService& service) {
+void refresh(AccessService& service) {
   try {
     service.refresh();
   } catch (const std::exception& e) {
@@ -23,13 +23,13 @@ void refresh(access::AccessService& service) {
 
 }  // namespace
 
-std::jthread start_grant_refresher(std::shared_ptr<access::AccessService> service,
+std::jthread start_grant_refresher(std::shared_ptr<AccessService> service,
                                    GrantRefresherOptions options) {
   return std::jthread(
       [service = std::move(service), options = std::move(options)](std::stop_token stop) {
         std::mutex mu;
         std::condition_variable_any cv;
-        std::unique_ptr<access::AccessChangeListener> listener;
+        std::unique_ptr<AccessChangeListener> listener;
         auto next_refresh = std::chrono::steady_clock::now();
         auto next_connect = std::chrono::steady_clock::now();
         while (!stop.stop_requested()) {
@@ -70,4 +70,4 @@ std::jthread start_grant_refresher(std::shared_ptr<access::AccessService> servic
       });
 }
 
-}  // namespace bronpoort::pipeline
+}  // namespace bronpoort::access

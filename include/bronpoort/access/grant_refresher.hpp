@@ -12,17 +12,17 @@
 #include <memory>
 #include <thread>
 
-namespace bronpoort::pipeline {
+namespace bronpoort::access {
 
 struct GrantRefresherOptions {
   // Opens a listener; empty: poll only.
-  std::function<std::unique_ptr<access::AccessChangeListener>()> open_listener;
+  std::function<std::unique_ptr<AccessChangeListener>()> open_listener;
   std::chrono::milliseconds fallback_interval{30000};  // with a working listener
   std::chrono::milliseconds poll_interval{2000};       // without one
 };
 
 // Starts the refresh loop; it stops when the returned thread is asked to stop (or destroyed).
-std::jthread start_grant_refresher(std::shared_ptr<access::AccessService> service,
+std::jthread start_grant_refresher(std::shared_ptr<AccessService> service,
                                    GrantRefresherOptions options = {});
 
-}  // namespace bronpoort::pipeline
+}  // namespace bronpoort::access

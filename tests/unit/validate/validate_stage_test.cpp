@@ -1,9 +1,12 @@
-#include <bronpoort/schema/response_validation.hpp>
+#include <bronpoort/schema/validator.hpp>
+#include <bronpoort/validate/validate_stage.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-namespace bronpoort::schema {
+namespace bronpoort::validate {
+
+using namespace bronpoort::schema;
 namespace {
 
 std::shared_ptr<const Stage> stage_for_cases() {
@@ -19,7 +22,7 @@ std::shared_ptr<const Stage> stage_for_cases() {
   EXPECT_TRUE(projection);
   auto map = std::make_shared<ResourceSchemas>();
   (*map)["debt-assistance/cases"] = {compiled.schema(), projection.schema()};
-  return make_response_validation_stage(map);
+  return make_validate_stage(map);
 }
 
 RequestContext fetched(std::string dataset, nlohmann::json body) {
@@ -96,4 +99,4 @@ TEST(ResponseValidation, ResourcesOutsideTheMapAreLeftToTheirConnector) {
 }
 
 }  // namespace
-}  // namespace bronpoort::schema
+}  // namespace bronpoort::validate

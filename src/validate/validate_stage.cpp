@@ -1,14 +1,17 @@
 #include <bronpoort/observability/logging.hpp>
-#include <bronpoort/schema/response_validation.hpp>
+#include <bronpoort/validate/validate_stage.hpp>
 
 #include <nlohmann/json.hpp>
 
-namespace bronpoort::schema {
+namespace bronpoort::validate {
+
+using schema::CompiledSchema;
+using schema::ValidationMode;
 namespace {
 
-class ResponseValidationStage final : public SyncStage {
+class ValidateStage final : public SyncStage {
  public:
-  explicit ResponseValidationStage(std::shared_ptr<const ResourceSchemas> schemas)
+  explicit ValidateStage(std::shared_ptr<const ResourceSchemas> schemas)
       : schemas_(std::move(schemas)) {}
   const char* name() const override { return "validate-response"; }
 
@@ -69,9 +72,8 @@ class ResponseValidationStage final : public SyncStage {
 
 }  // namespace
 
-std::shared_ptr<const Stage> make_response_validation_stage(
-    std::shared_ptr<const ResourceSchemas> schemas) {
-  return std::make_shared<ResponseValidationStage>(std::move(schemas));
+std::shared_ptr<const Stage> make_validate_stage(std::shared_ptr<const ResourceSchemas> schemas) {
+  return std::make_shared<ValidateStage>(std::move(schemas));
 }
 
-}  // namespace bronpoort::schema
+}  // namespace bronpoort::validate
