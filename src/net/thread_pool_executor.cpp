@@ -1,3 +1,4 @@
+#include <bronpoort/core/stage.hpp>
 #include <bronpoort/net/thread_pool_executor.hpp>
 
 #include <boost/asio/post.hpp>
@@ -18,7 +19,17 @@ ThreadPoolExecutor::~ThreadPoolExecutor() {
 }
 
 void ThreadPoolExecutor::post(std::function<void()> work) {
-  boost::asio::post(impl_->pool, std::move(work));
+  // A task that throws must not end the process: the throw is reported and the task destroyed
+  // (which answers a request whose completion it held, see sources/fetch_stage.cpp).
+  boost::asio::post(impl_->pool, [work = std::move(work)]() noexcept {
+    try {
+      work();
+    } catch (const std::exception& e) {
+      report_failure("blocking-pool", e.what());
+    } catch (...) {
+      report_failure("blocking-pool", "unknown exception");
+    }
+  });
 }
 
 void ThreadPoolExecutor::join() {

@@ -1,4 +1,5 @@
 #include <bronpoort/core/request_context.hpp>
+#include <bronpoort/core/stage.hpp>
 #include <bronpoort/core/utf8.hpp>
 #include <bronpoort/observability/logging.hpp>
 
@@ -64,6 +65,9 @@ void init_logging(std::string_view level) {
   logger->set_level(spdlog::level::from_str(std::string(level)));
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);
+  set_failure_reporter([](const char* where, const char* what) {
+    log_event(Level::Error, "completion-failed", {{"where", where}, {"error", what}});
+  });
 }
 
 void log_event(Level level, std::string_view event, const nlohmann::json& fields) {

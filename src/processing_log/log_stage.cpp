@@ -23,19 +23,26 @@ class LogStage final : public Stage {
       return;
     }
     auto records = records_for_request(ctx, log_->pseudonymiser());
-    log_->writer().append(
-        std::move(records), log_->config().commit_timeout,
-        [&ctx, resume = std::move(resume), continuation = continuation_,
-         chain = &log_->writer().chain_id()](const AppendResult& result) {
-          if (ctx.post_home) {
-            ctx.post_home([&ctx, resume, result, chain] { finish(ctx, resume, result, *chain); });
-          } else if (continuation) {
-            continuation->post(
-                [&ctx, resume, result, chain] { finish(ctx, resume, result, *chain); });
-          } else {
-            finish(ctx, resume, result, *chain);
-          }
-        });
+    log_->writer().append(std::move(records), log_->config().commit_timeout,
+                          [&ctx, resume = std::move(resume), continuation = continuation_,
+                           chain = &log_->writer().chain_id()](const AppendResult& result) {
+                            // On the writer's completion thread: a throw here must not end it
+                            // (complete_guarded).
+                            complete_guarded(ctx, "processing-log", resume, [&](const Resume& now) {
+                              auto later = [&ctx, resume, result, chain] {
+                                complete_guarded(
+                                    ctx, "processing-log", resume,
+                                    [&](const Resume& r) { finish(ctx, r, result, *chain); });
+                              };
+                              if (ctx.post_home) {
+                                ctx.post_home(std::move(later));
+                              } else if (continuation) {
+                                continuation->post(std::move(later));
+                              } else {
+                                finish(ctx, now, result, *chain);
+                              }
+                            });
+                          });
   }
 
  private:

@@ -1,3 +1,4 @@
+#include <bronpoort/net/run_loop.hpp>
 #include <bronpoort/observability/logging.hpp>
 #include <bronpoort/observability/metrics.hpp>
 #include <bronpoort/server/http_server.hpp>
@@ -259,8 +260,11 @@ void HttpServer::run() {
   unsigned n =
       impl_->cfg.threads ? impl_->cfg.threads : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < n; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
-  impl_->ioc.run();
+  for (unsigned i = 1; i < n; ++i) {
+    threads.emplace_back(
+        [this] { bronpoort::net::run_reporting_failures(impl_->ioc, "server-io"); });
+  }
+  bronpoort::net::run_reporting_failures(impl_->ioc, "server-io");
   for (auto& t : threads) t.join();
 }
 

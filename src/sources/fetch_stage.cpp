@@ -1,11 +1,43 @@
 #include <bronpoort/sources/fetch_stage.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <set>
 
 namespace bronpoort::sources {
 namespace {
+
+// The completion handed to a connector, called at most once. A connector that drops it without
+// calling it (its task threw and was unwound on a pool, see net::ThreadPoolExecutor) answers the
+// request with `dropped` when the last copy goes, instead of leaving it to wait for its deadline.
+FetchDone once(Problem dropped, FetchDone done) {
+  struct State {
+    FetchDone done;
+    Problem dropped;
+    std::atomic<bool> called{false};
+    ~State() {
+      if (called.exchange(true)) return;
+      FetchOutcome outcome;
+      outcome.problem = std::move(dropped);
+      try {
+        done(std::move(outcome));
+      } catch (const std::exception& e) {
+        report_failure("fetch", e.what());
+      } catch (...) {
+        report_failure("fetch", "unknown exception");
+      }
+    }
+  };
+  auto state = std::make_shared<State>();
+  state->done = std::move(done);
+  state->dropped = std::move(dropped);
+  return [state](FetchOutcome outcome) {
+    if (state->called.exchange(true)) return;
+    state->done(std::move(outcome));
+  };
+}
 
 class FetchStage final : public Stage {
  public:
@@ -56,26 +88,40 @@ class FetchStage final : public Stage {
     }
     auto started = std::chrono::steady_clock::now();
     auto connector = connectors_.at(res);
-    connector->fetch(request, [&ctx, resume = std::move(resume), res, strip_subject,
-                               started](FetchOutcome outcome) {
-      ctx.result.latency = std::chrono::duration_cast<std::chrono::microseconds>(
-          std::chrono::steady_clock::now() - started);
-      if (outcome.problem) {
-        ctx.fail(std::move(*outcome.problem));
-        return resume(Flow::Stop);
-      }
-      ctx.result.fetched = true;
-      ctx.result.body = std::move(outcome.body);
-      ctx.result.total = outcome.total;
-      ctx.result.has_next = outcome.has_next;
-      collect_subjects(*res, ctx, strip_subject);
-      std::string link = paging_link_header(ctx);
-      if (!link.empty()) ctx.response.headers.set("Link", link);
-      resume(Flow::Continue);
-    });
+    connector->fetch(
+        request,
+        once(make_problem(502, "source-error",
+                          "The source connector failed before the source "
+                          "answered. Try again; quote the traceId if it "
+                          "persists."),
+             [&ctx, resume = std::move(resume), res, strip_subject, started](FetchOutcome outcome) {
+               complete_guarded(ctx, "fetch", resume, [&](const Resume& r) {
+                 complete(ctx, r, *res, strip_subject, started, std::move(outcome));
+               });
+             }));
   }
 
  private:
+  // Runs on the connector's thread (or inline for immediate refusals).
+  static void complete(RequestContext& ctx, const Resume& resume, const Resource& res,
+                       bool strip_subject, std::chrono::steady_clock::time_point started,
+                       FetchOutcome outcome) {
+    ctx.result.latency = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
+    if (outcome.problem) {
+      ctx.fail(std::move(*outcome.problem));
+      return resume(Flow::Stop);
+    }
+    ctx.result.fetched = true;
+    ctx.result.body = std::move(outcome.body);
+    ctx.result.total = outcome.total;
+    ctx.result.has_next = outcome.has_next;
+    collect_subjects(res, ctx, strip_subject);
+    std::string link = paging_link_header(ctx);
+    if (!link.empty()) ctx.response.headers.set("Link", link);
+    resume(Flow::Continue);
+  }
+
   static void collect_subjects(const Resource& res, RequestContext& ctx, bool strip) {
     if (!res.subject) return;
     std::set<std::string> seen;

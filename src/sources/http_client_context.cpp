@@ -1,6 +1,8 @@
 // The I/O threads shared by every HTTP upstream pool of a SourceRuntime.
 #include "http_connector.hpp"
 
+#include <bronpoort/net/run_loop.hpp>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -20,7 +22,7 @@ struct HttpClientContext::Impl {
 
 HttpClientContext::HttpClientContext(std::size_t threads) : impl_(std::make_unique<Impl>()) {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) {
-    impl_->threads.emplace_back([this] { impl_->io.run(); });
+    impl_->threads.emplace_back([this] { net::run_reporting_failures(impl_->io, "upstream-io"); });
   }
 }
 

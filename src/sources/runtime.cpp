@@ -41,6 +41,12 @@ std::shared_ptr<SourceConnector> SourceRuntime::connector_for(const Resource& re
   return slot;
 }
 
+void SourceRuntime::use_connector(const Resource& resource,
+                                  std::shared_ptr<SourceConnector> connector) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->connectors[resource.connector.pool_key()] = std::move(connector);
+}
+
 void SourceRuntime::prepare(const Registry& registry) {
   std::set<std::string> used;
   for (const auto& ds : registry.datasets) {

@@ -5,6 +5,7 @@
 
 #include <bronpoort/core/request_context.hpp>
 
+#include <exception>
 #include <functional>
 #include <memory>
 
@@ -44,6 +45,49 @@ class Endpoint {
 // An endpoint made from a function, for stages whose endpoints need no state of their own.
 using EndpointHandler = std::function<void(RequestContext&, Resume)>;
 std::shared_ptr<const Endpoint> make_endpoint(EndpointHandler handler);
+
+// Where a failure that no request can be answered with is reported (a throw in a completion after
+// it resumed, a task that threw on a pool). observability::init_logging installs the structured
+// log's reporter; until then such failures go to stderr as one JSON object per line.
+using FailureReporter = void (*)(const char* where, const char* what);
+void set_failure_reporter(FailureReporter reporter);
+void report_failure(const char* where, const char* what) noexcept;
+
+namespace detail {
+void fail_completion(RequestContext& ctx, const char* stage, const char* what,
+                     const Resume& resume) noexcept;
+}  // namespace detail
+
+// Runs `body(resume)`: a stage's completion, on whichever thread finished its work (a connector's
+// answer, the log writer's commit, the blocking pool). Outside the pipeline's own try, a throw
+// there would end the process; here, a throw before `body` resumed fails the request with 500
+// internal-error, reports the failure and resumes with Flow::Stop, so the processing log still
+// records the request and the gateway keeps serving. A throw after it resumed is only reported:
+// the request may be answered and gone by then.
+template <class Body>
+void complete_guarded(RequestContext& ctx, const char* stage, const Resume& resume,
+                      Body&& body) noexcept {
+  bool resumed = false;
+  const Resume tracked = [&resumed, &resume](Flow flow) {
+    resumed = true;
+    resume(flow);
+  };
+  try {
+    body(tracked);
+  } catch (const std::exception& e) {
+    if (resumed) {
+      report_failure(stage, e.what());
+    } else {
+      detail::fail_completion(ctx, stage, e.what(), resume);
+    }
+  } catch (...) {
+    if (resumed) {
+      report_failure(stage, "unknown exception");
+    } else {
+      detail::fail_completion(ctx, stage, "unknown exception", resume);
+    }
+  }
+}
 
 // Runs blocking work (database calls, fsync) off the I/O threads.
 class BlockingExecutor {

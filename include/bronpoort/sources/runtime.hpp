@@ -30,6 +30,11 @@ class SourceRuntime {
   // The connector for `resource`; created on first use if prepare() did not see it.
   std::shared_ptr<SourceConnector> connector_for(const Resource& resource);
 
+  // Serves every resource with `resource`'s connector configuration through `connector` instead
+  // (for embedders with a connector of their own, and for tests of the fetch stage's guarantees).
+  // Takes effect for fetch stages built afterwards.
+  void use_connector(const Resource& resource, std::shared_ptr<SourceConnector> connector);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
