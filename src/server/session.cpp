@@ -101,16 +101,44 @@ void Session<Stream>::on_handshake(error_code ec) {
 }
 
 template <class Stream>
-void Session<Stream>::do_read() {
-  if (draining_ || host_->draining) return close();
+void Session<Stream>::new_parser() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(host_->limits.max_header_bytes));
   parser_->body_limit(host_->limits.max_body_bytes);
-  if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
+}
+
+template <class Stream>
+void Session<Stream>::do_read() {
+  if (draining_ || host_->draining) return close();
+  if (buffer_.size() > 0) {  // a pipelined request is already here
+    new_parser();
+    return read_header();
+  }
   set_phase(Phase::Idle);
   // A new connection must start its request within the header timeout; a kept-alive one may
   // wait up to the idle timeout for the next.
   arm(first_request_ ? host_->limits.header_timeout : host_->limits.idle_timeout);
+  if constexpr (kTls) {
+    // OpenSSL may already hold decrypted bytes the socket no longer shows: read directly.
+    new_parser();
+    stream_.async_read_some(
+        buffer_.prepare(4096),
+        beast::bind_front_handler(&Session::on_first_bytes, this->shared_from_this()));
+  } else {
+    // An idle connection holds no read buffer and no parser: it waits for the socket to become
+    // readable and only then allocates them (issue 13: idle keep-alive connections cost memory
+    // for as long as clients keep them open).
+    parser_.reset();
+    buffer_.shrink_to_fit();
+    socket().async_wait(boost::asio::ip::tcp::socket::wait_read,
+                        beast::bind_front_handler(&Session::on_readable, this->shared_from_this()));
+  }
+}
+
+template <class Stream>
+void Session<Stream>::on_readable(error_code ec) {
+  if (ec) return on_first_bytes(ec, 0);
+  new_parser();
   stream_.async_read_some(
       buffer_.prepare(4096),
       beast::bind_front_handler(&Session::on_first_bytes, this->shared_from_this()));
@@ -273,6 +301,9 @@ template <class Stream>
 void Session<Stream>::on_write(bool keep_alive, error_code ec, std::size_t) {
   disarm();
   response_.reset();
+  stream_sr_.reset();
+  stream_head_.reset();
+  std::string().swap(chunk_);
   ctx_.reset();  // releases what the request held (e.g. its concurrency slot)
   if (ec || !keep_alive) return close();
   first_request_ = false;

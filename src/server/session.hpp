@@ -64,7 +64,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void on_timer(unsigned generation, boost::system::error_code ec);
 
   void on_handshake(boost::system::error_code ec);
+  void new_parser();
   void do_read();
+  void on_readable(boost::system::error_code ec);
   void on_first_bytes(boost::system::error_code ec, std::size_t n);
   void read_header();
   void on_header(boost::system::error_code ec, std::size_t n);

@@ -110,6 +110,45 @@ TEST(Server, IdleConnectionWithoutRequestIsClosedAfterHeaderTimeout) {
   EXPECT_TRUE(c.closed_by_peer(2s));
 }
 
+// An idle kept-alive connection waits without a read buffer or parser (issue 13); it must still
+// answer its next request, including one that arrives in pieces, and close at the idle timeout.
+TEST(Server, KeptAliveConnectionAnswersLaterRequestsAndClosesAfterTheIdleTimeout) {
+  TempDir dir;
+  auto cfg = minimal_config();
+  cfg["server"]["limits"] = {{"idleTimeoutMs", 800}};
+  GatewayProcess gw(dir, cfg);
+  Connection c(gw.port());
+  ASSERT_TRUE(c.send(build_request("GET", "/healthz")));
+  auto first = c.read_response();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  std::this_thread::sleep_for(300ms);
+  const auto request = build_request("GET", "/healthz");
+  ASSERT_TRUE(c.send(request.substr(0, 10)));
+  std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(c.send(request.substr(10)));
+  auto second = c.read_response();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 200);
+  const auto idle_from = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.closed_by_peer(3s));
+  EXPECT_GE(std::chrono::steady_clock::now() - idle_from, 600ms);
+}
+
+// Two requests in one write: the second is already buffered when the first is answered.
+TEST(Server, PipelinedRequestsAreAnsweredInOrder) {
+  TempDir dir;
+  GatewayProcess gw(dir, minimal_config());
+  Connection c(gw.port());
+  ASSERT_TRUE(c.send(build_request("GET", "/healthz") + build_request("GET", "/nope")));
+  auto first = c.read_response();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  auto second = c.read_response();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 404);
+}
+
 TEST(Server, MalformedRequestGets400AndConnectionCloses) {
   TempDir dir;
   GatewayProcess gw(dir, minimal_config());
