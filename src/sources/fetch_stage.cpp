@@ -19,10 +19,8 @@ FetchDone once(Problem dropped, FetchDone done) {
     std::atomic<bool> called{false};
     ~State() {
       if (called.exchange(true)) return;
-      FetchOutcome outcome;
-      outcome.problem = std::move(dropped);
       try {
-        done(std::move(outcome));
+        done(FetchOutcome(std::move(dropped)));
       } catch (const std::exception& e) {
         report_failure("fetch", e.what());
       } catch (...) {
@@ -108,14 +106,15 @@ class FetchStage final : public Stage {
                        FetchOutcome outcome) {
     ctx.result.latency = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started);
-    if (outcome.problem) {
-      ctx.fail(std::move(*outcome.problem));
+    if (!outcome.ok()) {
+      ctx.fail(std::move(outcome).error());
       return resume(Flow::Stop);
     }
+    auto& page = outcome.value();
     ctx.result.fetched = true;
-    ctx.result.body = std::move(outcome.body);
-    ctx.result.total = outcome.total;
-    ctx.result.has_next = outcome.has_next;
+    ctx.result.body = std::move(page.body);
+    ctx.result.total = page.total;
+    ctx.result.has_next = page.has_next;
     collect_subjects(res, ctx, strip_subject);
     std::string link = paging_link_header(ctx);
     if (!link.empty()) ctx.response.headers.set("Link", link);

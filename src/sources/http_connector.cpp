@@ -102,28 +102,20 @@ UpstreamRequest upstream_request_for(const FetchRequest& request) {
 }
 
 FetchOutcome outcome_from_upstream(const FetchRequest& request, UpstreamResponse r) {
-  FetchOutcome out;
-  if (r.problem) {
-    out.problem = std::move(r.problem);
-    return out;
-  }
+  if (r.problem) return std::move(*r.problem);
   const Resource& res = *request.resource;
   bool detail = request.query.operation == DataOperation::Detail;
   if (r.status == 404 && detail) {
-    out.problem =
-        make_problem(404, "record-not-found", "No record with this id in " + res.id + ".");
-    return out;
+    return make_problem(404, "record-not-found", "No record with this id in " + res.id + ".");
   }
   if (r.status != 200) {
-    out.problem =
-        make_problem(502, "source-error",
-                     "The source holder's system answered HTTP " + std::to_string(r.status) + ".");
-    return out;
+    return make_problem(
+        502, "source-error",
+        "The source holder's system answered HTTP " + std::to_string(r.status) + ".");
   }
   auto body = nlohmann::json::parse(r.body, nullptr, false);
   if (body.is_discarded()) {
-    out.problem = invalid_response("not JSON");
-    return out;
+    return invalid_response("not JSON");
   }
   std::string reason;
   auto fits = [&](const nlohmann::json& rec) {
@@ -136,45 +128,40 @@ FetchOutcome outcome_from_upstream(const FetchRequest& request, UpstreamResponse
   };
   if (detail) {
     if (!fits(body)) {
-      out.problem = invalid_response(reason);
-      return out;
+      return invalid_response(reason);
     }
     select_fields(body, request.fields);
-    out.body = std::move(body);
-    return out;
+    return FetchedPage{std::move(body), std::nullopt, false};
   }
   if (!body.is_object() || !body.contains("items") || !body["items"].is_array()) {
-    out.problem = invalid_response("no \"items\" array");
-    return out;
+    return invalid_response("no \"items\" array");
   }
   auto& items = body["items"];
   auto limit = static_cast<std::size_t>(request.query.page_size) + 1;
   if (items.size() > limit) {
-    out.problem = invalid_response("more records than asked for");
-    return out;
+    return invalid_response("more records than asked for");
   }
   for (auto& rec : items) {
     if (!fits(rec)) {
-      out.problem = invalid_response(reason);
-      return out;
+      return invalid_response(reason);
     }
   }
+  FetchedPage page;
   if (request.query.include_total) {
     auto t = body.find("total");
     if (t == body.end() || !t->is_number_integer() || t->get<long long>() < 0) {
-      out.problem = invalid_response("no \"total\" although asked for");
-      return out;
+      return invalid_response("no \"total\" although asked for");
     }
-    out.total = t->get<long long>();
+    page.total = t->get<long long>();
   }
-  out.has_next = items.size() == limit;
-  if (out.has_next) items.erase(items.size() - 1);
+  page.has_next = items.size() == limit;
+  if (page.has_next) items.erase(items.size() - 1);
   // The source sorted ties by the id; with the id withheld they go by its keyed hash instead
   // (records are still whole here, so the id is present whatever the caller selected).
   order_ties_by_key(items, request.query.sort, res.id_field, request.order_key);
   for (auto& rec : items) select_fields(rec, request.fields);
-  out.body = std::move(items);
-  return out;
+  page.body = std::move(items);
+  return page;
 }
 
 std::shared_ptr<SourceConnector> make_http_connector(HttpClientContext& context,

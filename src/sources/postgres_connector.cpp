@@ -67,10 +67,10 @@ void PostgresConnector::fetch(std::shared_ptr<const FetchRequest> request, Fetch
   // Bounded: past the queue limit the caller gets 503 at once instead of waiting without end.
   if (in_flight_.fetch_add(1) >= max_queued_) {
     in_flight_.fetch_sub(1);
-    FetchOutcome busy;
-    busy.problem = make_problem(503, "source-busy",
-                                "The source holder's database has too many queries queued. Try "
-                                "again shortly.");
+    FetchOutcome busy =
+        make_problem(503, "source-busy",
+                     "The source holder's database has too many queries queued. Try "
+                     "again shortly.");
     done(std::move(busy));
     return;
   }
@@ -121,69 +121,62 @@ void PostgresConnector::release(std::unique_ptr<PgSession> c) {
 }
 
 FetchOutcome PostgresConnector::run(const FetchRequest& request) {
-  FetchOutcome out;
   std::string error;
   auto plan = build_sql(*request.resource, request.query, request.fields, error, request.order_key);
-  if (!plan) {
-    out.problem = make_problem(400, "invalid-query", error);
-    return out;
-  }
+  if (!plan) return make_problem(400, "invalid-query", error);
   std::optional<Problem> problem;
   auto conn = acquire(problem);
-  if (!conn) {
-    out.problem = problem;
-    return out;
-  }
+  if (!conn) return std::move(*problem);
   try {
+    FetchedPage page;
     pqxx::read_transaction tx(conn->conn);
     if (plan->count) {
       auto r = tx.exec_params(plan->count->text,
                               pqxx::prepare::make_dynamic_params(plan->count->params));
-      out.total = r[0][0].as<long long>();
+      page.total = r[0][0].as<long long>();
     }
     auto rows =
         tx.exec_params(plan->select.text, pqxx::prepare::make_dynamic_params(plan->select.params));
     tx.commit();
     if (request.query.operation == DataOperation::Detail) {
       if (rows.empty()) {
-        out.problem = make_problem(404, "record-not-found",
-                                   "No record with this id in " + request.resource->id + ".");
-      } else {
-        out.body = to_record(*plan, rows[0]);
+        release(std::move(conn));
+        return make_problem(404, "record-not-found",
+                            "No record with this id in " + request.resource->id + ".");
       }
+      page.body = to_record(*plan, rows[0]);
     } else {
-      out.body = nlohmann::json::array();
+      page.body = nlohmann::json::array();
       int page_size = request.query.page_size;
       for (int i = 0; i < static_cast<int>(rows.size()) && i < page_size; ++i) {
-        out.body.push_back(to_record(*plan, rows[i]));
+        page.body.push_back(to_record(*plan, rows[i]));
       }
-      out.has_next = static_cast<int>(rows.size()) > page_size;
+      page.has_next = static_cast<int>(rows.size()) > page_size;
     }
     release(std::move(conn));
+    return page;
   } catch (const pqxx::broken_connection& e) {
     spdlog::warn("postgres source: connection lost: {}", e.what());
-    out.problem = unavailable();  // the broken connection is dropped, not returned to the pool
+    return unavailable();  // the broken connection is dropped, not returned to the pool
   } catch (const pqxx::sql_error& e) {
     const std::string& state = e.sqlstate();
     if (state == "57014") {
       // statement_timeout fired: the database is up but slow; the connection stays usable.
-      out.problem = make_problem(504, "source-timeout",
-                                 "The source holder's database did not answer in time.");
       release(std::move(conn));
-    } else if (state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0) {
-      // Connection exceptions and shutdowns leave the connection unusable: drop it.
-      out.problem = unavailable();
-    } else {
-      spdlog::warn("postgres source: query failed, sqlstate {}", state);
-      out.problem =
-          make_problem(502, "source-error", "The source holder's database refused the query.");
-      release(std::move(conn));
+      return make_problem(504, "source-timeout",
+                          "The source holder's database did not answer in time.");
     }
+    if (state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0) {
+      // Connection exceptions and shutdowns leave the connection unusable: drop it.
+      return unavailable();
+    }
+    spdlog::warn("postgres source: query failed, sqlstate {}", state);
+    release(std::move(conn));
+    return make_problem(502, "source-error", "The source holder's database refused the query.");
   } catch (const std::exception& e) {
     spdlog::warn("postgres source: {}", e.what());
-    out.problem = make_problem(502, "source-error", "The source holder's database failed.");
+    return make_problem(502, "source-error", "The source holder's database failed.");
   }
-  return out;
 }
 
 }  // namespace bronpoort::sources

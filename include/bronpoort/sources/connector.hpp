@@ -12,6 +12,7 @@
 
 #include <bronpoort/core/data_query.hpp>
 #include <bronpoort/core/problem.hpp>
+#include <bronpoort/core/result.hpp>
 #include <bronpoort/sources/registry.hpp>
 
 #include <nlohmann/json.hpp>
@@ -51,12 +52,15 @@ std::string keyed_order_value(const std::string& key, const std::string& id);
 void order_ties_by_key(nlohmann::json& items, const std::vector<SortKey>& sort,
                        const std::string& id_field, const std::string& key);
 
-struct FetchOutcome {
-  std::optional<Problem> problem;
+// What a source answered for one query.
+struct FetchedPage {
   nlohmann::json body;  // Detail: the record object; List/Search: array of records
   std::optional<long long> total;
   bool has_next = false;
 };
+
+// The page, or the problem the caller is answered with (core/result.hpp's rule).
+using FetchOutcome = Result<FetchedPage>;
 
 using FetchDone = std::function<void(FetchOutcome)>;
 

@@ -20,6 +20,7 @@
 #include <future>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 namespace bronpoort::sources {
 namespace {
@@ -35,10 +36,15 @@ class FlakyConnector final : public SourceConnector {
   void fetch(std::shared_ptr<const FetchRequest>, FetchDone done) override {
     pool_.post([this, done = std::move(done)] {
       if (fail) throw std::runtime_error("connector bug");
-      FetchOutcome outcome;
-      outcome.body = nlohmann::json::array();
-      done(std::move(outcome));
+      done(FetchedPage{nlohmann::json::array(), std::nullopt, false});
     });
+  }
+  // Waits until every task before this one has run and been destroyed (one thread, in order), so
+  // nothing the test owns is released last on the pool's own thread.
+  void drain() {
+    std::promise<void> drained;
+    pool_.post([&] { drained.set_value(); });
+    drained.get_future().wait();
   }
 
  private:
@@ -70,6 +76,14 @@ class CompletionGuard : public ::testing::Test {
     pipeline_ = std::make_shared<pipeline::Pipeline>(std::move(stages), nullptr);
   }
   void TearDown() override {
+    connector_->drain();
+    // The connector's pool and the log writer's completion thread let go of the pipeline just
+    // after the response: wait for that, so nothing joins a thread from that thread itself.
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (pipeline_.use_count() > 1 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(1ms);
+    }
+    EXPECT_EQ(pipeline_.use_count(), 1);
     pipeline_.reset();
     log_.reset();
     store_.reset();

@@ -44,14 +44,14 @@ TEST(ConnectorParity, HttpAndPostgresGiveTheSameAnswers) {
   DataQuery everything;
   everything.page_size = 5000;
   auto all = fetch_and_wait(*http, make_request(reg, &over_http, everything));
-  ASSERT_FALSE(all.problem);
-  ASSERT_EQ(all.body.size(), 1500u);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all.value().body.size(), 1500u);
   std::string sql =
       "CREATE SCHEMA brp; CREATE TABLE brp.persons (bsn text PRIMARY KEY, given_name text, "
       "family_name text, birth_date date, address_id text, municipality text); "
       "INSERT INTO brp.persons SELECT * FROM json_to_recordset('" +
       [&] {
-        std::string s = all.body.dump();
+        std::string s = all.value().body.dump();
         std::string escaped;
         for (char c : s) escaped += (c == '\'') ? std::string("''") : std::string(1, c);
         return escaped;
@@ -103,17 +103,17 @@ TEST(ConnectorParity, HttpAndPostgresGiveTheSameAnswers) {
   for (std::size_t i = 0; i < queries.size(); ++i) {
     auto a = fetch_and_wait(*http, make_request(reg, &over_http, queries[i]));
     auto b = fetch_and_wait(*pg, make_request(reg, &over_pg, queries[i]));
-    ASSERT_FALSE(a.problem) << i << " " << a.problem->detail;
-    ASSERT_FALSE(b.problem) << i << " " << b.problem->detail;
-    EXPECT_EQ(a.body, b.body) << "query " << i;
-    EXPECT_EQ(a.total, b.total) << "query " << i;
-    EXPECT_EQ(a.has_next, b.has_next) << "query " << i;
+    ASSERT_TRUE(a.ok()) << i << " " << a.error().detail;
+    ASSERT_TRUE(b.ok()) << i << " " << b.error().detail;
+    EXPECT_EQ(a.value().body, b.value().body) << "query " << i;
+    EXPECT_EQ(a.value().total, b.value().total) << "query " << i;
+    EXPECT_EQ(a.value().has_next, b.value().has_next) << "query " << i;
   }
   DataQuery detail;
   detail.operation = DataOperation::Detail;
-  detail.id = all.body[777]["bsn"].get<std::string>();
-  EXPECT_EQ(fetch_and_wait(*http, make_request(reg, &over_http, detail)).body,
-            fetch_and_wait(*pg, make_request(reg, &over_pg, detail)).body);
+  detail.id = all.value().body[777]["bsn"].get<std::string>();
+  EXPECT_EQ(fetch_and_wait(*http, make_request(reg, &over_http, detail)).value().body,
+            fetch_and_wait(*pg, make_request(reg, &over_pg, detail)).value().body);
 }
 
 }  // namespace

@@ -71,13 +71,13 @@ TEST_F(HttpConnectorTest, ListsWithFilterSortPagingAndTotal) {
   q.sort.push_back({"houseNumber", true});
   q.include_total = true;
   auto out = fetch(resource("addresses", "addresses"), q);
-  ASSERT_FALSE(out.problem) << out.problem->detail;
-  ASSERT_EQ(out.body.size(), 5u);
-  EXPECT_TRUE(out.has_next);
-  ASSERT_TRUE(out.total);
-  EXPECT_GT(*out.total, 5);
+  ASSERT_TRUE(out.ok()) << out.error().detail;
+  ASSERT_EQ(out.value().body.size(), 5u);
+  EXPECT_TRUE(out.value().has_next);
+  ASSERT_TRUE(out.value().total);
+  EXPECT_GT(*out.value().total, 5);
   int last = 1000000;
-  for (const auto& r : out.body) {
+  for (const auto& r : out.value().body) {
     EXPECT_EQ(r["city"], "Utrecht");
     EXPECT_GE(r["houseNumber"].get<int>(), 100);
     EXPECT_LE(r["houseNumber"].get<int>(), last);
@@ -92,13 +92,13 @@ TEST_F(HttpConnectorTest, PagesFollowEachOtherWithoutOverlap) {
   auto p1 = fetch(persons, q);
   q.page = 2;
   auto p2 = fetch(persons, q);
-  ASSERT_FALSE(p1.problem);
-  ASSERT_FALSE(p2.problem);
+  ASSERT_TRUE(p1.ok());
+  ASSERT_TRUE(p2.ok());
   std::set<std::string> ids;
-  for (const auto& r : p1.body) ids.insert(r["bsn"].get<std::string>());
-  for (const auto& r : p2.body) EXPECT_TRUE(ids.insert(r["bsn"].get<std::string>()).second);
-  EXPECT_LE(p1.body.back()["birthDate"].get<std::string>(),
-            p2.body.front()["birthDate"].get<std::string>());
+  for (const auto& r : p1.value().body) ids.insert(r["bsn"].get<std::string>());
+  for (const auto& r : p2.value().body) EXPECT_TRUE(ids.insert(r["bsn"].get<std::string>()).second);
+  EXPECT_LE(p1.value().body.back()["birthDate"].get<std::string>(),
+            p2.value().body.front()["birthDate"].get<std::string>());
 }
 
 // With the id withheld (an order key set), records the source sorted as equal on the caller's key
@@ -116,19 +116,19 @@ TEST_F(HttpConnectorTest, TiesGoByKeyedHashWhenTheIdIsWithheld) {
   };
   auto plain = page("", {});
   auto keyed = page("demo-order-key", {});
-  ASSERT_FALSE(plain.problem);
-  ASSERT_FALSE(keyed.problem);
-  ASSERT_EQ(plain.body.size(), keyed.body.size());
+  ASSERT_TRUE(plain.ok());
+  ASSERT_TRUE(keyed.ok());
+  ASSERT_EQ(plain.value().body.size(), keyed.value().body.size());
   std::multiset<std::string> plain_ids, keyed_ids;
-  for (const auto& r : plain.body) plain_ids.insert(r["bsn"].get<std::string>());
-  for (const auto& r : keyed.body) keyed_ids.insert(r["bsn"].get<std::string>());
+  for (const auto& r : plain.value().body) plain_ids.insert(r["bsn"].get<std::string>());
+  for (const auto& r : keyed.value().body) keyed_ids.insert(r["bsn"].get<std::string>());
   EXPECT_EQ(plain_ids, keyed_ids);
   bool differs = false;
-  for (std::size_t i = 0; i < keyed.body.size(); ++i) {
-    differs = differs || keyed.body[i]["bsn"] != plain.body[i]["bsn"];
+  for (std::size_t i = 0; i < keyed.value().body.size(); ++i) {
+    differs = differs || keyed.value().body[i]["bsn"] != plain.value().body[i]["bsn"];
     if (i == 0) continue;
-    const auto& a = keyed.body[i - 1];
-    const auto& b = keyed.body[i];
+    const auto& a = keyed.value().body[i - 1];
+    const auto& b = keyed.value().body[i];
     // Still in the caller's order; within a municipality by the keyed hash of the BSN.
     EXPECT_LE(a["municipality"].get<std::string>(), b["municipality"].get<std::string>());
     if (a["municipality"] == b["municipality"]) {
@@ -139,11 +139,11 @@ TEST_F(HttpConnectorTest, TiesGoByKeyedHashWhenTheIdIsWithheld) {
   EXPECT_TRUE(differs) << "40 people in only a few municipalities were left in BSN order";
   // A selection without the id is reordered all the same, and the id stays out of the records.
   auto selected = page("demo-order-key", {"municipality", "givenName"});
-  ASSERT_FALSE(selected.problem);
-  ASSERT_EQ(selected.body.size(), keyed.body.size());
-  for (std::size_t i = 0; i < keyed.body.size(); ++i) {
-    EXPECT_FALSE(selected.body[i].contains("bsn"));
-    EXPECT_EQ(selected.body[i]["givenName"], keyed.body[i]["givenName"]);
+  ASSERT_TRUE(selected.ok());
+  ASSERT_EQ(selected.value().body.size(), keyed.value().body.size());
+  for (std::size_t i = 0; i < keyed.value().body.size(); ++i) {
+    EXPECT_FALSE(selected.value().body[i].contains("bsn"));
+    EXPECT_EQ(selected.value().body[i]["givenName"], keyed.value().body[i]["givenName"]);
   }
 }
 
@@ -153,23 +153,23 @@ TEST_F(HttpConnectorTest, LastPageHasNoNext) {
   q.filters.push_back({"virus", FilterOp::In, {"RSV"}, "virusIn"});
   q.filters.push_back({"date", FilterOp::StartsWith, {"2025-01"}, "dateStartsWith"});
   auto out = fetch(resource("sewage-surveillance", "measurements"), q);
-  ASSERT_FALSE(out.problem);
-  EXPECT_EQ(out.body.size(), 31u);
-  EXPECT_FALSE(out.has_next);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out.value().body.size(), 31u);
+  EXPECT_FALSE(out.value().has_next);
 }
 
 TEST_F(HttpConnectorTest, FetchesOneRecordAndSelectsFields) {
   const Resource* addresses = resource("addresses", "addresses");
   auto first = fetch(addresses, list(1));
-  ASSERT_FALSE(first.problem);
+  ASSERT_TRUE(first.ok());
   DataQuery q;
   q.operation = DataOperation::Detail;
-  q.id = first.body[0]["addressId"].get<std::string>();
+  q.id = first.value().body[0]["addressId"].get<std::string>();
   q.fields = {"street", "addressId"};
   auto out = fetch(addresses, q);
-  ASSERT_FALSE(out.problem);
-  EXPECT_EQ(out.body["addressId"], q.id);
-  EXPECT_EQ(out.body.size(), 2u);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out.value().body["addressId"], q.id);
+  EXPECT_EQ(out.value().body.size(), 2u);
 }
 
 TEST_F(HttpConnectorTest, AnswersNotFoundForAnUnknownId) {
@@ -177,22 +177,22 @@ TEST_F(HttpConnectorTest, AnswersNotFoundForAnUnknownId) {
   q.operation = DataOperation::Detail;
   q.id = "0000000000000000/../../etc";
   auto out = fetch(resource("addresses", "addresses"), q);
-  ASSERT_TRUE(out.problem);
-  EXPECT_EQ(out.problem->status, 404);
-  EXPECT_EQ(out.problem->code, "record-not-found");
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.error().status, 404);
+  EXPECT_EQ(out.error().code, "record-not-found");
 }
 
 TEST_F(HttpConnectorTest, SearchesByBsnInTheBody) {
   const Resource* persons = resource("persons", "persons");
   auto first = fetch(persons, list(3));
-  ASSERT_FALSE(first.problem);
+  ASSERT_TRUE(first.ok());
   DataQuery q = list(10);
   q.operation = DataOperation::Search;
-  q.filters.push_back({"bsn", FilterOp::Eq, {first.body[1]["bsn"]}, "/filters/bsn/eq"});
+  q.filters.push_back({"bsn", FilterOp::Eq, {first.value().body[1]["bsn"]}, "/filters/bsn/eq"});
   auto out = fetch(persons, q);
-  ASSERT_FALSE(out.problem);
-  ASSERT_EQ(out.body.size(), 1u);
-  EXPECT_EQ(out.body[0], first.body[1]);
+  ASSERT_TRUE(out.ok());
+  ASSERT_EQ(out.value().body.size(), 1u);
+  EXPECT_EQ(out.value().body[0], first.value().body[1]);
 }
 
 struct FaultCase {
@@ -206,15 +206,15 @@ class HttpFaultTest : public HttpConnectorTest, public ::testing::WithParamInter
 TEST_P(HttpFaultTest, MapsTheUpstreamFault) {
   demo_->set_fault(GetParam().mode, "/bag", 4000);
   auto out = fetch(resource("addresses", "addresses"), list(5));
-  ASSERT_TRUE(out.problem) << out.body.dump().substr(0, 200);
-  EXPECT_EQ(out.problem->status, GetParam().status);
-  EXPECT_EQ(out.problem->code, GetParam().code);
+  ASSERT_FALSE(out.ok()) << out.value().body.dump().substr(0, 200);
+  EXPECT_EQ(out.error().status, GetParam().status);
+  EXPECT_EQ(out.error().code, GetParam().code);
   // Other upstream paths and, once the fault is gone, this one, keep working.
   auto other = fetch(resource("businesses", "businesses"), list(5));
-  EXPECT_FALSE(other.problem);
+  EXPECT_TRUE(other.ok());
   demo_->set_fault("none");
   auto again = fetch(resource("addresses", "addresses"), list(5));
-  EXPECT_FALSE(again.problem) << again.problem->code;
+  EXPECT_TRUE(again.ok()) << again.error().code;
 }
 
 INSTANTIATE_TEST_SUITE_P(Faults, HttpFaultTest,
@@ -242,16 +242,16 @@ TEST(HttpUpstreamDown, AnswersUnavailableAndRecoversWhenItReturns) {
   auto connector = runtime.connector_for(*res);
   DataQuery q;
   q.page_size = 3;
-  EXPECT_FALSE(fetch_and_wait(*connector, make_request(registry, res, q)).problem);
+  EXPECT_TRUE(fetch_and_wait(*connector, make_request(registry, res, q)).ok());
   demo->kill();
   auto down = fetch_and_wait(*connector, make_request(registry, res, q));
-  ASSERT_TRUE(down.problem);
-  EXPECT_EQ(down.problem->status, 502);
-  EXPECT_EQ(down.problem->code, "source-unavailable");
+  ASSERT_FALSE(down.ok());
+  EXPECT_EQ(down.error().status, 502);
+  EXPECT_EQ(down.error().code, "source-unavailable");
   demo = std::make_unique<testing::DemoSourceProcess>(500, port);
   ASSERT_TRUE(demo->running());
   auto back = fetch_and_wait(*connector, make_request(registry, res, q));
-  EXPECT_FALSE(back.problem) << back.problem->code;
+  EXPECT_TRUE(back.ok()) << back.error().code;
 }
 
 TEST(HttpUpstreamDown, TimesOutConnectingToABlackHole) {
@@ -263,8 +263,8 @@ TEST(HttpUpstreamDown, TimesOutConnectingToABlackHole) {
   const Resource* res = &addresses;
   SourceRuntime runtime;
   auto out = fetch_and_wait(*runtime.connector_for(*res), make_request(reg, res, DataQuery{}));
-  ASSERT_TRUE(out.problem);
-  EXPECT_TRUE(out.problem->status == 504 || out.problem->status == 502) << out.problem->status;
+  ASSERT_FALSE(out.ok());
+  EXPECT_TRUE(out.error().status == 504 || out.error().status == 502) << out.error().status;
 }
 
 }  // namespace

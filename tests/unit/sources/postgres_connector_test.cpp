@@ -70,14 +70,14 @@ TEST_F(PostgresConnectorTest, ListsFilteredSortedPagesWithTotal) {
   q.sort.push_back({"debtAmount", true});
   q.include_total = true;
   auto out = fetch(q);
-  ASSERT_FALSE(out.problem) << out.problem->detail;
-  ASSERT_EQ(out.body.size(), 10u);
-  EXPECT_TRUE(out.has_next);
-  ASSERT_TRUE(out.total);
+  ASSERT_TRUE(out.ok()) << out.error().detail;
+  ASSERT_EQ(out.value().body.size(), 10u);
+  EXPECT_TRUE(out.value().has_next);
+  ASSERT_TRUE(out.value().total);
   // Days 31..250 (opened 2024-02-01 onwards), minus every third-but-one (the hostile name).
-  EXPECT_EQ(*out.total, 147);
+  EXPECT_EQ(*out.value().total, 147);
   double prev = 1e9;
-  for (const auto& r : out.body) {
+  for (const auto& r : out.value().body) {
     EXPECT_NE(r["municipality"], "o'Brien; --");
     EXPECT_GE(r["openedDate"].get<std::string>(), "2024-02-01");
     EXPECT_TRUE(r["debtAmount"].is_number());
@@ -85,7 +85,7 @@ TEST_F(PostgresConnectorTest, ListsFilteredSortedPagesWithTotal) {
     prev = r["debtAmount"].get<double>();
   }
   // Page 1 holds cases 250, 249, 247, 246, 244, 243, 241, 240, 238, 237 (not i % 3 == 2).
-  EXPECT_DOUBLE_EQ(out.body[0]["debtAmount"].get<double>(), 235 * 10.5);
+  EXPECT_DOUBLE_EQ(out.value().body[0]["debtAmount"].get<double>(), 235 * 10.5);
 }
 
 // With the id withheld, ties go by md5(key || id): the pages together still hold every row once,
@@ -103,8 +103,8 @@ TEST_F(PostgresConnectorTest, KeyedOrderPagesStablyWithoutFollowingTheId) {
       auto request = make_request(registry_, res, q);
       request->order_key = key;
       auto out = fetch_and_wait(*connector, request);
-      EXPECT_FALSE(out.problem) << out.problem->detail;
-      for (const auto& r : out.body) ids.push_back(r["caseId"]);
+      EXPECT_TRUE(out.ok()) << out.error().detail;
+      for (const auto& r : out.value().body) ids.push_back(r["caseId"]);
     }
     return ids;
   };
@@ -128,17 +128,17 @@ TEST_F(PostgresConnectorTest, TreatsHostileValuesAsData) {
   q.filters.push_back({"municipality", FilterOp::Eq, {"o'Brien; --"}, "municipality"});
   q.include_total = true;
   auto out = fetch(q);
-  ASSERT_FALSE(out.problem);
-  EXPECT_EQ(*out.total, 83);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(*out.value().total, 83);
   DataQuery evil;
   evil.filters.push_back(
       {"status", FilterOp::StartsWith, {"%' OR 1=1; DROP TABLE debt.cases; --"}, "s"});
   auto none = fetch(evil);
-  ASSERT_FALSE(none.problem);
-  EXPECT_TRUE(none.body.empty());
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none.value().body.empty());
   DataQuery all;
   all.include_total = true;
-  EXPECT_EQ(*fetch(all).total, 250);  // the table is still there
+  EXPECT_EQ(*fetch(all).value().total, 250);  // the table is still there
 }
 
 TEST_F(PostgresConnectorTest, FetchesOneRecordOrNotFound) {
@@ -147,36 +147,36 @@ TEST_F(PostgresConnectorTest, FetchesOneRecordOrNotFound) {
   q.id = "DA-000007";
   q.fields = {"caseId", "status"};
   auto out = fetch(q);
-  ASSERT_FALSE(out.problem);
-  EXPECT_EQ(out.body, (nlohmann::json{{"caseId", "DA-000007"}, {"status", "closed"}}));
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out.value().body, (nlohmann::json{{"caseId", "DA-000007"}, {"status", "closed"}}));
   q.id = "DA-999999' OR '1'='1";
   auto missing = fetch(q);
-  ASSERT_TRUE(missing.problem);
-  EXPECT_EQ(missing.problem->status, 404);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().status, 404);
 }
 
 TEST_F(PostgresConnectorTest, AnswersUnavailableWhenTheDatabaseCannotBeReached) {
   auto reg = with_dsn("host=127.0.0.1 port=1 dbname=nothing user=nobody");
   auto out = fetch(reg, DataQuery{});
-  ASSERT_TRUE(out.problem);
-  EXPECT_EQ(out.problem->status, 503);
-  EXPECT_EQ(out.problem->code, "source-unavailable");
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.error().status, 503);
+  EXPECT_EQ(out.error().code, "source-unavailable");
 }
 
 TEST_F(PostgresConnectorTest, RecoversAfterItsConnectionsAreKilled) {
-  ASSERT_FALSE(fetch(DataQuery{}).problem);
+  ASSERT_TRUE(fetch(DataQuery{}).ok());
   // What a database restart does to pooled connections.
   db_->exec(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
       "WHERE application_name = 'bronpoort' AND datname = current_database() "
       "AND pid <> pg_backend_pid()");
   auto during = fetch(DataQuery{});
-  if (during.problem) {
-    EXPECT_EQ(during.problem->status, 503);
+  if (!during.ok()) {
+    EXPECT_EQ(during.error().status, 503);
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
   auto after = fetch(DataQuery{});
-  EXPECT_FALSE(after.problem) << after.problem->code;
+  EXPECT_TRUE(after.ok()) << after.error().code;
 }
 
 TEST_F(PostgresConnectorTest, AnswersTimeoutWhenAQueryRunsTooLong) {
@@ -184,9 +184,9 @@ TEST_F(PostgresConnectorTest, AnswersTimeoutWhenAQueryRunsTooLong) {
   DataQuery q;
   q.page_size = 5;
   auto out = fetch(reg, q);
-  ASSERT_TRUE(out.problem);
-  EXPECT_EQ(out.problem->status, 504);
-  EXPECT_EQ(out.problem->code, "source-timeout");
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.error().status, 504);
+  EXPECT_EQ(out.error().code, "source-timeout");
 }
 
 }  // namespace

@@ -107,9 +107,7 @@ FetchOutcome fetch_and_wait(SourceConnector& connector, std::shared_ptr<const Fe
                   [promise](FetchOutcome o) { promise->set_value(std::move(o)); });
   if (future.wait_for(timeout) != std::future_status::ready) {
     ADD_FAILURE() << "fetch did not complete in time";
-    FetchOutcome none;
-    none.problem = make_problem(599, "test-timeout", "no answer");
-    return none;
+    return make_problem(599, "test-timeout", "no answer");
   }
   return future.get();
 }
