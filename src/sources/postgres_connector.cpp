@@ -121,22 +121,22 @@ void PostgresConnector::release(std::unique_ptr<PgSession> c) {
 }
 
 FetchOutcome PostgresConnector::run(const FetchRequest& request) {
-  std::string error;
-  auto plan = build_sql(*request.resource, request.query, request.fields, error, request.order_key);
-  if (!plan) return make_problem(400, "invalid-query", error);
+  auto plan = build_sql(*request.resource, request.query, request.fields, request.order_key);
+  if (!plan.ok()) return make_problem(400, "invalid-query", plan.error());
+  const SqlPlan& sql = plan.value();
   std::optional<Problem> problem;
   auto conn = acquire(problem);
   if (!conn) return std::move(*problem);
   try {
     FetchedPage page;
     pqxx::read_transaction tx(conn->conn);
-    if (plan->count) {
-      auto r = tx.exec_params(plan->count->text,
-                              pqxx::prepare::make_dynamic_params(plan->count->params));
+    if (sql.count) {
+      auto r =
+          tx.exec_params(sql.count->text, pqxx::prepare::make_dynamic_params(sql.count->params));
       page.total = r[0][0].as<long long>();
     }
     auto rows =
-        tx.exec_params(plan->select.text, pqxx::prepare::make_dynamic_params(plan->select.params));
+        tx.exec_params(sql.select.text, pqxx::prepare::make_dynamic_params(sql.select.params));
     tx.commit();
     if (request.query.operation == DataOperation::Detail) {
       if (rows.empty()) {
@@ -144,12 +144,12 @@ FetchOutcome PostgresConnector::run(const FetchRequest& request) {
         return make_problem(404, "record-not-found",
                             "No record with this id in " + request.resource->id + ".");
       }
-      page.body = to_record(*plan, rows[0]);
+      page.body = to_record(sql, rows[0]);
     } else {
       page.body = nlohmann::json::array();
       int page_size = request.query.page_size;
       for (int i = 0; i < static_cast<int>(rows.size()) && i < page_size; ++i) {
-        page.body.push_back(to_record(*plan, rows[i]));
+        page.body.push_back(to_record(sql, rows[i]));
       }
       page.has_next = static_cast<int>(rows.size()) > page_size;
     }

@@ -126,12 +126,11 @@ bool where_clause(const Resource& res, const DataQuery& q, Params& params, std::
 
 }  // namespace
 
-std::optional<SqlPlan> build_sql(const Resource& resource, const DataQuery& query,
-                                 const std::vector<std::string>& fields, std::string& error,
-                                 const std::string& order_key) {
+Result<SqlPlan, std::string> build_sql(const Resource& resource, const DataQuery& query,
+                                       const std::vector<std::string>& fields,
+                                       const std::string& order_key) {
   if (resource.connector.kind != ConnectorConfig::Kind::Postgres) {
-    error = "resource is not served from PostgreSQL";
-    return std::nullopt;
+    return std::string("resource is not served from PostgreSQL");
   }
   SqlPlan plan;
   if (fields.empty()) {
@@ -143,8 +142,7 @@ std::optional<SqlPlan> build_sql(const Resource& resource, const DataQuery& quer
         plan.columns.push_back(&f);
     }
     if (plan.columns.size() != fields.size()) {
-      error = "field selection names an unknown field";
-      return std::nullopt;
+      return std::string("field selection names an unknown field");
     }
   }
   std::string select = "SELECT ";
@@ -157,7 +155,8 @@ std::optional<SqlPlan> build_sql(const Resource& resource, const DataQuery& quer
   std::string from = " FROM " + quote_table(resource.connector.postgres.table);
   Params params;
   std::string where;
-  if (!where_clause(resource, query, params, where, error)) return std::nullopt;
+  std::string error;
+  if (!where_clause(resource, query, params, where, error)) return error;
 
   if (query.include_total && query.operation != DataOperation::Detail) {
     plan.count = SqlStatement{"SELECT count(*)" + from + where, params.values};
@@ -168,8 +167,7 @@ std::optional<SqlPlan> build_sql(const Resource& resource, const DataQuery& quer
     for (const auto& k : query.sort) {
       const Field* f = resource.field(k.field);
       if (f == nullptr) {
-        error = "sort on unknown field";
-        return std::nullopt;
+        return std::string("sort on unknown field");
       }
       id_sorted = id_sorted || f->name == resource.id_field;
       order += (order.empty() ? " ORDER BY " : ", ") + column_expr(resource, *f, true) +
@@ -180,8 +178,7 @@ std::optional<SqlPlan> build_sql(const Resource& resource, const DataQuery& quer
     if (!id_sorted) {
       const Field* idf = resource.field(resource.id_field);
       if (idf == nullptr) {
-        error = "resource has no id field";
-        return std::nullopt;
+        return std::string("resource has no id field");
       }
       if (!order_key.empty()) {
         params.values.push_back(order_key);

@@ -90,9 +90,8 @@ inline void check_query(const sources::Resource& res, const DataQuery& q, bool f
       if (e.id != 316 || std::getenv("BRONPOORT_FUZZ_MASK_F1") == nullptr) throw;
     }
   } else {
-    std::string error;
-    auto plan = sources::build_sql(res, q, q.fields, error);
-    if (!plan) std::abort();  // the parser lets through only what the SQL builder knows
+    auto plan = sources::build_sql(res, q, q.fields);
+    if (!plan.ok()) std::abort();  // the parser lets through only what the SQL builder knows
   }
 }
 

@@ -4,6 +4,7 @@
 // parameter. Nothing from the request text is ever spliced into SQL.
 
 #include <bronpoort/core/data_query.hpp>
+#include <bronpoort/core/result.hpp>
 #include <bronpoort/sources/registry.hpp>
 
 #include <optional>
@@ -32,13 +33,13 @@ std::string quote_table(std::string_view table);
 
 // Builds the statements for `query` against `resource` (which must have a Postgres connector).
 // `fields` are the fields to return (already including any the gateway needs itself); empty means
-// all. Returns nullopt and sets `error` when the query names something the resource does not have
+// all. Returns the reason instead when the query names something the resource does not have
 // (the parser prevents that; this is the second line). With a non-empty `order_key`
 // (FetchRequest::order_key), rows that tie on the query's sort keys are ordered by
 // md5(order_key || id) before the id, so the page order does not follow the withheld id.
-std::optional<SqlPlan> build_sql(const Resource& resource, const DataQuery& query,
-                                 const std::vector<std::string>& fields, std::string& error,
-                                 const std::string& order_key = {});
+Result<SqlPlan, std::string> build_sql(const Resource& resource, const DataQuery& query,
+                                       const std::vector<std::string>& fields,
+                                       const std::string& order_key = {});
 
 // The text form of a typed filter value, as bound to a parameter.
 std::string sql_param_text(const nlohmann::json& value);
