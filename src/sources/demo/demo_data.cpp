@@ -4,7 +4,10 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <mutex>
 #include <random>
+#include <shared_mutex>
 
 namespace bronpoort::demo {
 namespace {
@@ -87,6 +90,7 @@ bool passes_eleven_test(const std::string& bsn) {
 }
 
 void DemoTable::index() {
+  indexes_ = std::make_shared<FieldIndexes>();  // built again on first use, from these records
   by_id.clear();
   for (std::size_t i = 0; i < records.size(); ++i) {
     const auto& v = records[i][id_field];
@@ -97,6 +101,61 @@ void DemoTable::index() {
 const nlohmann::json* DemoTable::find(const std::string& id) const {
   auto it = by_id.find(id);
   return it == by_id.end() ? nullptr : &records[it->second];
+}
+
+namespace {
+
+// Equal values give equal keys: numbers by their double value, strings and booleans as they are;
+// other kinds never equal anything in a query (empty key, not indexed).
+std::string equality_key(const nlohmann::json& v) {
+  if (v.is_number()) {
+    double d = v.get<double>();
+    if (d == 0) d = 0;  // -0 == 0
+    std::string key(1 + sizeof d, 'n');
+    std::memcpy(key.data() + 1, &d, sizeof d);
+    return key;
+  }
+  if (v.is_string()) return "s" + v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "b1" : "b0";
+  return {};
+}
+
+}  // namespace
+
+struct DemoTable::FieldIndexes {
+  std::shared_mutex mutex;
+  std::unordered_map<std::string, std::unordered_map<std::string, std::vector<std::size_t>>>
+      by_field;
+};
+
+DemoTable::DemoTable() : indexes_(std::make_shared<FieldIndexes>()) {}
+
+const std::vector<std::size_t>& DemoTable::equal(const std::string& field,
+                                                 const nlohmann::json& value) const {
+  static const std::vector<std::size_t> kNone;
+  const std::string key = equality_key(value);
+  if (key.empty()) return kNone;
+  auto lookup = [&]() -> const std::vector<std::size_t>* {
+    auto f = indexes_->by_field.find(field);
+    if (f == indexes_->by_field.end()) return nullptr;
+    auto v = f->second.find(key);
+    return v == f->second.end() ? &kNone : &v->second;
+  };
+  {
+    std::shared_lock lock(indexes_->mutex);
+    if (const auto* found = lookup()) return *found;
+  }
+  std::unique_lock lock(indexes_->mutex);
+  auto [slot, created] = indexes_->by_field.try_emplace(field);
+  if (created) {
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      auto it = records[i].find(field);
+      if (it == records[i].end()) continue;
+      auto k = equality_key(*it);
+      if (!k.empty()) slot->second[k].push_back(i);
+    }
+  }
+  return *lookup();
 }
 
 DemoData generate(const DemoOptions& options) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -12,12 +13,24 @@
 namespace bronpoort::demo {
 
 struct DemoTable {
+  DemoTable();
+
   std::string id_field;
   std::vector<nlohmann::json> records;
   std::unordered_map<std::string, std::size_t> by_id;
 
   void index();
   const nlohmann::json* find(const std::string& id) const;
+  // The positions of the records whose `field` equals `value` (numbers numerically, strings
+  // byte-wise, as the query's comparisons), in record order. Each field's index is built on its
+  // first use and kept: a source holder indexes what it is queried on, so that demo and
+  // benchmarks measure the gateway rather than a full scan here.
+  const std::vector<std::size_t>& equal(const std::string& field,
+                                        const nlohmann::json& value) const;
+
+ private:
+  struct FieldIndexes;
+  std::shared_ptr<FieldIndexes> indexes_;
 };
 
 struct DemoOptions {

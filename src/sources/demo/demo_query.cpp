@@ -57,26 +57,49 @@ QueryAnswer run_query(const DemoTable& table, const nlohmann::json& q) {
   try {
     std::vector<const nlohmann::json*> hits;
     const auto& filters = q.at("filters");
-    for (const auto& rec : table.records) {
-      bool all = std::all_of(filters.begin(), filters.end(),
-                             [&](const nlohmann::json& f) { return matches(rec, f); });
-      if (all) hits.push_back(&rec);
+    auto keep = [&](const nlohmann::json& rec) {
+      return std::all_of(filters.begin(), filters.end(),
+                         [&](const nlohmann::json& f) { return matches(rec, f); });
+    };
+    // An equality filter narrows the scan to its index entry (in record order); the other
+    // filters are checked on what it leaves.
+    const std::vector<std::size_t>* candidates = nullptr;
+    for (const auto& f : filters) {
+      const auto& values = f.at("values");
+      if (f.at("op") == "eq" && values.size() == 1) {
+        const auto& these = table.equal(f.at("field").get<std::string>(), values[0]);
+        if (!candidates || these.size() < candidates->size()) candidates = &these;
+      }
     }
-    const auto& sort = q.at("sort");
-    if (!sort.empty()) {
-      std::stable_sort(
-          hits.begin(), hits.end(), [&](const nlohmann::json* a, const nlohmann::json* b) {
-            for (const auto& k : sort) {
-              const auto& f = k.at("field").get_ref<const std::string&>();
-              bool ok = false;
-              int c = compare(a->value(f, nlohmann::json()), b->value(f, nlohmann::json()), ok);
-              if (c != 0) return k.at("descending").get<bool>() ? c > 0 : c < 0;
-            }
-            return false;
-          });
+    if (candidates) {
+      for (auto i : *candidates) {
+        if (keep(table.records[i])) hits.push_back(&table.records[i]);
+      }
+    } else {
+      for (const auto& rec : table.records) {
+        if (keep(rec)) hits.push_back(&rec);
+      }
     }
     auto offset = q.at("offset").get<std::size_t>();
     auto limit = q.at("limit").get<std::size_t>();
+    const auto& sort = q.at("sort");
+    if (!sort.empty()) {
+      // Only the records up to the end of the page are put in order; ties keep record order
+      // (hits point into the records in order), as a stable sort of everything would.
+      auto before = [&](const nlohmann::json* a, const nlohmann::json* b) {
+        for (const auto& k : sort) {
+          const auto& f = k.at("field").get_ref<const std::string&>();
+          bool ok = false;
+          int c = compare(a->value(f, nlohmann::json()), b->value(f, nlohmann::json()), ok);
+          if (c != 0) return k.at("descending").get<bool>() ? c > 0 : c < 0;
+        }
+        return a < b;
+      };
+      const auto end =
+          offset >= hits.size() || limit >= hits.size() - offset ? hits.size() : offset + limit;
+      std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(end), hits.end(),
+                        before);
+    }
     const auto& fields = q.at("fields");
     nlohmann::json items = nlohmann::json::array();
     for (std::size_t i = offset; i < hits.size() && i < offset + limit; ++i) {

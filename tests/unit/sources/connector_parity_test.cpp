@@ -88,6 +88,22 @@ TEST(ConnectorParity, HttpAndPostgresGiveTheSameAnswers) {
     queries.push_back(q);
   }
   {
+    DataQuery q;  // an equality filter (the demo source's index) with another filter and ties
+    q.filters = {{"municipality", FilterOp::Eq, {"Utrecht"}, "a"},
+                 {"birthDate", FilterOp::Gte, {"1970-01-01"}, "b"}};
+    q.sort = {{"familyName", false}};
+    q.page = 2;
+    q.page_size = 30;
+    q.include_total = true;
+    queries.push_back(q);
+  }
+  {
+    DataQuery q;  // an equality filter that matches nothing
+    q.filters = {{"municipality", FilterOp::Eq, {"Nergenshuizen"}, "a"}};
+    q.include_total = true;
+    queries.push_back(q);
+  }
+  {
     DataQuery q;  // string ranges compare byte-wise on both sides
     q.filters = {{"familyName", FilterOp::Gt, {"de Vries"}, "a"}};
     q.sort = {{"familyName", false}};
