@@ -3,8 +3,8 @@
 // connection is re-opened once per call. libpqxx exceptions become StoreError here.
 #include <bronpoort/access/access_store.hpp>
 
+#include <bronpoort/common/time.hpp>
 #include "store_rows.hpp"
-#include "time_format.hpp"
 
 #include <pqxx/pqxx>
 
@@ -135,7 +135,7 @@ class PostgresStore final : public AccessStore {
           exec_row(tx,
                    std::string("UPDATE ") + rows::kGrantTable +
                        " SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at = ''",
-                   {format_time(at), by, id});
+                   {common::format_time(at), by, id});
       if (r.affected_rows() != 1) return false;
       notify(tx);
       return true;
@@ -212,9 +212,11 @@ std::unique_ptr<AccessChangeListener> open_postgres_change_listener(const std::s
   }
 }
 
-std::unique_ptr<AccessStore> open_store(const StoreConfig& config) {
-  if (config.kind == StoreConfig::Kind::Postgres) return open_postgres_store(config.dsn);
-  return open_sqlite_store(config.path);
+std::unique_ptr<AccessStore> open_store(const common::StoreConfig& config) {
+  if (config.kind == common::StoreConfig::Kind::Postgres) {
+    return open_postgres_store(config.postgres_dsn);
+  }
+  return open_sqlite_store(config.sqlite_path);
 }
 
 }  // namespace bronpoort::access
