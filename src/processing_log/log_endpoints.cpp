@@ -5,6 +5,8 @@
 
 #include "log_query.hpp"
 
+#include <bronpoort/common/roles.hpp>
+#include <bronpoort/common/time.hpp>
 #include <bronpoort/processing_log/verifier.hpp>
 
 #include <atomic>
@@ -51,7 +53,7 @@ class CheckpointsEndpoint final : public Endpoint {
       : log_(std::move(log)), executor_(executor) {}
 
   void handle(RequestContext& ctx, Resume done) const override {
-    if (!require_role(ctx, "auditor", done)) return;
+    if (!require_role(ctx, common::roles::kAuditor, done)) return;
     std::string chain;
     for (const auto& [key, value] : ctx.request.query) {
       if (key != "chainId") {
@@ -69,7 +71,7 @@ class CheckpointsEndpoint final : public Endpoint {
         list.push_back({{"chainId", cp.chain_id},
                         {"seq", cp.seq},
                         {"headHash", cp.head_hash},
-                        {"signedAt", format_time_us(cp.signed_at_us)},
+                        {"signedAt", common::format_time_us(cp.signed_at_us)},
                         {"signedAtMicros", cp.signed_at_us},
                         {"keyId", cp.key_id},
                         {"algorithm", "Ed25519"},
@@ -91,7 +93,7 @@ class VerifyEndpoint final : public Endpoint {
       : log_(std::move(log)), executor_(executor) {}
 
   void handle(RequestContext& ctx, Resume done) const override {
-    if (!require_role(ctx, "auditor", done)) return;
+    if (!require_role(ctx, common::roles::kAuditor, done)) return;
     // A verification reads the whole log. One at a time: concurrent ones would occupy the
     // blocking pool that data requests resume on, and stall them.
     if (running_->exchange(true)) {

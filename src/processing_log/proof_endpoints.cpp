@@ -9,6 +9,8 @@
 #include "log_endpoints.hpp"
 #include "log_query.hpp"
 
+#include <bronpoort/common/roles.hpp>
+#include <bronpoort/common/time.hpp>
 #include <bronpoort/processing_log/log_proofs.hpp>
 #include <bronpoort/processing_log/signed_note.hpp>
 
@@ -19,8 +21,8 @@ namespace bronpoort::processing_log {
 namespace {
 
 bool may_see(const Identity& identity, const LogRecord& r, const Pseudonymiser& pseudo) {
-  if (identity.has_role("auditor")) return true;
-  if (identity.has_role("data-subject")) {
+  if (identity.has_role(common::roles::kAuditor)) return true;
+  if (identity.has_role(common::roles::kDataSubject)) {
     return identity.bsn && !identity.bsn->empty() && r.kind == RecordKind::Processing &&
            r.data_subject_id_type == "BSN" &&
            r.data_subject_id == pseudo.pseudonym("BSN", *identity.bsn);
@@ -28,7 +30,7 @@ bool may_see(const Identity& identity, const LogRecord& r, const Pseudonymiser& 
   std::string own = !identity.organisation.empty() ? identity.organisation
                                                    : identity.certificate_oin.value_or("");
   if (own.empty()) return false;
-  if (identity.has_role("source-admin")) return r.owner_organisation == own;
+  if (identity.has_role(common::roles::kSourceAdmin)) return r.owner_organisation == own;
   return r.organisation == own;
 }
 
@@ -71,7 +73,7 @@ nlohmann::json head_json(const TreeHead& h) {
           {"origin", cp ? cp->origin : ""},
           {"treeSize", h.tree_size},
           {"rootHash", h.root_hash},
-          {"signedAt", format_time_us(h.signed_at_us)},
+          {"signedAt", common::format_time_us(h.signed_at_us)},
           {"note", h.note}};
 }
 
