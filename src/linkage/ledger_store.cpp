@@ -5,6 +5,7 @@
 // instances checking one recipient's releases take turns.
 #include <bronpoort/linkage/release_ledger.hpp>
 
+#include <bronpoort/common/postgres_session.hpp>
 #include <bronpoort/common/sqlite_connection.hpp>
 
 #include <sqlite3.h>
@@ -99,7 +100,7 @@ class SqliteLedgerStore final : public LedgerStore {
 
 class PostgresLedgerStore final : public LedgerStore {
  public:
-  explicit PostgresLedgerStore(std::string dsn) : dsn_(std::move(dsn)) {
+  explicit PostgresLedgerStore(std::string dsn) : session_(std::move(dsn)) {
     run([](pqxx::work& tx) {
       // Serialise the first starts of several instances, as the other stores do.
       tx.exec("SELECT pg_advisory_xact_lock(720502)");
@@ -142,26 +143,10 @@ class PostgresLedgerStore final : public LedgerStore {
  private:
   template <typename Body>
   void run(Body&& body) {
-    std::lock_guard lock(mutex_);
-    for (int attempt = 0;; ++attempt) {
-      try {
-        if (!conn_ || !conn_->is_open()) conn_ = std::make_unique<pqxx::connection>(dsn_);
-        pqxx::work tx(*conn_);
-        body(tx);
-        tx.commit();
-        return;
-      } catch (const pqxx::broken_connection& e) {
-        conn_.reset();
-        if (attempt > 0) throw std::runtime_error(std::string("PostgreSQL: ") + e.what());
-      } catch (const pqxx::failure& e) {
-        throw std::runtime_error(std::string("PostgreSQL: ") + e.what());
-      }
-    }
+    session_.transaction(std::forward<Body>(body));
   }
 
-  std::string dsn_;
-  std::unique_ptr<pqxx::connection> conn_;
-  std::mutex mutex_;
+  common::PostgresSession session_;
 };
 
 }  // namespace
