@@ -5,6 +5,7 @@
 
 #include "log_query.hpp"
 
+#include <bronpoort/common/endpoint_kit.hpp>
 #include <bronpoort/common/roles.hpp>
 #include <bronpoort/common/time.hpp>
 #include <bronpoort/processing_log/verifier.hpp>
@@ -38,7 +39,7 @@ class ListEndpoint final : public Endpoint {
     LogRead read{request->filter, {}};
     audit_read_then(*log_, executor_, ctx, read, std::move(done), [this, &ctx, req = *request] {
       auto page = log_->store().query(req.filter, req.cursor, req.page_size);
-      respond_json(ctx, 200, page_json(ctx, page));
+      common::respond_json(ctx, 200, page_json(ctx, page));
     });
   }
 
@@ -78,7 +79,7 @@ class CheckpointsEndpoint final : public Endpoint {
                         {"signedMessage", cp.signed_message()},
                         {"signature", cp.signature}});
       }
-      respond_json(ctx, 200, {{"checkpoints", list}});
+      common::respond_json(ctx, 200, {{"checkpoints", list}});
     });
   }
 
@@ -112,7 +113,7 @@ class VerifyEndpoint final : public Endpoint {
       // The Merkle tree against its signed heads too; witnesses are asked by verify-log.
       TreeVerification tree{log_->config().note_verifier.get(), {}, {}};
       auto report = verify_log(log_->store(), log_->verifier(), &tree);
-      respond_json(ctx, 200, report.to_json());
+      common::respond_json(ctx, 200, report.to_json());
     });
   }
 

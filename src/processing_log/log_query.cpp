@@ -1,6 +1,6 @@
 #include "log_query.hpp"
 
-#include <bronpoort/common/log.hpp>
+#include <bronpoort/common/endpoint_kit.hpp>
 #include <bronpoort/common/roles.hpp>
 #include <bronpoort/common/time.hpp>
 #include <bronpoort/processing_log/records_from_request.hpp>
@@ -206,24 +206,17 @@ std::string next_page_href(const HttpRequest& request, const LogCursor& cursor) 
   return href + "cursor=" + cursor.encode();
 }
 
-void respond_json(RequestContext& ctx, int status, const nlohmann::json& body) {
-  ctx.response.status = status;
-  ctx.response.headers.set("Content-Type", "application/json");
-  ctx.response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 void run_blocking(BlockingExecutor& executor, RequestContext& ctx, Resume done,
                   std::function<void()> work) {
-  executor.post([&ctx, done = std::move(done), work = std::move(work)] {
-    try {
-      work();
-    } catch (const std::exception& e) {
-      common::log_event(common::Level::Warn, "log-read-failed", {{"error", e.what()}});
-      ctx.fail(make_problem(503, "log-unavailable",
-                            "The processing log cannot be read right now. Try again shortly."));
-    }
-    done(ctx.refused() ? Flow::Stop : Flow::Continue);
-  });
+  common::off_io(
+      executor, ctx, std::move(done),
+      [work = std::move(work)](RequestContext& c, Resume& d) {
+        work();
+        d(c.refused() ? Flow::Stop : Flow::Continue);
+      },
+      make_problem(503, "log-unavailable",
+                   "The processing log cannot be read right now. Try again shortly."),
+      "log-read-failed");
 }
 
 bool require_role(RequestContext& ctx, const char* role, Resume& done) {

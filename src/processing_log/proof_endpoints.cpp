@@ -9,6 +9,7 @@
 #include "log_endpoints.hpp"
 #include "log_query.hpp"
 
+#include <bronpoort/common/endpoint_kit.hpp>
 #include <bronpoort/common/roles.hpp>
 #include <bronpoort/common/time.hpp>
 #include <bronpoort/processing_log/log_proofs.hpp>
@@ -107,7 +108,7 @@ class LatestCheckpointEndpoint final : public ProofEndpoint {
                               "Chain " + chain + " has no signed checkpoint yet."));
         return;
       }
-      respond_json(ctx, 200, head_json(*head));
+      common::respond_json(ctx, 200, head_json(*head));
     });
   }
 };
@@ -151,7 +152,7 @@ class InclusionProofEndpoint final : public ProofEndpoint {
                         : refusal);
         return;
       }
-      respond_json(ctx, 200, proof->to_json());
+      common::respond_json(ctx, 200, proof->to_json());
     });
   }
 };
@@ -179,7 +180,7 @@ class ConsistencyProofEndpoint final : public ProofEndpoint {
         refuse(ctx, refusal);
         return;
       }
-      respond_json(ctx, 200, proof->to_json());
+      common::respond_json(ctx, 200, proof->to_json());
     });
   }
 };

@@ -6,6 +6,7 @@
 #include "log_endpoints.hpp"
 #include "log_query.hpp"
 
+#include <bronpoort/common/endpoint_kit.hpp>
 #include <bronpoort/common/roles.hpp>
 #include <bronpoort/common/time.hpp>
 #include <bronpoort/core/purpose_id.hpp>
@@ -191,7 +192,7 @@ class ProcessingActivitiesEndpoint final : public Endpoint {
       for (const auto& r : page.records) items.push_back(standard_json(r));
       nlohmann::json body = {{"processingActivities", items}};
       if (page.next) body["nextCursor"] = page.next->encode();
-      respond_json(ctx, 200, body);
+      common::respond_json(ctx, 200, body);
     });
   }
 
@@ -242,7 +243,7 @@ class MyLogEndpoint final : public Endpoint {
       }
       nlohmann::json links = {{"self", {{"href", ctx.request.target}}}};
       if (page.next) links["next"] = {{"href", next_page_href(ctx.request, *page.next)}};
-      respond_json(ctx, 200, {{"records", items}, {"_links", links}});
+      common::respond_json(ctx, 200, {{"records", items}, {"_links", links}});
     });
   }
 
