@@ -72,18 +72,14 @@ std::optional<std::chrono::sys_days> parse_date(std::string_view s) {
   return std::chrono::sys_days{ymd};
 }
 
-std::optional<std::int64_t> parse_date_time_us(std::string_view s) {
-  // date "T" hh:mm:ss [.fraction] ("Z" | ("+" | "-") hh:mm)
-  if (s.size() < 20 || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':') {
-    return std::nullopt;
-  }
-  auto day = parse_date(s.substr(0, 10));
+std::optional<std::int64_t> parse_full_time_us(std::string_view s) {
+  // hh:mm:ss [.fraction] ("Z" | ("+" | "-") hh:mm)
   int h = 0, mi = 0, se = 0;
-  if (!day || !read_number(s, 11, 2, h) || !read_number(s, 14, 2, mi) ||
-      !read_number(s, 17, 2, se) || h > 23 || mi > 59 || se > 60) {
+  if (s.size() < 9 || s[2] != ':' || s[5] != ':' || !read_number(s, 0, 2, h) ||
+      !read_number(s, 3, 2, mi) || !read_number(s, 6, 2, se) || h > 23 || mi > 59 || se > 60) {
     return std::nullopt;
   }
-  std::size_t pos = 19;
+  std::size_t pos = 8;
   std::int64_t frac_us = 0;
   if (s[pos] == '.') {
     int digits = 0;
@@ -107,15 +103,20 @@ std::optional<std::int64_t> parse_date_time_us(std::string_view s) {
   } else {
     return std::nullopt;
   }
-  const std::int64_t local_minutes = h * 60 + mi;
+  const std::int64_t utc_minutes = h * 60 + mi - offset_minutes;
   if (se == 60) {
     // A leap second exists only at 23:59:60 UTC.
-    auto utc_minute = ((local_minutes - offset_minutes) % 1440 + 1440) % 1440;
-    if (utc_minute != 23 * 60 + 59) return std::nullopt;
+    if ((utc_minutes % 1440 + 1440) % 1440 != 23 * 60 + 59) return std::nullopt;
   }
-  const std::int64_t days = day->time_since_epoch().count();
-  const std::int64_t secs = days * 86400 + (local_minutes - offset_minutes) * 60 + se;
-  return secs * kMicrosPerSecond + frac_us;
+  return (utc_minutes * 60 + se) * kMicrosPerSecond + frac_us;
+}
+
+std::optional<std::int64_t> parse_date_time_us(std::string_view s) {
+  if (s.size() < 11 || (s[10] != 'T' && s[10] != 't')) return std::nullopt;
+  auto day = parse_date(s.substr(0, 10));
+  auto time = parse_full_time_us(s.substr(11));
+  if (!day || !time) return std::nullopt;
+  return std::int64_t{day->time_since_epoch().count()} * 86400 * kMicrosPerSecond + *time;
 }
 
 std::optional<std::int64_t> parse_date_or_date_time_us(std::string_view s) {

@@ -26,6 +26,9 @@ std::string utc_now();
 
 // "YYYY-MM-DD" with a real month and day.
 std::optional<std::chrono::sys_days> parse_date(std::string_view s);
+// An RFC 3339 full-time ("hh:mm:ss[.frac]" and "Z" or an offset), as microseconds from the
+// midnight (UTC) that begins its own day; the offset may take it before that or past a day.
+std::optional<std::int64_t> parse_full_time_us(std::string_view s);
 // An RFC 3339 date-time, as microseconds since the epoch.
 std::optional<std::int64_t> parse_date_time_us(std::string_view s);
 // A date-time, or a plain date meaning midnight UTC (the log APIs' from/to).

@@ -62,6 +62,17 @@ TEST(Rfc3339, RefusesJunk) {
   }
 }
 
+TEST(Rfc3339, FullTimeAlone) {
+  EXPECT_EQ(parse_full_time_us("00:00:00Z"), 0);
+  EXPECT_EQ(parse_full_time_us("01:00:00.25+01:00"), 250000);
+  EXPECT_EQ(parse_full_time_us("23:30:00-01:00"), 24LL * 3600 * kSecond + 30 * 60 * kSecond);
+  EXPECT_TRUE(parse_full_time_us("23:59:60Z"));
+  EXPECT_FALSE(parse_full_time_us("12:59:60Z"));
+  EXPECT_FALSE(parse_full_time_us("24:00:00Z"));
+  EXPECT_FALSE(parse_full_time_us("12:00:00"));
+  EXPECT_FALSE(parse_full_time_us("12:00Z"));
+}
+
 TEST(Rfc3339, DateOrDateTime) {
   EXPECT_EQ(parse_date_or_date_time_us("2026-01-02"),
             (kJan2 / kSecond - 3 * 3600 - 4 * 60 - 5) * kSecond);
