@@ -28,29 +28,4 @@ std::variant<AccessConfig, ConfigErrors> load_access_config(
   return config;
 }
 
-std::variant<StoreConfig, ConfigErrors> load_store_config(
-    const nlohmann::json& section, const std::filesystem::path& gateway_file) {
-  ConfigErrors errors;
-  const auto file = gateway_file.string();
-  StoreConfig config;
-  StrictObject s(section, "/store", file, errors);
-  if (!s.ok()) return errors;
-  // migrationDsn belongs to the processing log, which shares this section.
-  s.reject_unknown({"kind", "path", "dsn", "migrationDsn"});
-  auto kind = s.string("kind", true);
-  if (kind == "sqlite") {
-    config.kind = StoreConfig::Kind::Sqlite;
-    if (auto path = s.string("path", true)) config.path = gateway_file.parent_path() / *path;
-    if (s.member("dsn", false)) s.error(s.at("dsn"), "only for kind 'postgres'");
-  } else if (kind == "postgres") {
-    config.kind = StoreConfig::Kind::Postgres;
-    if (auto dsn = s.string("dsn", true)) config.dsn = *dsn;
-    if (s.member("path", false)) s.error(s.at("path"), "only for kind 'sqlite'");
-  } else if (kind) {
-    s.error(s.at("kind"), "must be 'sqlite' or 'postgres'");
-  }
-  if (!errors.empty()) return errors;
-  return config;
-}
-
 }  // namespace bronpoort::access

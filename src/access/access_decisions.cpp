@@ -2,8 +2,8 @@
 // its audit records are durable first (audited_change.hpp); only then is it stored and shown.
 #include <bronpoort/access/access_service.hpp>
 
+#include <bronpoort/common/time.hpp>
 #include "audited_change.hpp"
-#include "time_format.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -39,11 +39,12 @@ std::optional<Problem> narrow_grant(Grant& grant, const AccessRequest& r, const 
     const TimePoint end = *decision.valid_until + std::chrono::days{1};
     const auto last_day = std::chrono::floor<std::chrono::days>(grant.valid_until);
     if (end <= now || *decision.valid_until > last_day) {
-      auto p = make_problem(400, "invalid-valid-until",
-                            "validUntil must lie between today and " + format_date(last_day) +
-                                ", the end of the validity this gateway and the purpose allow.");
+      auto p =
+          make_problem(400, "invalid-valid-until",
+                       "validUntil must lie between today and " + common::format_date(last_day) +
+                           ", the end of the validity this gateway and the purpose allow.");
       p.invalid_params.push_back(
-          {"validUntil", "outside today.." + format_date(last_day), "out-of-range"});
+          {"validUntil", "outside today.." + common::format_date(last_day), "out-of-range"});
       return p;
     }
     grant.valid_until = std::min(grant.valid_until, end);
@@ -88,7 +89,7 @@ Result<AccessRequest> AccessService::decide(const Identity& caller, const std::s
   if (!holder_org && !requester_org) {
     return make_problem(404, "access-request-not-found", "No such access request.");
   }
-  if (!holder_org || !caller.has_role(kSourceAdminRole) || is_citizen(caller)) {
+  if (!holder_org || !caller.has_role(common::roles::kSourceAdmin) || is_citizen(caller)) {
     return make_problem(403, "not-dataset-owner",
                         "Only a source-admin of the organisation that holds dataset '" +
                             found->dataset + "' may decide this request.");

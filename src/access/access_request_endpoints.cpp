@@ -32,11 +32,11 @@ void add_request_endpoints(const AccessEndpointOptions& options, std::vector<End
   out.push_back(
       {"POST", "/v1/access-requests", AuthRequirement::Required,
        endpoint([=](RequestContext& ctx, Resume done) {
-         if (is_citizen(ctx.identity)) return refuse(ctx, not_for_citizens(), done);
+         if (is_citizen(ctx.identity)) return common::refuse(ctx, not_for_citizens(), done);
          auto body = read_body(ctx, max_body, false);
          if (!body) return done(Flow::Stop);
          auto parsed = read_access_request(*body);
-         if (auto* p = std::get_if<Problem>(&parsed)) return refuse(ctx, *p, done);
+         if (auto* p = std::get_if<Problem>(&parsed)) return common::refuse(ctx, *p, done);
          off_io(executor, ctx, std::move(done),
                 [service, in = std::get<NewAccessRequest>(parsed)](RequestContext& c, Resume& d) {
                   auto result = service->file_request(c.identity, in, c.trace.trace_id);
@@ -47,57 +47,58 @@ void add_request_endpoints(const AccessEndpointOptions& options, std::vector<End
                 });
        })});
 
-  out.push_back({"GET", "/v1/access-requests", AuthRequirement::Required,
-                 endpoint([=](RequestContext& ctx, Resume done) {
-                   if (is_citizen(ctx.identity)) return refuse(ctx, not_for_citizens(), done);
-                   if (auto p = only_query_params(ctx, {"state", "page", "pageSize"})) {
-                     return refuse(ctx, *p, done);
-                   }
-                   auto page = read_page(ctx);
-                   if (auto* p = std::get_if<Problem>(&page)) return refuse(ctx, *p, done);
-                   std::optional<RequestState> state;
-                   if (auto s = ctx.request.query_param("state")) {
-                     state = parse_request_state(std::string(*s));
-                     if (!state) {
-                       auto p = make_problem(400, "invalid-parameter", "Unknown state.");
-                       p.invalid_params.push_back(
-                           {"state", "must be pending, approved or rejected", "invalid-value"});
-                       return refuse(ctx, p, done);
-                     }
-                   }
-                   auto list = nlohmann::json::array();
-                   for (const auto& r : service->visible_requests(ctx.identity, state)) {
-                     list.push_back(access_request_to_json(r));
-                   }
-                   respond_page(ctx, "accessRequests", list, std::get<PageRequest>(page), done);
-                 })});
+  out.push_back(
+      {"GET", "/v1/access-requests", AuthRequirement::Required,
+       endpoint([=](RequestContext& ctx, Resume done) {
+         if (is_citizen(ctx.identity)) return common::refuse(ctx, not_for_citizens(), done);
+         if (auto p = common::unknown_query_params(ctx.request, {"state", "page", "pageSize"})) {
+           return common::refuse(ctx, *p, done);
+         }
+         auto page = read_page(ctx);
+         if (auto* p = std::get_if<Problem>(&page)) return common::refuse(ctx, *p, done);
+         std::optional<RequestState> state;
+         if (auto s = ctx.request.query_param("state")) {
+           state = parse_request_state(std::string(*s));
+           if (!state) {
+             auto p = make_problem(400, "invalid-parameter", "Unknown state.");
+             p.invalid_params.push_back(
+                 {"state", "must be pending, approved or rejected", "invalid-value"});
+             return common::refuse(ctx, p, done);
+           }
+         }
+         auto list = nlohmann::json::array();
+         for (const auto& r : service->visible_requests(ctx.identity, state)) {
+           list.push_back(access_request_to_json(r));
+         }
+         respond_page(ctx, "accessRequests", list, std::get<PageRequest>(page), done);
+       })});
 
   out.push_back({"GET", "/v1/access-requests/{id}", AuthRequirement::Required,
                  endpoint([=](RequestContext& ctx, Resume done) {
                    auto id = id_param(ctx, "id");
                    auto r = id ? service->visible_request(ctx.identity, *id) : std::nullopt;
-                   if (!r) return refuse(ctx, request_not_found(), done);
-                   respond(ctx, 200, access_request_to_json(*r), done);
+                   if (!r) return common::refuse(ctx, request_not_found(), done);
+                   common::respond(ctx, 200, access_request_to_json(*r), done);
                  })});
 
   for (bool approve : {true, false}) {
     out.push_back(
         {"POST", approve ? "/v1/access-requests/{id}/approve" : "/v1/access-requests/{id}/reject",
          AuthRequirement::Required, endpoint([=](RequestContext& ctx, Resume done) {
-           if (is_citizen(ctx.identity)) return refuse(ctx, not_for_citizens(), done);
+           if (is_citizen(ctx.identity)) return common::refuse(ctx, not_for_citizens(), done);
            auto id = id_param(ctx, "id");
-           if (!id) return refuse(ctx, request_not_found(), done);
+           if (!id) return common::refuse(ctx, request_not_found(), done);
            auto body = read_body(ctx, max_body, true);
            if (!body) return done(Flow::Stop);
            // An approval may narrow the fields and the validity; a rejection has only a reason.
            Approval decision;
            if (approve) {
              auto read = read_approval(*body);
-             if (auto* p = std::get_if<Problem>(&read)) return refuse(ctx, *p, done);
+             if (auto* p = std::get_if<Problem>(&read)) return common::refuse(ctx, *p, done);
              decision = std::get<Approval>(std::move(read));
            } else {
              auto reason = read_decision_reason(*body);
-             if (auto* p = std::get_if<Problem>(&reason)) return refuse(ctx, *p, done);
+             if (auto* p = std::get_if<Problem>(&reason)) return common::refuse(ctx, *p, done);
              decision.reason = std::get<std::string>(reason);
            }
            off_io(executor, ctx, std::move(done), [=](RequestContext& c, Resume& d) {
@@ -109,37 +110,39 @@ void add_request_endpoints(const AccessEndpointOptions& options, std::vector<End
          })});
   }
 
-  out.push_back({"GET", "/v1/grants", AuthRequirement::Required,
-                 endpoint([=](RequestContext& ctx, Resume done) {
-                   if (is_citizen(ctx.identity)) return refuse(ctx, not_for_citizens(), done);
-                   if (auto p = only_query_params(ctx, {"state", "page", "pageSize"})) {
-                     return refuse(ctx, *p, done);
-                   }
-                   auto state = ctx.request.query_param("state");
-                   if (state && *state != "active" && *state != "revoked" && *state != "expired") {
-                     auto p = make_problem(400, "invalid-parameter", "Unknown state.");
-                     p.invalid_params.push_back(
-                         {"state", "must be active, revoked or expired", "invalid-value"});
-                     return refuse(ctx, p, done);
-                   }
-                   auto page = read_page(ctx);
-                   if (auto* p = std::get_if<Problem>(&page)) return refuse(ctx, *p, done);
-                   auto now = service->now();
-                   auto list = nlohmann::json::array();
-                   for (const auto& g : service->visible_grants(ctx.identity)) {
-                     auto json = grant_to_json(g, now);
-                     if (!state || json["state"] == *state) list.push_back(std::move(json));
-                   }
-                   respond_page(ctx, "grants", list, std::get<PageRequest>(page), done);
-                 })});
+  out.push_back(
+      {"GET", "/v1/grants", AuthRequirement::Required,
+       endpoint([=](RequestContext& ctx, Resume done) {
+         if (is_citizen(ctx.identity)) return common::refuse(ctx, not_for_citizens(), done);
+         if (auto p = common::unknown_query_params(ctx.request, {"state", "page", "pageSize"})) {
+           return common::refuse(ctx, *p, done);
+         }
+         auto state = ctx.request.query_param("state");
+         if (state && *state != "active" && *state != "revoked" && *state != "expired") {
+           auto p = make_problem(400, "invalid-parameter", "Unknown state.");
+           p.invalid_params.push_back(
+               {"state", "must be active, revoked or expired", "invalid-value"});
+           return common::refuse(ctx, p, done);
+         }
+         auto page = read_page(ctx);
+         if (auto* p = std::get_if<Problem>(&page)) return common::refuse(ctx, *p, done);
+         auto now = service->now();
+         auto list = nlohmann::json::array();
+         for (const auto& g : service->visible_grants(ctx.identity)) {
+           auto json = grant_to_json(g, now);
+           if (!state || json["state"] == *state) list.push_back(std::move(json));
+         }
+         respond_page(ctx, "grants", list, std::get<PageRequest>(page), done);
+       })});
 
   out.push_back({"DELETE", "/v1/grants/{id}", AuthRequirement::Required,
                  endpoint([=](RequestContext& ctx, Resume done) {
-                   if (is_citizen(ctx.identity)) return refuse(ctx, not_for_citizens(), done);
+                   if (is_citizen(ctx.identity))
+                     return common::refuse(ctx, not_for_citizens(), done);
                    auto id = id_param(ctx, "id");
                    if (!id)
-                     return refuse(ctx, make_problem(404, "grant-not-found", "No such grant."),
-                                   done);
+                     return common::refuse(
+                         ctx, make_problem(404, "grant-not-found", "No such grant."), done);
                    off_io(executor, ctx, std::move(done), [=](RequestContext& c, Resume& d) {
                      auto result = service->revoke(c.identity, *id, c.trace.trace_id);
                      auto now = service->now();

@@ -5,7 +5,7 @@
 namespace bronpoort::access {
 
 bool is_citizen(const Identity& identity) {
-  return identity.bsn.has_value() || identity.has_role(kDataSubjectRole);
+  return identity.bsn.has_value() || identity.has_role(common::roles::kDataSubject);
 }
 
 AccessService::AccessService(std::shared_ptr<AccessStore> store, PurposeList purposes,
@@ -58,7 +58,7 @@ bool AccessService::may_see(const Identity& caller, const std::string& organisat
                             const std::string& owner) const {
   if (caller.organisation.empty() || is_citizen(caller)) return false;
   if (organisation == caller.organisation) return true;
-  return caller.has_role(kSourceAdminRole) && owner == caller.organisation;
+  return caller.has_role(common::roles::kSourceAdmin) && owner == caller.organisation;
 }
 
 std::vector<AccessRequest> AccessService::visible_requests(

@@ -1,7 +1,7 @@
 #include "body_reader.hpp"
 
+#include <bronpoort/common/time.hpp>
 #include "strict_json.hpp"
-#include "time_format.hpp"
 
 #include <bronpoort/schema/bundled.hpp>
 
@@ -118,7 +118,7 @@ std::variant<Approval, Problem> read_approval(const nlohmann::json& body) {
     a.fields = std::move(chosen);
   }
   if (auto d = o.string("validUntil", false)) {
-    a.valid_until = parse_date(*d);
+    a.valid_until = common::parse_date(*d);
     if (!a.valid_until) o.error("/validUntil", "must be a date, YYYY-MM-DD");
   }
   if (!errors.empty()) return to_problem(errors, "approval");

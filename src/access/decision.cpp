@@ -1,6 +1,6 @@
 #include <bronpoort/access/decision.hpp>
 
-#include "time_format.hpp"
+#include <bronpoort/common/time.hpp>
 
 #include <algorithm>
 
@@ -72,13 +72,13 @@ GrantCheck check_grant(const PolicySnapshot& policy, const Identity& identity,
   }
   out.purpose = p;
   if (now < TimePoint{p->valid_from}) {
-    out.problem = deny("purpose-not-yet-valid",
-                       "Purpose '" + p->id + "' is valid from " + format_date(p->valid_from) + ".");
+    out.problem = deny("purpose-not-yet-valid", "Purpose '" + p->id + "' is valid from " +
+                                                    common::format_date(p->valid_from) + ".");
     return out;
   }
   if (!valid_at(*p, now)) {
     out.problem = deny("purpose-expired", "Purpose '" + p->id + "' was valid until " +
-                                              format_date(*p->valid_until) +
+                                              common::format_date(*p->valid_until) +
                                               "; state a purpose that is valid now.");
     return out;
   }
@@ -124,7 +124,8 @@ GrantCheck check_grant(const PolicySnapshot& policy, const Identity& identity,
     for (const auto& entry : *grants) {
       const Grant* g = entry.grant;
       if (!g->active_at(now)) {
-        expired_note = " Grant " + g->id + " expired at " + format_time(g->valid_until) + ".";
+        expired_note =
+            " Grant " + g->id + " expired at " + common::format_time(g->valid_until) + ".";
         continue;
       }
       if (out.grant_id.empty()) {

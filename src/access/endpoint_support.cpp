@@ -11,18 +11,6 @@ std::shared_ptr<const Endpoint> endpoint(Handler handler) {
   return make_endpoint(std::move(handler));
 }
 
-void respond(RequestContext& ctx, int status, const nlohmann::json& body, Resume& done) {
-  ctx.response.status = status;
-  ctx.response.headers.set("Content-Type", "application/json");
-  ctx.response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  done(Flow::Continue);
-}
-
-void refuse(RequestContext& ctx, Problem problem, Resume& done) {
-  ctx.fail(std::move(problem));
-  done(Flow::Stop);
-}
-
 std::optional<nlohmann::json> read_body(RequestContext& ctx, std::size_t max_bytes,
                                         bool allow_empty) {
   const auto& body = ctx.request.body;
@@ -39,19 +27,6 @@ std::optional<nlohmann::json> read_body(RequestContext& ctx, std::size_t max_byt
     return std::nullopt;
   }
   return json;
-}
-
-std::optional<Problem> only_query_params(const RequestContext& ctx,
-                                         std::initializer_list<const char*> allowed) {
-  for (const auto& [key, _] : ctx.request.query) {
-    if (std::none_of(allowed.begin(), allowed.end(),
-                     [&key = key](const char* a) { return key == a; })) {
-      auto p = make_problem(400, "unknown-parameter", "Unknown query parameter.");
-      p.invalid_params.push_back({key, "not a parameter of this endpoint", "unknown-parameter"});
-      return p;
-    }
-  }
-  return std::nullopt;
 }
 
 std::variant<PageRequest, Problem> read_page(const RequestContext& ctx) {
@@ -99,7 +74,7 @@ void respond_page(RequestContext& ctx, const std::string& member, const nlohmann
                    ("<" + links["prev"]["href"].get<std::string>() + ">; rel=\"prev\"");
   }
   if (!link_header.empty()) ctx.response.headers.set("Link", link_header);
-  respond(ctx, 200, body, done);
+  common::respond(ctx, 200, body, done);
 }
 
 std::optional<std::string> id_param(const RequestContext& ctx, const char* name) {
@@ -115,19 +90,11 @@ std::optional<std::string> id_param(const RequestContext& ctx, const char* name)
 
 void off_io(const std::shared_ptr<BlockingExecutor>& executor, RequestContext& ctx, Resume done,
             std::function<void(RequestContext&, Resume&)> work) {
-  executor->post([&ctx, done = std::move(done), work = std::move(work)]() mutable {
-    try {
-      work(ctx, done);
-    } catch (const std::exception&) {
-      // The store's message may name hosts or paths: it goes to the operator's log, not to the
-      // caller (the lead's pipeline logs ctx.problem with the trace id).
-      refuse(ctx,
-             make_problem(503, "store-unavailable",
-                          "The access store failed; the change may not have been made. Check its "
-                          "state and try again."),
-             done);
-    }
-  });
+  // The pipeline logs ctx.problem with the trace id; the store's own message is not logged here.
+  common::off_io(*executor, ctx, std::move(done), std::move(work),
+                 make_problem(503, "store-unavailable",
+                              "The access store failed; the change may not have been made. Check "
+                              "its state and try again."));
 }
 
 }  // namespace bronpoort::access::http

@@ -1,8 +1,10 @@
 #pragma once
-// Small pieces the access endpoints share: an Endpoint made from a function, JSON responses,
-// bounded body parsing, and running store work on the blocking executor.
+// Small pieces the access endpoints share beside the endpoint kit (common/endpoint_kit.hpp): an
+// Endpoint made from a function, bounded body parsing, paging, and running store work on the
+// blocking executor.
 
 #include <bronpoort/access/access_service.hpp>
+#include <bronpoort/common/endpoint_kit.hpp>
 #include <bronpoort/core/route.hpp>
 #include <bronpoort/core/stage.hpp>
 
@@ -18,19 +20,10 @@ using Handler = std::function<void(RequestContext&, Resume)>;
 
 std::shared_ptr<const Endpoint> endpoint(Handler handler);
 
-// Sets a JSON response and calls done(Continue).
-void respond(RequestContext& ctx, int status, const nlohmann::json& body, Resume& done);
-// Sets ctx.problem and calls done(Stop).
-void refuse(RequestContext& ctx, Problem problem, Resume& done);
-
 // Parses a JSON body no larger than `max_bytes` (its shape is for the endpoint's request schema);
 // nullopt with ctx.problem set otherwise.
 std::optional<nlohmann::json> read_body(RequestContext& ctx, std::size_t max_bytes,
                                         bool allow_empty);
-
-// Refuses query parameters other than `allowed`.
-std::optional<Problem> only_query_params(const RequestContext& ctx,
-                                         std::initializer_list<const char*> allowed);
 
 // One page of a list: `page` from 1, `pageSize` from 1 to kMaxPageSize (default
 // kDefaultPageSize). Lists are in the order the items were created.
@@ -60,9 +53,9 @@ void off_io(const std::shared_ptr<BlockingExecutor>& executor, RequestContext& c
 template <typename T, typename ToJson>
 void answer(RequestContext& ctx, Result<T> result, int status, ToJson&& to_json, Resume& done) {
   if (auto* p = std::get_if<Problem>(&result)) {
-    refuse(ctx, std::move(*p), done);
+    common::refuse(ctx, std::move(*p), done);
   } else {
-    respond(ctx, status, to_json(std::get<T>(result)), done);
+    common::respond(ctx, status, to_json(std::get<T>(result)), done);
   }
 }
 

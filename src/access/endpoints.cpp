@@ -17,13 +17,14 @@ std::vector<EndpointRoute> make_access_endpoints(const AccessEndpointOptions& op
 
   out.push_back({"GET", "/v1/purposes", AuthRequirement::None,
                  endpoint([service](RequestContext& ctx, Resume done) {
-                   if (auto p = only_query_params(ctx, {})) return refuse(ctx, *p, done);
+                   if (auto p = common::unknown_query_params(ctx.request, {}))
+                     return common::refuse(ctx, *p, done);
                    auto snapshot = service->snapshot();
                    auto list = nlohmann::json::array();
                    for (const auto& purpose : snapshot->purposes()) {
                      list.push_back(purpose_to_json(purpose));
                    }
-                   respond(ctx, 200, {{"purposes", list}}, done);
+                   common::respond(ctx, 200, {{"purposes", list}}, done);
                  })});
 
   out.push_back({"GET", "/v1/purposes/{id}", AuthRequirement::None,
@@ -32,12 +33,13 @@ std::vector<EndpointRoute> make_access_endpoints(const AccessEndpointOptions& op
                    auto id = id_param(ctx, "id");
                    const Purpose* p = id ? snapshot->purpose(*id) : nullptr;
                    if (!p) {
-                     return refuse(ctx,
-                                   make_problem(404, "purpose-unknown",
-                                                "No such purpose; GET /v1/purposes lists them."),
-                                   done);
+                     return common::refuse(
+                         ctx,
+                         make_problem(404, "purpose-unknown",
+                                      "No such purpose; GET /v1/purposes lists them."),
+                         done);
                    }
-                   respond(ctx, 200, purpose_to_json(*p), done);
+                   common::respond(ctx, 200, purpose_to_json(*p), done);
                  })});
 
   // Explain reads only the in-memory policy, so it answers on the calling thread.
@@ -46,11 +48,12 @@ std::vector<EndpointRoute> make_access_endpoints(const AccessEndpointOptions& op
                    auto body = read_body(ctx, max_body, false);
                    if (!body) return done(Flow::Stop);
                    auto query = read_access_check(*body);
-                   if (auto* p = std::get_if<Problem>(&query)) return refuse(ctx, *p, done);
-                   respond(ctx, 200,
-                           explain_access(*service->snapshot(), ctx.identity,
-                                          std::get<AccessCheckQuery>(query), service->now()),
-                           done);
+                   if (auto* p = std::get_if<Problem>(&query)) return common::refuse(ctx, *p, done);
+                   common::respond(
+                       ctx, 200,
+                       explain_access(*service->snapshot(), ctx.identity,
+                                      std::get<AccessCheckQuery>(query), service->now()),
+                       done);
                  })});
 
   add_request_endpoints(options, out);

@@ -1,6 +1,6 @@
 #include <bronpoort/access/grant.hpp>
 
-#include "time_format.hpp"
+#include <bronpoort/common/time.hpp>
 
 namespace bronpoort::access {
 
@@ -55,9 +55,9 @@ nlohmann::json access_request_to_json(const AccessRequest& r) {
                       {"fields", r.fields},
                       {"motivation", r.motivation},
                       {"ownerOrganisation", r.owner_organisation},
-                      {"createdAt", format_time(r.created_at)}};
+                      {"createdAt", common::format_time(r.created_at)}};
   if (r.decided_at) {
-    j["decidedAt"] = format_time(*r.decided_at);
+    j["decidedAt"] = common::format_time(*r.decided_at);
     j["decidedBy"] = r.decided_by;
     j["decisionReason"] = r.decision_reason;
   }
@@ -80,11 +80,11 @@ nlohmann::json grant_to_json(const Grant& g, TimePoint now) {
                       {"ownerOrganisation", g.owner_organisation},
                       {"accessRequest", g.access_request_id},
                       {"approval", approval_kind_name(g.approval)},
-                      {"grantedAt", format_time(g.granted_at)},
-                      {"validUntil", format_time(g.valid_until)}};
+                      {"grantedAt", common::format_time(g.granted_at)},
+                      {"validUntil", common::format_time(g.valid_until)}};
   if (!g.precedent_id.empty()) j["precedent"] = g.precedent_id;
   if (g.revoked_at) {
-    j["revokedAt"] = format_time(*g.revoked_at);
+    j["revokedAt"] = common::format_time(*g.revoked_at);
     j["revokedBy"] = g.revoked_by;
   }
   return j;

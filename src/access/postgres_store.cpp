@@ -1,10 +1,11 @@
-// The production store: PostgreSQL through libpqxx, shared by several gateway instances. One
-// connection used under a mutex (access administration is rare next to data traffic); a broken
-// connection is re-opened once per call. libpqxx exceptions become StoreError here.
+// The production store: PostgreSQL through libpqxx, shared by several gateway instances, over one
+// common::PostgresSession (access administration is rare next to data traffic): a broken
+// connection is re-opened once per call, and libpqxx exceptions become StoreError.
 #include <bronpoort/access/access_store.hpp>
 
+#include <bronpoort/common/postgres_session.hpp>
+#include <bronpoort/common/time.hpp>
 #include "store_rows.hpp"
-#include "time_format.hpp"
 
 #include <pqxx/pqxx>
 
@@ -62,7 +63,7 @@ class PostgresChangeListener final : public AccessChangeListener {
 
 class PostgresStore final : public AccessStore {
  public:
-  explicit PostgresStore(std::string dsn) : dsn_(std::move(dsn)) { connect(); }
+  explicit PostgresStore(std::string dsn) : session_(std::move(dsn)) { session_.open(); }
 
   void migrate() override {
     run([&](pqxx::work& tx) {
@@ -135,7 +136,7 @@ class PostgresStore final : public AccessStore {
           exec_row(tx,
                    std::string("UPDATE ") + rows::kGrantTable +
                        " SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at = ''",
-                   {format_time(at), by, id});
+                   {common::format_time(at), by, id});
       if (r.affected_rows() != 1) return false;
       notify(tx);
       return true;
@@ -160,40 +161,12 @@ class PostgresStore final : public AccessStore {
   // Delivered to every listening instance when the transaction commits, not before.
   static void notify(pqxx::work& tx) { tx.exec(std::string("NOTIFY ") + kAccessChangeChannel); }
 
-  void connect() {
-    try {
-      conn_ = std::make_unique<pqxx::connection>(dsn_);
-    } catch (const std::exception& e) {
-      throw StoreError(std::string("postgres connect: ") + e.what());
-    }
-  }
-
-  // Runs `body` in one transaction, committing when it returns true; the transaction is dropped
-  // (rolled back) when it returns false or throws.
   template <typename Body>
   bool run(Body&& body) {
-    std::lock_guard lock(mutex_);
-    for (int attempt = 0;; ++attempt) {
-      try {
-        if (!conn_ || !conn_->is_open()) connect();
-        pqxx::work tx(*conn_);
-        bool ok = body(tx);
-        if (ok) tx.commit();
-        return ok;
-      } catch (const pqxx::broken_connection& e) {
-        conn_.reset();
-        if (attempt > 0) throw StoreError(std::string("postgres: ") + e.what());
-      } catch (const StoreError&) {
-        throw;
-      } catch (const std::exception& e) {
-        throw StoreError(std::string("postgres: ") + e.what());
-      }
-    }
+    return session_.transaction(std::forward<Body>(body));
   }
 
-  std::string dsn_;
-  std::unique_ptr<pqxx::connection> conn_;
-  std::mutex mutex_;
+  common::PostgresSession session_;
 };
 
 }  // namespace
@@ -212,9 +185,11 @@ std::unique_ptr<AccessChangeListener> open_postgres_change_listener(const std::s
   }
 }
 
-std::unique_ptr<AccessStore> open_store(const StoreConfig& config) {
-  if (config.kind == StoreConfig::Kind::Postgres) return open_postgres_store(config.dsn);
-  return open_sqlite_store(config.path);
+std::unique_ptr<AccessStore> open_store(const common::StoreConfig& config) {
+  if (config.kind == common::StoreConfig::Kind::Postgres) {
+    return open_postgres_store(config.postgres_dsn);
+  }
+  return open_sqlite_store(config.sqlite_path);
 }
 
 }  // namespace bronpoort::access

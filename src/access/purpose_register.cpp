@@ -1,8 +1,8 @@
 #include <bronpoort/access/purpose_register.hpp>
 #include <bronpoort/config/schema_check.hpp>
 
+#include <bronpoort/common/time.hpp>
 #include "strict_json.hpp"
-#include "time_format.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -121,14 +121,14 @@ struct PurposeParser {
     if (!val.ok()) return;
     val.reject_unknown({"from", "until"});
     if (auto from = val.string("from", true)) {
-      if (auto d = parse_date(*from)) {
+      if (auto d = common::parse_date(*from)) {
         p.valid_from = *d;
       } else {
         val.error(val.at("from"), "must be a date (YYYY-MM-DD)");
       }
     }
     if (auto until = val.string("until", false)) {
-      if (auto d = parse_date(*until)) {
+      if (auto d = common::parse_date(*until)) {
         p.valid_until = *d;
         if (*d < p.valid_from) val.error(val.at("until"), "must not be before 'from'");
       } else {
@@ -243,8 +243,8 @@ nlohmann::json purpose_to_json(const Purpose& p) {
   for (const auto& [dataset, resources] : p.coverage) {
     for (const auto& [resource, fields] : resources) coverage[dataset][resource] = fields;
   }
-  nlohmann::json validity = {{"from", format_date(p.valid_from)}};
-  if (p.valid_until) validity["until"] = format_date(*p.valid_until);
+  nlohmann::json validity = {{"from", common::format_date(p.valid_from)}};
+  if (p.valid_until) validity["until"] = common::format_date(*p.valid_until);
   return {{"id", p.id},
           {"name", p.name},
           {"description", p.description},

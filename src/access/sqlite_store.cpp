@@ -1,9 +1,11 @@
 // The embedded default store: one SQLite connection (WAL) used under a mutex. Only parameterised
-// statements; SQLite errors become StoreError.
+// statements; SQLite errors become StoreError (common::SqliteConnection).
 #include <bronpoort/access/access_store.hpp>
 
+#include <bronpoort/common/sqlite_connection.hpp>
+
+#include <bronpoort/common/time.hpp>
 #include "store_rows.hpp"
-#include "time_format.hpp"
 
 #include <sqlite3.h>
 
@@ -17,62 +19,24 @@ std::string qmark(int) {
   return "?";
 }
 
-class Statement {
- public:
-  Statement(sqlite3* db, const std::string& sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) {
-      throw StoreError(std::string("sqlite prepare: ") + sqlite3_errmsg(db));
-    }
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
+using Statement = common::SqliteStatement;
 
-  void bind(int index, const std::string& value) {
-    if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
-                          SQLITE_TRANSIENT) != SQLITE_OK) {
-      throw StoreError(std::string("sqlite bind: ") + sqlite3_errmsg(db_));
-    }
-  }
-  // True while a row is available.
-  bool step() {
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    throw StoreError(std::string("sqlite step: ") + sqlite3_errmsg(db_));
-  }
-  rows::Row row(std::size_t columns) {
-    rows::Row r;
-    r.reserve(columns);
-    for (std::size_t i = 0; i < columns; ++i) {
-      const auto* text = sqlite3_column_text(stmt_, static_cast<int>(i));
-      r.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
-    }
-    return r;
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
+// One row of `columns` texts (the access tables keep every value as text).
+rows::Row row_of(Statement& s, std::size_t columns) {
+  rows::Row r;
+  r.reserve(columns);
+  for (std::size_t i = 0; i < columns; ++i) r.push_back(s.text(static_cast<int>(i)));
+  return r;
+}
 
 class SqliteStore final : public AccessStore {
  public:
-  explicit SqliteStore(const std::filesystem::path& path) {
-    std::error_code ec;
-    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-    if (sqlite3_open_v2(path.string().c_str(), &db_,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                        nullptr) != SQLITE_OK) {
-      std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-      sqlite3_close(db_);
-      throw StoreError("cannot open " + path.string() + ": " + msg);
-    }
-    sqlite3_busy_timeout(db_, 5000);
-    exec("PRAGMA journal_mode=WAL");
-    exec("PRAGMA synchronous=FULL");
-  }
-  ~SqliteStore() override { sqlite3_close(db_); }
+  // Serialized: the grant refresher and the endpoints reach the store from several threads; the
+  // mutex below keeps each method's statements together.
+  explicit SqliteStore(const std::filesystem::path& path)
+      : db_(path, {.busy_timeout = std::chrono::milliseconds{10000},
+                   .serialized = true,
+                   .create_directories = true}) {}
 
   void migrate() override {
     std::lock_guard lock(mutex_);
@@ -84,7 +48,7 @@ class SqliteStore final : public AccessStore {
     std::lock_guard lock(mutex_);
     std::vector<AccessRequest> out;
     Statement s(db_, select(rows::kRequestTable, rows::request_columns(), "created_at"));
-    while (s.step()) out.push_back(rows::to_request(s.row(rows::request_columns().size())));
+    while (s.step()) out.push_back(rows::to_request(row_of(s, rows::request_columns().size())));
     return out;
   }
 
@@ -92,7 +56,7 @@ class SqliteStore final : public AccessStore {
     std::lock_guard lock(mutex_);
     std::vector<Grant> out;
     Statement s(db_, select(rows::kGrantTable, rows::grant_columns(), "granted_at"));
-    while (s.step()) out.push_back(rows::to_grant(s.row(rows::grant_columns().size())));
+    while (s.step()) out.push_back(rows::to_grant(row_of(s, rows::grant_columns().size())));
     return out;
   }
 
@@ -109,10 +73,10 @@ class SqliteStore final : public AccessStore {
     Transaction tx(*this);
     Statement s(db_, rows::decide_update(qmark));
     auto row = rows::from_request(decided);
-    for (std::size_t i = 1; i < row.size(); ++i) s.bind(static_cast<int>(i), row[i]);
-    s.bind(static_cast<int>(row.size()), row[0]);
+    for (std::size_t i = 1; i < row.size(); ++i) s.bind_text(static_cast<int>(i), row[i]);
+    s.bind_text(static_cast<int>(row.size()), row[0]);
     s.step();
-    if (sqlite3_changes(db_) != 1) return false;  // the transaction rolls back
+    if (sqlite3_changes(db_.get()) != 1) return false;  // the transaction rolls back
     if (grant) insert(rows::kGrantTable, rows::grant_columns(), rows::from_grant(*grant));
     tx.commit();
     return true;
@@ -120,14 +84,12 @@ class SqliteStore final : public AccessStore {
 
   bool revoke_grant(const std::string& id, TimePoint at, const std::string& by) override {
     std::lock_guard lock(mutex_);
-    auto when = format_time(at);
+    auto when = common::format_time(at);
     Statement s(db_, std::string("UPDATE ") + rows::kGrantTable +
                          " SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at = ''");
-    s.bind(1, when);
-    s.bind(2, by);
-    s.bind(3, id);
+    s.arg(when).arg(by).arg(id);
     s.step();
-    return sqlite3_changes(db_) == 1;
+    return sqlite3_changes(db_.get()) == 1;
   }
 
  private:
@@ -136,7 +98,7 @@ class SqliteStore final : public AccessStore {
    public:
     explicit Transaction(SqliteStore& s) : store_(s) { store_.exec("BEGIN IMMEDIATE"); }
     ~Transaction() {
-      if (!done_) sqlite3_exec(store_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      if (!done_) sqlite3_exec(store_.db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
     }
     void commit() {
       store_.exec("COMMIT");
@@ -157,20 +119,13 @@ class SqliteStore final : public AccessStore {
 
   void insert(const char* table, const std::vector<std::string>& columns, const rows::Row& row) {
     Statement s(db_, rows::insert_into(table, columns, qmark));
-    for (std::size_t i = 0; i < row.size(); ++i) s.bind(static_cast<int>(i) + 1, row[i]);
+    for (std::size_t i = 0; i < row.size(); ++i) s.bind_text(static_cast<int>(i) + 1, row[i]);
     s.step();
   }
 
-  void exec(const std::string& sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err ? err : "unknown error";
-      sqlite3_free(err);
-      throw StoreError("sqlite: " + msg);
-    }
-  }
+  void exec(const std::string& sql) { db_.exec(sql); }
 
-  sqlite3* db_ = nullptr;
+  common::SqliteConnection db_;
   std::mutex mutex_;
 };
 

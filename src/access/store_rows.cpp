@@ -1,6 +1,6 @@
 #include "store_rows.hpp"
 
-#include "time_format.hpp"
+#include <bronpoort/common/time.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -51,7 +51,7 @@ std::vector<std::string> fields_from(const std::string& s) {
 }
 
 TimePoint time_from(const std::string& s) {
-  auto t = parse_time(s);
+  auto t = common::parse_time(s);
   if (!t) throw std::runtime_error("stored timestamp is malformed: " + s);
   return *t;
 }
@@ -76,8 +76,8 @@ Row from_request(const AccessRequest& r) {
           fields_text(r.fields),
           r.motivation,
           r.owner_organisation,
-          format_time(r.created_at),
-          r.decided_at ? format_time(*r.decided_at) : "",
+          common::format_time(r.created_at),
+          r.decided_at ? common::format_time(*r.decided_at) : "",
           r.decided_by,
           r.decision_reason,
           r.approval ? approval_kind_name(*r.approval) : "",
@@ -124,9 +124,9 @@ Row from_grant(const Grant& g) {
           g.access_request_id,
           approval_kind_name(g.approval),
           g.precedent_id,
-          format_time(g.granted_at),
-          format_time(g.valid_until),
-          g.revoked_at ? format_time(*g.revoked_at) : "",
+          common::format_time(g.granted_at),
+          common::format_time(g.valid_until),
+          g.revoked_at ? common::format_time(*g.revoked_at) : "",
           g.revoked_by};
 }
 

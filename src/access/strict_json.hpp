@@ -4,7 +4,7 @@
 // conventions these callers share: strings are non-empty unless said otherwise, the known
 // members are named up front, and errors are placed by absolute pointer.
 
-#include <bronpoort/config/json_reader.hpp>
+#include <bronpoort/common/json_reader.hpp>
 
 #include <initializer_list>
 #include <optional>
@@ -14,10 +14,10 @@ namespace bronpoort::access {
 
 // RFC 6901 escaping of ~ and /.
 inline std::string pointer_token(const std::string& key) {
-  return config::escape_pointer_token(key);
+  return common::escape_pointer_token(key);
 }
 
-class StrictObject : public config::JsonReader {
+class StrictObject : public common::JsonReader {
  public:
   // Reports an error (and yields nothing) when `value` is not an object.
   StrictObject(const nlohmann::json& value, std::string pointer, const std::string& file,
@@ -26,8 +26,7 @@ class StrictObject : public config::JsonReader {
 
   std::string at(const std::string& key) const { return pointer_to(key); }
   std::optional<std::string> string(const std::string& key, bool required, bool non_empty = true);
-  // Any member not named in `known` is an error.
-  void reject_unknown(std::initializer_list<const char*> known);
+  using JsonReader::reject_unknown;
   // An error at an absolute pointer.
   void error(const std::string& pointer, const std::string& reason) { error_at(pointer, reason); }
 };

@@ -25,7 +25,7 @@ std::string check_request(const DemoTokenRequest& r) {
     if (!is_claim_name(p)) return "--purpose " + p + " is not a valid purpose id";
   }
   const bool data_subject =
-      std::find(r.roles.begin(), r.roles.end(), kDataSubjectRole) != r.roles.end();
+      std::find(r.roles.begin(), r.roles.end(), common::roles::kDataSubject) != r.roles.end();
   if (r.bsn && !data_subject) return "--bsn is only allowed with --role data-subject";
   if (data_subject && !r.bsn) return "--role data-subject requires --bsn";
   if (r.bsn && !is_valid_bsn(*r.bsn)) return "--bsn must be 9 digits passing the 11-proef";

@@ -130,7 +130,7 @@ IdentityResult identity_from_claims(const VerifiedToken& token,
     id.allowed_purposes = std::move(*names);
   }
 
-  const bool data_subject = id.has_role(kDataSubjectRole);
+  const bool data_subject = id.has_role(common::roles::kDataSubject);
   if (auto bsn = claims.find("bsn"); bsn != claims.end()) {
     if (!data_subject) {
       return claims_error("\"bsn\" is only allowed in a token with role data-subject.");

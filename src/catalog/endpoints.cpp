@@ -4,6 +4,7 @@
 #include <bronpoort/catalog/catalog_views.hpp>
 #include <bronpoort/catalog/endpoints.hpp>
 #include <bronpoort/catalog/openapi.hpp>
+#include <bronpoort/common/endpoint_kit.hpp>
 #include <bronpoort/core/stage.hpp>
 
 #include <map>
@@ -23,11 +24,6 @@ void public_headers(RequestContext& ctx, const char* content_type, bool negotiat
   if (negotiated) h.set("Vary", "Accept");
 }
 
-void refuse(RequestContext& ctx, Problem p, const Resume& done) {
-  ctx.fail(std::move(p));
-  done(Flow::Stop);
-}
-
 bool wants_json_ld(const RequestContext& ctx) {
   auto accept = ctx.request.headers.find("Accept");
   return accept && prefers_json_ld(*accept);
@@ -40,7 +36,7 @@ class DatasetListEndpoint final : public Endpoint {
 
   void handle(RequestContext& ctx, Resume done) const override {
     auto filter = parse_dataset_filter(ctx.request.query);
-    if (auto* p = std::get_if<Problem>(&filter)) return refuse(ctx, std::move(*p), done);
+    if (auto* p = std::get_if<Problem>(&filter)) return common::refuse(ctx, std::move(*p), done);
     auto found = find_datasets(*model_, std::get<DatasetFilter>(filter));
     if (wants_json_ld(ctx)) {
       public_headers(ctx, "application/ld+json", true);
@@ -68,12 +64,10 @@ class DatasetEndpoint final : public Endpoint {
   }
 
   void handle(RequestContext& ctx, Resume done) const override {
-    if (!ctx.request.query.empty()) {
-      Problem p = make_problem(400, "invalid-query", "This endpoint takes no query parameters.");
-      for (const auto& [key, value] : ctx.request.query) {
-        p.invalid_params.push_back({key, "not a parameter of this endpoint", "unknown-parameter"});
-      }
-      return refuse(ctx, std::move(p), done);
+    if (auto p = common::unknown_query_params(
+            ctx.request, {},
+            make_problem(400, "invalid-query", "This endpoint takes no query parameters."))) {
+      return common::refuse(ctx, std::move(*p), done);
     }
     const std::string& id = ctx.route.params["dataset"];
     static const std::regex kebab("^[a-z0-9]+(-[a-z0-9]+)*$");
@@ -83,11 +77,11 @@ class DatasetEndpoint final : public Endpoint {
                        "Dataset ids are lower-case kebab-case words; GET /v1/datasets lists them.");
       p.invalid_params.push_back(
           {"dataset", "must match ^[a-z0-9]+(-[a-z0-9]+)*$", "invalid-value"});
-      return refuse(ctx, std::move(p), done);
+      return common::refuse(ctx, std::move(p), done);
     }
     auto it = rendered_.find(id);
     if (it == rendered_.end()) {
-      return refuse(
+      return common::refuse(
           ctx,
           make_problem(404, "dataset-unknown",
                        "No dataset \"" + id + "\" is registered; GET /v1/datasets lists them."),

@@ -1,5 +1,5 @@
+#include <bronpoort/common/json_reader.hpp>
 #include <bronpoort/config/gateway_config.hpp>
-#include <bronpoort/config/json_reader.hpp>
 #include <bronpoort/config/schema_check.hpp>
 
 #include <fstream>
@@ -8,6 +8,8 @@
 
 namespace bronpoort::config {
 namespace {
+
+using common::JsonReader;
 
 std::filesystem::path resolve(const std::filesystem::path& base, const std::string& p) {
   std::filesystem::path path(p);

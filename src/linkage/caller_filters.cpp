@@ -1,4 +1,4 @@
-#include <bronpoort/config/json_reader.hpp>
+#include <bronpoort/common/json_reader.hpp>
 #include <bronpoort/linkage/caller_filters.hpp>
 
 #include <algorithm>
@@ -51,7 +51,7 @@ SourceFilters source_filters(const LinkedQuery& q, const nlohmann::json& caller_
                        declared_list(q) + "), each with {\"eq\": \"value\"}; " +
                        "GET /v1/linked-queries/" + q.id + " lists them.");
   auto reject = [&problem](const std::string& column, std::string reason) {
-    problem.invalid_params.push_back({"/filters/" + config::escape_pointer_token(column),
+    problem.invalid_params.push_back({"/filters/" + common::escape_pointer_token(column),
                                       std::move(reason), "filter-not-allowed"});
   };
   for (const auto& [column, cond] : caller_filters.items()) {

@@ -1,5 +1,6 @@
 #include "run.hpp"
 
+#include <bronpoort/common/endpoint_kit.hpp>
 #include <bronpoort/core/api_version.hpp>
 #include <bronpoort/linkage/caller_filters.hpp>
 #include <bronpoort/linkage/endpoints.hpp>
@@ -13,35 +14,20 @@ namespace {
 
 constexpr const char* kPurposeHeader = "Processing-Purpose";
 
-void respond(RequestContext& ctx, const nlohmann::json& body, Resume& done) {
-  ctx.response.status = 200;
-  ctx.response.headers.set("Content-Type", "application/json");
-  ctx.response.body = body.dump();
-  done(Flow::Continue);
-}
-
-void refuse(RequestContext& ctx, Problem p, Resume& done) {
-  ctx.fail(std::move(p));
-  done(Flow::Stop);
-}
-
 const LinkedQuery* find_or_refuse(const LinkageConfig& cfg, RequestContext& ctx, Resume& done) {
   const std::string& id = ctx.route.params["id"];
   if (const auto* q = cfg.find(id)) return q;
-  refuse(ctx,
-         make_problem(404, "linked-query-not-found",
-                      "No linked query with this id; GET /v1/linked-queries lists them."),
-         done);
+  common::refuse(ctx,
+                 make_problem(404, "linked-query-not-found",
+                              "No linked query with this id; GET /v1/linked-queries lists them."),
+                 done);
   return nullptr;
 }
 
 std::optional<Problem> no_query_string(const RequestContext& ctx) {
-  if (ctx.request.query.empty()) return std::nullopt;
-  auto p = make_problem(400, "unknown-parameter", "This endpoint takes no query parameters.");
-  for (const auto& [key, _] : ctx.request.query) {
-    p.invalid_params.push_back({key, "not a parameter of this endpoint", "unknown-parameter"});
-  }
-  return p;
+  return common::unknown_query_params(
+      ctx.request, {},
+      make_problem(400, "unknown-parameter", "This endpoint takes no query parameters."));
 }
 
 const char* op_name(MeasureOp op) {
@@ -80,41 +66,43 @@ void run_query(const std::shared_ptr<const LinkageEndpointOptions>& options, Run
                RequestContext& ctx, Resume done) {
   const LinkedQuery* q = find_or_refuse(*options->config, ctx, done);
   if (!q) return;
-  if (auto p = no_query_string(ctx)) return refuse(ctx, std::move(*p), done);
+  if (auto p = no_query_string(ctx)) return common::refuse(ctx, std::move(*p), done);
   // The purpose is checked first: a run under the wrong purpose is recorded as refused.
   ctx.decision.evaluated = true;
   const auto headers = ctx.request.headers.count(kPurposeHeader);
   if (headers != 1) {
-    return refuse(ctx,
-                  make_problem(400, headers == 0 ? "purpose-missing" : "purpose-ambiguous",
-                               "State the linked query's purpose '" + q->purpose +
-                                   "' once, in the Processing-Purpose header."),
-                  done);
+    return common::refuse(ctx,
+                          make_problem(400, headers == 0 ? "purpose-missing" : "purpose-ambiguous",
+                                       "State the linked query's purpose '" + q->purpose +
+                                           "' once, in the Processing-Purpose header."),
+                          done);
   }
   if (*ctx.request.headers.find(kPurposeHeader) != q->purpose) {
     ctx.decision.code = "purpose-not-for-linked-query";
-    return refuse(ctx,
-                  make_problem(403, "purpose-not-for-linked-query",
-                               "Linked query '" + q->id + "' serves purpose '" + q->purpose +
-                                   "' only; state that purpose if it is yours."),
-                  done);
+    return common::refuse(
+        ctx,
+        make_problem(403, "purpose-not-for-linked-query",
+                     "Linked query '" + q->id + "' serves purpose '" + q->purpose +
+                         "' only; state that purpose if it is yours."),
+        done);
   }
   ctx.purpose_id = q->purpose;
   if (ctx.request.body.size() > options->max_request_body_bytes) {
-    return refuse(ctx,
-                  make_problem(413, "body-too-large",
-                               "The request body exceeds " +
-                                   std::to_string(options->max_request_body_bytes) + " bytes."),
-                  done);
+    return common::refuse(
+        ctx,
+        make_problem(413, "body-too-large",
+                     "The request body exceeds " + std::to_string(options->max_request_body_bytes) +
+                         " bytes."),
+        done);
   }
   auto body = nlohmann::json::parse(ctx.request.body, nullptr, false);
   if (body.is_discarded()) {
-    return refuse(ctx, make_problem(400, "invalid-json", "The request body is not valid JSON."),
-                  done);
+    return common::refuse(
+        ctx, make_problem(400, "invalid-json", "The request body is not valid JSON."), done);
   }
   static const auto& schema = schema::bundled_schema("requests/linked-query-run.schema.json");
   if (auto p = schema::check_request_body(schema, body, "linked query run")) {
-    return refuse(ctx, std::move(*p), done);
+    return common::refuse(ctx, std::move(*p), done);
   }
   const bool rows = body["delivery"] == "rows";
   if ((rows && !q->rows) || (!rows && !q->aggregate)) {
@@ -122,22 +110,23 @@ void run_query(const std::shared_ptr<const LinkageEndpointOptions>& options, Run
                           "Linked query '" + q->id + "' delivers " +
                               (q->rows ? "pseudonymised rows" : "aggregates") + " only.");
     p.invalid_params.push_back({"/delivery", "not offered by this linked query", "enum"});
-    return refuse(ctx, std::move(p), done);
+    return common::refuse(ctx, std::move(p), done);
   }
   // Only the filters the linked query declares, and only equality: refused before anything is
   // fetched, since a range on an amount or a date, or the key, could leave one person.
   auto filters = source_filters(*q, body.value("filters", nlohmann::json::object()));
-  if (filters.problem) return refuse(ctx, std::move(*filters.problem), done);
+  if (filters.problem) return common::refuse(ctx, std::move(*filters.problem), done);
   auto slot = runs.acquire(options->config->max_concurrent_runs);
   if (!slot) {
     ctx.response.headers.set("Retry-After", "5");
-    return refuse(ctx,
-                  make_problem(503, "linkage-busy",
-                               "The trusted third party is running as many linked queries as it "
-                               "may at once (" +
-                                   std::to_string(options->config->max_concurrent_runs) +
-                                   "); try again shortly."),
-                  done);
+    return common::refuse(
+        ctx,
+        make_problem(503, "linkage-busy",
+                     "The trusted third party is running as many linked queries as it "
+                     "may at once (" +
+                         std::to_string(options->config->max_concurrent_runs) +
+                         "); try again shortly."),
+        done);
   }
   auto run =
       std::make_shared<Run>(options, *q, rows ? Delivery::Rows : Delivery::Aggregate,
@@ -214,19 +203,21 @@ std::vector<EndpointRoute> make_linkage_endpoints(LinkageEndpointOptions options
   std::vector<EndpointRoute> out;
   out.push_back({"GET", "/v1/linked-queries", AuthRequirement::None,
                  make_endpoint([opts](RequestContext& ctx, Resume done) {
-                   if (auto p = no_query_string(ctx)) return refuse(ctx, std::move(*p), done);
+                   if (auto p = no_query_string(ctx))
+                     return common::refuse(ctx, std::move(*p), done);
                    nlohmann::json list = nlohmann::json::array();
                    for (const auto& q : opts->config->queries) list.push_back(describe(q));
-                   respond(ctx,
-                           {{"linkedQueries", list},
-                            {"_links", {{"self", {{"href", "/v1/linked-queries"}}}}}},
-                           done);
+                   common::respond(ctx, 200,
+                                   {{"linkedQueries", list},
+                                    {"_links", {{"self", {{"href", "/v1/linked-queries"}}}}}},
+                                   done);
                  })});
   out.push_back({"GET", "/v1/linked-queries/{id}", AuthRequirement::None,
                  make_endpoint([opts](RequestContext& ctx, Resume done) {
-                   if (auto p = no_query_string(ctx)) return refuse(ctx, std::move(*p), done);
+                   if (auto p = no_query_string(ctx))
+                     return common::refuse(ctx, std::move(*p), done);
                    if (const auto* q = find_or_refuse(*opts->config, ctx, done)) {
-                     respond(ctx, describe(*q), done);
+                     common::respond(ctx, 200, describe(*q), done);
                    }
                  })});
   out.push_back({"POST", "/v1/linked-queries/{id}/results", AuthRequirement::Required,

@@ -5,6 +5,9 @@
 // instances checking one recipient's releases take turns.
 #include <bronpoort/linkage/release_ledger.hpp>
 
+#include <bronpoort/common/postgres_session.hpp>
+#include <bronpoort/common/sqlite_connection.hpp>
+
 #include <sqlite3.h>
 #include <pqxx/pqxx>
 
@@ -34,20 +37,12 @@ void add_version(ReleasedVersions& groups, const std::string& cell, std::string_
 
 class SqliteLedgerStore final : public LedgerStore {
  public:
-  explicit SqliteLedgerStore(const std::filesystem::path& path) {
-    std::error_code ec;
-    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-    if (sqlite3_open_v2(path.string().c_str(), &db_,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                        nullptr) != SQLITE_OK) {
-      std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-      sqlite3_close(db_);
-      db_ = nullptr;
-      throw std::runtime_error("cannot open " + path.string() + ": " + msg);
-    }
-    sqlite3_busy_timeout(db_, 10000);
-    exec("PRAGMA journal_mode=WAL");
-    exec("PRAGMA synchronous=FULL");
+  // Serialized, with the SQLite file's directory made when missing, like the grant store in the
+  // same file.
+  explicit SqliteLedgerStore(const std::filesystem::path& path)
+      : db_(path, {.busy_timeout = std::chrono::milliseconds{10000},
+                   .serialized = true,
+                   .create_directories = true}) {
     exec(kCreateTable);
     exec(
         "CREATE TRIGGER IF NOT EXISTS linkage_releases_append_only BEFORE UPDATE ON "
@@ -56,7 +51,6 @@ class SqliteLedgerStore final : public LedgerStore {
         "CREATE TRIGGER IF NOT EXISTS linkage_releases_no_delete BEFORE DELETE ON "
         "linkage_releases BEGIN SELECT RAISE(ABORT, 'linkage_releases is append-only'); END");
   }
-  ~SqliteLedgerStore() override { sqlite3_close(db_); }
 
   void with_scope(const std::string& scope,
                   const std::function<NewReleases(const ReleasedVersions&)>& decide) override {
@@ -69,7 +63,7 @@ class SqliteLedgerStore final : public LedgerStore {
       Statement select(db_,
                        "SELECT cell, rows FROM linkage_releases WHERE scope = ?1 "
                        "ORDER BY cell, version");
-      select.bind(1, scope);
+      select.bind_text(1, scope);
       while (select.step()) add_version(groups, select.text(0), select.text(1));
     }
     const auto fresh = decide(groups);
@@ -80,68 +74,33 @@ class SqliteLedgerStore final : public LedgerStore {
         Statement insert(db_,
                          "INSERT INTO linkage_releases (scope, cell, version, rows, "
                          "released_at_us) VALUES (?1, ?2, ?3, ?4, ?5)");
-        insert.bind(1, scope);
-        insert.bind(2, cell);
-        insert.bind(3, std::to_string(groups[cell].size()));
-        insert.bind(4, encode_rows(rows));
-        insert.bind(5, std::to_string(now_us()));
+        insert.bind_text(1, scope);
+        insert.bind_text(2, cell);
+        insert.bind_text(3, std::to_string(groups[cell].size()));
+        insert.bind_text(4, encode_rows(rows));
+        insert.bind_text(5, std::to_string(now_us()));
         insert.step();
         groups[cell].push_back(rows);  // two new versions of one cell in one call get 0 and 1
       }
       exec("COMMIT");
     } catch (...) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
     }
   }
 
  private:
-  class Statement {
-   public:
-    Statement(sqlite3* db, const char* sql) : db_(db) {
-      if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-        throw std::runtime_error(std::string("SQLite: ") + sqlite3_errmsg(db));
-    }
-    ~Statement() { sqlite3_finalize(stmt_); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-    void bind(int i, const std::string& v) {
-      if (sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) !=
-          SQLITE_OK)
-        throw std::runtime_error(std::string("SQLite: ") + sqlite3_errmsg(db_));
-    }
-    bool step() {
-      const int rc = sqlite3_step(stmt_);
-      if (rc == SQLITE_ROW) return true;
-      if (rc == SQLITE_DONE) return false;
-      throw std::runtime_error(std::string("SQLite: ") + sqlite3_errmsg(db_));
-    }
-    std::string text(int c) {
-      const auto* t = sqlite3_column_text(stmt_, c);
-      return t ? reinterpret_cast<const char*>(t) : "";
-    }
+  using Statement = common::SqliteStatement;
 
-   private:
-    sqlite3* db_;
-    sqlite3_stmt* stmt_ = nullptr;
-  };
+  void exec(const std::string& sql) { db_.exec(sql); }
 
-  void exec(const std::string& sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err ? err : "unknown error";
-      sqlite3_free(err);
-      throw std::runtime_error("SQLite: " + msg);
-    }
-  }
-
-  sqlite3* db_ = nullptr;
+  common::SqliteConnection db_;
   std::mutex mutex_;
 };
 
 class PostgresLedgerStore final : public LedgerStore {
  public:
-  explicit PostgresLedgerStore(std::string dsn) : dsn_(std::move(dsn)) {
+  explicit PostgresLedgerStore(std::string dsn) : session_(std::move(dsn)) {
     run([](pqxx::work& tx) {
       // Serialise the first starts of several instances, as the other stores do.
       tx.exec("SELECT pg_advisory_xact_lock(720502)");
@@ -184,26 +143,10 @@ class PostgresLedgerStore final : public LedgerStore {
  private:
   template <typename Body>
   void run(Body&& body) {
-    std::lock_guard lock(mutex_);
-    for (int attempt = 0;; ++attempt) {
-      try {
-        if (!conn_ || !conn_->is_open()) conn_ = std::make_unique<pqxx::connection>(dsn_);
-        pqxx::work tx(*conn_);
-        body(tx);
-        tx.commit();
-        return;
-      } catch (const pqxx::broken_connection& e) {
-        conn_.reset();
-        if (attempt > 0) throw std::runtime_error(std::string("PostgreSQL: ") + e.what());
-      } catch (const pqxx::failure& e) {
-        throw std::runtime_error(std::string("PostgreSQL: ") + e.what());
-      }
-    }
+    session_.transaction(std::forward<Body>(body));
   }
 
-  std::string dsn_;
-  std::unique_ptr<pqxx::connection> conn_;
-  std::mutex mutex_;
+  common::PostgresSession session_;
 };
 
 }  // namespace

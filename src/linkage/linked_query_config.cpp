@@ -1,7 +1,7 @@
 #include "query_checker.hpp"
 
+#include <bronpoort/common/json_reader.hpp>
 #include <bronpoort/config/gateway_config.hpp>
-#include <bronpoort/config/json_reader.hpp>
 #include <bronpoort/config/schema_check.hpp>
 #include <bronpoort/linkage/linked_query.hpp>
 

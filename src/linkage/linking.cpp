@@ -1,5 +1,6 @@
 #include <bronpoort/linkage/linking.hpp>
 
+#include <bronpoort/common/time.hpp>
 #include <bronpoort/core/hmac.hpp>
 
 #include <openssl/evp.h>
@@ -16,17 +17,9 @@ namespace {
 
 std::optional<std::chrono::year_month_day> parse_date(const nlohmann::json& v) {
   if (!v.is_string()) return std::nullopt;
-  const auto& s = v.get_ref<const std::string&>();
-  int y = 0;
-  unsigned m = 0, d = 0;
-  char tail = 0;
-  if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) {
-    return std::nullopt;
-  }
-  std::chrono::year_month_day date{std::chrono::year{y}, std::chrono::month{m},
-                                   std::chrono::day{d}};
-  if (!date.ok()) return std::nullopt;
-  return date;
+  auto day = common::parse_date(v.get_ref<const std::string&>());
+  if (!day) return std::nullopt;
+  return std::chrono::year_month_day{*day};
 }
 
 int age_on(std::chrono::year_month_day born, std::chrono::year_month_day today) {

@@ -1,5 +1,6 @@
 #include "run.hpp"
 
+#include <bronpoort/common/time.hpp>
 #include <bronpoort/linkage/linking.hpp>
 
 #include <algorithm>
@@ -9,10 +10,7 @@ namespace bronpoort::linkage {
 namespace {
 
 std::string iso_date(std::chrono::year_month_day d) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", int(d.year()), unsigned(d.month()),
-                unsigned(d.day()));
-  return buf;
+  return common::format_date(std::chrono::sys_days{d});
 }
 
 // The delivered columns: what the processing log records as released.

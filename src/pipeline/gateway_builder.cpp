@@ -94,10 +94,10 @@ std::unique_ptr<GatewayServices> GatewayServices::start(const config::GatewayCon
       errors.push_back({file, "/store", std::string("cannot open the grant store: ") + e.what()});
       return nullptr;
     }
-    if (configs.store->kind == access::StoreConfig::Kind::Postgres) {
+    if (configs.store->kind == common::StoreConfig::Kind::Postgres) {
       // Several instances share one store: pick up grants and revocations made elsewhere.
       access::GrantRefresherOptions refresh;
-      refresh.open_listener = [dsn = configs.store->dsn] {
+      refresh.open_listener = [dsn = configs.store->postgres_dsn] {
         return access::open_postgres_change_listener(dsn);
       };
       services->access_refresher_ =
@@ -106,9 +106,9 @@ std::unique_ptr<GatewayServices> GatewayServices::start(const config::GatewayCon
     try {
       const auto& store = *configs.store;
       services->ledger_ = std::make_shared<linkage::ReleaseLedger>(
-          store.kind == access::StoreConfig::Kind::Postgres
-              ? linkage::open_postgres_ledger_store(store.dsn)
-              : linkage::open_sqlite_ledger_store(store.path));
+          store.kind == common::StoreConfig::Kind::Postgres
+              ? linkage::open_postgres_ledger_store(store.postgres_dsn)
+              : linkage::open_sqlite_ledger_store(store.sqlite_path));
     } catch (const std::exception& e) {
       errors.push_back(
           {file, "/store", std::string("cannot open the release ledger: ") + e.what()});

@@ -31,7 +31,17 @@ StageConfigs load_stage_configs(const config::GatewayConfig& cfg, ConfigErrors& 
   s.identity =
       take(authenticate::load_config(cfg.identity, cfg.base_dir, cfg.file.string(), "/identity"),
            errors);
-  if (!cfg.store.empty()) s.store = take(access::load_store_config(cfg.store, cfg.file), errors);
+  // The store section is read once: by the processing log's loader when there is a processing log
+  // (checked here for check-config; the running log is built once by GatewayServices::start),
+  // and the grant store and the release ledger use what it read.
+  if (!cfg.processing_log.empty()) {
+    auto log = take(processing_log::load_config(cfg.processing_log, cfg.store, cfg.base_dir,
+                                                cfg.file.string(), processing_log::KeyUse::Write),
+                    errors);
+    if (!cfg.store.empty()) s.store = log.store;
+  } else if (!cfg.store.empty()) {
+    s.store = common::read_store_config(cfg.store, cfg.base_dir, cfg.file.string(), errors);
+  }
   if (!cfg.access.empty()) {
     s.access = take(access::load_access_config(cfg.access, cfg.file), errors);
     if (cfg.store.empty()) {
@@ -67,12 +77,6 @@ StageConfigs load_stage_configs(const config::GatewayConfig& cfg, ConfigErrors& 
         });
     errors.insert(errors.end(), coverage.begin(), coverage.end());
     if (coverage.empty()) s.linkage = load_linkage(cfg, s.registry, *s.access, errors);
-  }
-  if (!cfg.processing_log.empty()) {
-    // Checked here for check-config; the running log is built once by GatewayServices::start.
-    take(processing_log::load_config(cfg.processing_log, cfg.store, cfg.base_dir, cfg.file.string(),
-                                     processing_log::KeyUse::Write),
-         errors);
   }
   return s;
 }

@@ -30,7 +30,7 @@ T take(std::variant<T, ConfigErrors> loaded, ConfigErrors& errors) {
 struct StageConfigs {
   std::shared_ptr<const authenticate::IdentityConfig> identity;
   std::optional<access::AccessConfig> access;
-  std::optional<access::StoreConfig> store;
+  std::optional<common::StoreConfig> store;
   std::shared_ptr<const sources::Registry> registry;
   std::shared_ptr<const validate::ResourceSchemas> record_schemas;
   std::shared_ptr<const linkage::LinkageConfig> linkage;

@@ -4,10 +4,10 @@
 // (a browser form cannot send that across sites without a CORS preflight, which is never granted).
 #include "portal_endpoints.hpp"
 
+#include <bronpoort/common/roles.hpp>
+
 namespace bronpoort::portal {
 namespace {
-
-constexpr const char* kDataSubject = "data-subject";
 
 std::optional<DemoSignIn> read_sign_in(const std::string& body, std::string& why) {
   auto j = nlohmann::json::parse(body, nullptr, false);
@@ -40,7 +40,7 @@ std::optional<DemoSignIn> read_sign_in(const std::string& body, std::string& why
     return std::nullopt;
   }
   if (in.subject.empty()) in.subject = "demo-" + in.role;
-  if (in.bsn && in.role != kDataSubject) {
+  if (in.bsn && in.role != common::roles::kDataSubject) {
     why = "A BSN is only given with the role data-subject.";
     return std::nullopt;
   }

@@ -1,4 +1,4 @@
-#include <bronpoort/config/json_reader.hpp>
+#include <bronpoort/common/json_reader.hpp>
 #include <bronpoort/portal/portal.hpp>
 
 #include <algorithm>
@@ -17,7 +17,7 @@ bool is_oin(const std::string& s) {
 
 std::optional<OidcClient> read_oidc(const nlohmann::json& j, const std::string& file,
                                     ConfigErrors& errors) {
-  config::JsonReader r(j, file, "/portal/oidc", errors);
+  common::JsonReader r(j, file, "/portal/oidc", errors);
   OidcClient c;
   auto url = [&](const char* key, std::string& out) {
     if (auto v = r.string(key, true)) {
@@ -47,7 +47,7 @@ std::variant<PortalConfig, ConfigErrors> load_config(
     const std::vector<std::string>& listener_addresses, bool has_demo_issuer) {
   ConfigErrors errors;
   PortalConfig out;
-  config::JsonReader r(section, file, "/portal", errors);
+  common::JsonReader r(section, file, "/portal", errors);
   if (auto v = r.string("directory", true)) {
     std::filesystem::path p(*v);
     out.directory = p.is_absolute() ? p : base_dir / p;
@@ -57,7 +57,7 @@ std::variant<PortalConfig, ConfigErrors> load_config(
   if (const auto* orgs = r.object("organisations", false)) {
     for (const auto& [oin, name] : orgs->items()) {
       if (!is_oin(oin) || !name.is_string() || name.get<std::string>().empty()) {
-        r.error_at("/portal/organisations/" + config::escape_pointer_token(oin),
+        r.error_at("/portal/organisations/" + common::escape_pointer_token(oin),
                    "must map an OIN (20 digits) to a non-empty name");
         continue;
       }

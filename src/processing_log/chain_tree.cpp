@@ -1,6 +1,6 @@
 #include "chain_tree.hpp"
 
-#include <spdlog/spdlog.h>
+#include <bronpoort/common/log.hpp>
 
 namespace bronpoort::processing_log {
 namespace {
@@ -69,8 +69,8 @@ void ChainTree::load(LogStore& store, std::int64_t size) {
 void ChainTree::rebuild(LogStore& store, std::int64_t size) {
   // The first start after migration 2 (or nodes lost): one pass over the chain. Records are taken
   // as they are; verify-log still checks their hash chain and reports damage.
-  spdlog::info("processing log: building the Merkle tree of chain {} over {} records", chain_id_,
-               size);
+  common::log_event(common::Level::Info, "log-tree-building",
+                    {{"chainId", chain_id_}, {"records", size}});
   frontier_ = merkle::MerkleFrontier();
   std::vector<merkle::StoredNode> nodes;
   while (frontier_.size() < static_cast<std::uint64_t>(size)) {

@@ -1,3 +1,4 @@
+#include <bronpoort/common/json_reader.hpp>
 #include <bronpoort/processing_log/config.hpp>
 
 #include <cstdlib>
@@ -8,93 +9,34 @@
 namespace bronpoort::processing_log {
 namespace {
 
-class SectionReader {
- public:
-  SectionReader(const nlohmann::json& j, std::string pointer, std::string file,
-                ConfigErrors& errors)
-      : j_(j), pointer_(std::move(pointer)), file_(std::move(file)), errors_(errors) {}
+using common::JsonReader;
 
-  bool is_object() {
-    if (j_.is_object()) return true;
-    error("", "must be an object");
-    return false;
-  }
-  void error(const std::string& key, const std::string& reason) {
-    errors_.push_back({file_, pointer_ + (key.empty() ? "" : "/" + key), reason});
-  }
-  void reject_unknown(const std::set<std::string>& known) {
-    for (const auto& [key, value] : j_.items()) {
-      if (!known.count(key)) error(key, "unknown key");
-    }
-  }
-  std::string text(const std::string& key, std::string fallback, bool required = false) {
-    if (!j_.contains(key)) {
-      if (required) error(key, "is required");
-      return fallback;
-    }
-    if (!j_[key].is_string() || j_[key].get<std::string>().empty()) {
-      error(key, "must be a non-empty string");
-      return fallback;
-    }
-    return j_[key].get<std::string>();
-  }
-  std::int64_t number(const std::string& key, std::int64_t fallback, std::int64_t min,
-                      std::int64_t max) {
-    if (!j_.contains(key)) return fallback;
-    if (!j_[key].is_number_integer() || j_[key].get<std::int64_t>() < min ||
-        j_[key].get<std::int64_t>() > max) {
-      error(key, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
-      return fallback;
-    }
-    return j_[key].get<std::int64_t>();
-  }
-
- private:
-  const nlohmann::json& j_;
-  std::string pointer_;
-  std::string file_;
-  ConfigErrors& errors_;
-};
+// An optional non-empty string, or `fallback` when it is absent or wrong (the error is recorded).
+std::string text_or(JsonReader& r, const std::string& key, std::string fallback,
+                    bool required = false) {
+  return r.text(key, required).value_or(std::move(fallback));
+}
 
 std::filesystem::path resolve(const std::filesystem::path& base, const std::string& p) {
   std::filesystem::path path(p);
   return path.is_absolute() ? path : base / path;
 }
 
-void load_store(const nlohmann::json& j, const std::filesystem::path& base, const std::string& file,
-                StoreConfig& out, ConfigErrors& errors) {
-  SectionReader r(j, "/store", file, errors);
-  if (!r.is_object()) return;
-  r.reject_unknown({"kind", "path", "dsn", "migrationDsn"});
-  std::string kind = r.text("kind", "sqlite", true);
-  if (kind == "sqlite") {
-    out.kind = StoreConfig::Kind::Sqlite;
-    out.sqlite_path = resolve(base, r.text("path", "var/bronpoort.db", true)).string();
-    if (j.contains("dsn")) r.error("dsn", "only for kind postgres");
-  } else if (kind == "postgres") {
-    out.kind = StoreConfig::Kind::Postgres;
-    out.postgres_dsn = r.text("dsn", "", true);
-    out.postgres_migration_dsn = r.text("migrationDsn", "");
-    if (j.contains("path")) r.error("path", "only for kind sqlite");
-  } else {
-    r.error("kind", "must be \"sqlite\" or \"postgres\"");
-  }
-}
-
 // The Merkle tree's checkpoint notes and the witnesses (docs/verifiable-log.md).
 void load_tree_settings(const nlohmann::json& section, const std::filesystem::path& base,
                         const std::string& file, KeyUse use, ProcessingLogConfig& config,
                         ConfigErrors& errors) {
-  SectionReader r(section, "/processingLog", file, errors);
-  config.origin_prefix = r.text("checkpointOrigin", config.origin_prefix);
+  JsonReader r(section, file, "/processingLog", errors);
+  config.origin_prefix = text_or(r, "checkpointOrigin", config.origin_prefix);
   config.writer.origin = config.origin_prefix + "/" + config.writer.chain_id;
   std::string error;
-  if (std::string path = r.text("checkpointKeyFile", ""); !path.empty() && use == KeyUse::Write) {
+  if (std::string path = text_or(r, "checkpointKeyFile", "");
+      !path.empty() && use == KeyUse::Write) {
     config.writer.note_signer =
         NoteSigner::from_pem_file(resolve(base, path), config.origin_prefix, error);
     if (!config.writer.note_signer) r.error("checkpointOrigin", error);
   }
-  if (std::string path = r.text("checkpointPublicKeyFile", ""); !path.empty()) {
+  if (std::string path = text_or(r, "checkpointPublicKeyFile", ""); !path.empty()) {
     config.note_verifier =
         NoteVerifier::from_pem_file(resolve(base, path), config.origin_prefix, error);
   } else if (config.writer.note_signer) {
@@ -108,16 +50,16 @@ void load_tree_settings(const nlohmann::json& section, const std::filesystem::pa
     return;
   }
   for (std::size_t i = 0; i < list.size(); ++i) {
-    SectionReader w(list[i], "/processingLog/witnesses/" + std::to_string(i), file, errors);
+    JsonReader w(list[i], file, "/processingLog/witnesses/" + std::to_string(i), errors);
     if (!w.is_object()) continue;
     w.reject_unknown({"name", "url", "publicKeyFile"});
     WitnessConfig witness;
-    witness.name = w.text("name", "", true);
-    witness.url = w.text("url", "", true);
+    witness.name = text_or(w, "name", "", true);
+    witness.url = text_or(w, "url", "", true);
     if (!witness.url.empty() && witness.url.rfind("http://", 0) != 0) {
       w.error("url", "must start with http:// (the witness protocol is plain HTTP here)");
     }
-    std::string key = w.text("publicKeyFile", "", true);
+    std::string key = text_or(w, "publicKeyFile", "", true);
     if (!key.empty() && !witness.name.empty()) {
       witness.verifier = NoteVerifier::from_pem_file(resolve(base, key), witness.name, error);
       if (!witness.verifier) w.error("publicKeyFile", error);
@@ -134,9 +76,11 @@ std::variant<ProcessingLogConfig, ConfigErrors> load_config(const nlohmann::json
                                                             const std::string& file, KeyUse use) {
   ConfigErrors errors;
   ProcessingLogConfig config;
-  load_store(store_section, base_dir, file, config.store, errors);
+  if (auto store = common::read_store_config(store_section, base_dir, file, errors)) {
+    config.store = std::move(*store);
+  }
 
-  SectionReader r(section, "/processingLog", file, errors);
+  JsonReader r(section, file, "/processingLog", errors);
   if (!r.is_object()) return errors;
   r.reject_unknown({"chainId", "chainIdEnv", "pseudonymKeyId", "pseudonymKeyEnv",
                     "pseudonymKeyFile", "checkpointKeyFile", "checkpointKeyId",
@@ -144,24 +88,27 @@ std::variant<ProcessingLogConfig, ConfigErrors> load_config(const nlohmann::json
                     "commitTimeoutMs", "checkpointEveryRecords", "checkpointEverySeconds",
                     "maxPageSize", "checkpointOrigin", "witnesses"});
 
-  config.writer.chain_id = r.text("chainId", "gateway-1");
+  config.writer.chain_id = text_or(r, "chainId", "gateway-1");
   // Several instances may share one gateway.json; each takes its own chain id from the
   // environment so that their chains never interleave.
-  if (std::string env = r.text("chainIdEnv", ""); !env.empty()) {
+  if (std::string env = text_or(r, "chainIdEnv", ""); !env.empty()) {
     if (const char* v = std::getenv(env.c_str()); v && *v) config.writer.chain_id = v;
   }
   config.writer.max_batch_records =
-      static_cast<std::size_t>(r.number("maxBatchRecords", 512, 1, 10000));
-  config.writer.max_wait = std::chrono::microseconds(r.number("maxWaitMicros", 0, 0, 1000000));
-  config.commit_timeout = std::chrono::milliseconds(r.number("commitTimeoutMs", 2000, 1, 600000));
-  config.writer.checkpoint_every_records = r.number("checkpointEveryRecords", 1000, 1, 100000000);
-  config.writer.checkpoint_every =
-      std::chrono::milliseconds(r.number("checkpointEverySeconds", 60, 1, 86400) * 1000);
-  config.max_page_size = static_cast<int>(r.number("maxPageSize", 500, 1, 10000));
+      static_cast<std::size_t>(r.integer("maxBatchRecords", false, 1, 10000).value_or(512));
+  config.writer.max_wait =
+      std::chrono::microseconds(r.integer("maxWaitMicros", false, 0, 1000000).value_or(0));
+  config.commit_timeout =
+      std::chrono::milliseconds(r.integer("commitTimeoutMs", false, 1, 600000).value_or(2000));
+  config.writer.checkpoint_every_records =
+      r.integer("checkpointEveryRecords", false, 1, 100000000).value_or(1000);
+  config.writer.checkpoint_every = std::chrono::milliseconds(
+      r.integer("checkpointEverySeconds", false, 1, 86400).value_or(60) * 1000);
+  config.max_page_size = static_cast<int>(r.integer("maxPageSize", false, 1, 10000).value_or(500));
 
-  config.pseudonym_key_id = r.text("pseudonymKeyId", "", use == KeyUse::Write);
-  std::string key_env = r.text("pseudonymKeyEnv", "BRONPOORT_PSEUDONYM_KEY");
-  std::string key_file = r.text("pseudonymKeyFile", "");
+  config.pseudonym_key_id = text_or(r, "pseudonymKeyId", "", use == KeyUse::Write);
+  std::string key_env = text_or(r, "pseudonymKeyEnv", "BRONPOORT_PSEUDONYM_KEY");
+  std::string key_file = text_or(r, "pseudonymKeyFile", "");
   const char* env_key = std::getenv(key_env.c_str());
   if (use == KeyUse::VerifyOnly) {
     // Verification never pseudonymises; the key stays where it is.
@@ -186,14 +133,15 @@ std::variant<ProcessingLogConfig, ConfigErrors> load_config(const nlohmann::json
             "the pseudonym key must be at least 32 bytes");
   }
 
-  if (std::string path = r.text("checkpointKeyFile", ""); !path.empty() && use == KeyUse::Write) {
+  if (std::string path = text_or(r, "checkpointKeyFile", "");
+      !path.empty() && use == KeyUse::Write) {
     std::string error;
     auto signer = CheckpointSigner::from_pem_file(resolve(base_dir, path),
-                                                  r.text("checkpointKeyId", "default"), error);
+                                                  text_or(r, "checkpointKeyId", "default"), error);
     if (!signer) r.error("checkpointKeyFile", error);
     config.signer = std::move(signer);
   }
-  if (std::string path = r.text("checkpointPublicKeyFile", ""); !path.empty()) {
+  if (std::string path = text_or(r, "checkpointPublicKeyFile", ""); !path.empty()) {
     std::string error;
     auto verifier = CheckpointVerifier::from_pem_file(resolve(base_dir, path), error);
     if (!verifier) r.error("checkpointPublicKeyFile", error);

@@ -1,11 +1,10 @@
 #include "chain_tree.hpp"
 
+#include <bronpoort/common/log.hpp>
 #include <bronpoort/processing_log/canonical.hpp>
 #include <bronpoort/processing_log/group_commit_writer.hpp>
 
 #include "storable_text.hpp"
-
-#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -152,7 +151,8 @@ struct GroupCommitWriter::Impl {
       head_known = true;
       return true;
     } catch (const std::exception& e) {
-      spdlog::warn("processing log: cannot read chain head of {}: {}", options.chain_id, e.what());
+      common::log_event(common::Level::Warn, "log-chain-head-unreadable",
+                        {{"chainId", options.chain_id}, {"error", e.what()}});
       return false;
     }
   }
@@ -192,7 +192,7 @@ struct GroupCommitWriter::Impl {
     } catch (const std::exception& e) {
       head_known = false;
       healthy = false;
-      spdlog::error("processing log: checkpoint failed: {}", e.what());
+      common::log_event(common::Level::Error, "log-checkpoint-failed", {{"error", e.what()}});
       return false;
     }
     announce_heads();
@@ -298,7 +298,9 @@ struct GroupCommitWriter::Impl {
   }
 
   void fail(std::vector<std::shared_ptr<Pending>>& batch, const std::string& error) {
-    if (healthy.exchange(false)) spdlog::error("processing log: commit failed: {}", error);
+    if (healthy.exchange(false)) {
+      common::log_event(common::Level::Error, "log-commit-failed", {{"error", error}});
+    }
     {
       std::lock_guard lock(stats_mutex);
       stats.failed_batches += 1;

@@ -5,6 +5,9 @@
 
 #include "log_query.hpp"
 
+#include <bronpoort/common/endpoint_kit.hpp>
+#include <bronpoort/common/roles.hpp>
+#include <bronpoort/common/time.hpp>
 #include <bronpoort/processing_log/verifier.hpp>
 
 #include <atomic>
@@ -36,7 +39,7 @@ class ListEndpoint final : public Endpoint {
     LogRead read{request->filter, {}};
     audit_read_then(*log_, executor_, ctx, read, std::move(done), [this, &ctx, req = *request] {
       auto page = log_->store().query(req.filter, req.cursor, req.page_size);
-      respond_json(ctx, 200, page_json(ctx, page));
+      common::respond_json(ctx, 200, page_json(ctx, page));
     });
   }
 
@@ -51,7 +54,7 @@ class CheckpointsEndpoint final : public Endpoint {
       : log_(std::move(log)), executor_(executor) {}
 
   void handle(RequestContext& ctx, Resume done) const override {
-    if (!require_role(ctx, "auditor", done)) return;
+    if (!require_role(ctx, common::roles::kAuditor, done)) return;
     std::string chain;
     for (const auto& [key, value] : ctx.request.query) {
       if (key != "chainId") {
@@ -69,14 +72,14 @@ class CheckpointsEndpoint final : public Endpoint {
         list.push_back({{"chainId", cp.chain_id},
                         {"seq", cp.seq},
                         {"headHash", cp.head_hash},
-                        {"signedAt", format_time_us(cp.signed_at_us)},
+                        {"signedAt", common::format_time_us(cp.signed_at_us)},
                         {"signedAtMicros", cp.signed_at_us},
                         {"keyId", cp.key_id},
                         {"algorithm", "Ed25519"},
                         {"signedMessage", cp.signed_message()},
                         {"signature", cp.signature}});
       }
-      respond_json(ctx, 200, {{"checkpoints", list}});
+      common::respond_json(ctx, 200, {{"checkpoints", list}});
     });
   }
 
@@ -91,7 +94,7 @@ class VerifyEndpoint final : public Endpoint {
       : log_(std::move(log)), executor_(executor) {}
 
   void handle(RequestContext& ctx, Resume done) const override {
-    if (!require_role(ctx, "auditor", done)) return;
+    if (!require_role(ctx, common::roles::kAuditor, done)) return;
     // A verification reads the whole log. One at a time: concurrent ones would occupy the
     // blocking pool that data requests resume on, and stall them.
     if (running_->exchange(true)) {
@@ -110,7 +113,7 @@ class VerifyEndpoint final : public Endpoint {
       // The Merkle tree against its signed heads too; witnesses are asked by verify-log.
       TreeVerification tree{log_->config().note_verifier.get(), {}, {}};
       auto report = verify_log(log_->store(), log_->verifier(), &tree);
-      respond_json(ctx, 200, report.to_json());
+      common::respond_json(ctx, 200, report.to_json());
     });
   }
 

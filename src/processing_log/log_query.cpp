@@ -1,12 +1,13 @@
 #include "log_query.hpp"
 
+#include <bronpoort/common/endpoint_kit.hpp>
+#include <bronpoort/common/roles.hpp>
+#include <bronpoort/common/time.hpp>
 #include <bronpoort/processing_log/records_from_request.hpp>
 
 #include <cctype>
 #include <charconv>
 #include <set>
-
-#include <spdlog/spdlog.h>
 
 namespace bronpoort::processing_log {
 namespace {
@@ -64,12 +65,12 @@ std::optional<LogRequest> parse_log_query(const HttpRequest& request, int max_pa
     }
     auto& f = out.filter;
     if (key == "from" || key == "to") {
-      std::int64_t us = 0;
-      if (!parse_time_us(value, us)) {
+      auto us = common::parse_date_or_date_time_us(value);
+      if (!us) {
         invalid.push_back(
             {key, "must be an RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z", "invalid-date-time"});
       } else {
-        (key == "from" ? f.from_us : f.to_us) = us;
+        (key == "from" ? f.from_us : f.to_us) = *us;
       }
     } else if (key == "dataset") {
       f.dataset = value;
@@ -123,18 +124,18 @@ std::optional<LogRequest> parse_log_query(const HttpRequest& request, int max_pa
 }
 
 bool restrict_to_caller(const Identity& identity, LogFilter& filter, Problem& problem) {
-  if (identity.has_role("auditor")) return true;
+  if (identity.has_role(common::roles::kAuditor)) return true;
   std::string own = !identity.organisation.empty() ? identity.organisation
                                                    : identity.certificate_oin.value_or("");
   // Reading the log is itself processing of personal data: only these roles may, each within
   // its own remit. Belonging to an organisation is not enough (a citizen's token may carry the
   // municipality's OIN); citizens read their own records at /v1/my-processing-log.
-  if (!own.empty() && identity.has_role("source-admin")) {
+  if (!own.empty() && identity.has_role(common::roles::kSourceAdmin)) {
     // A source holder sees everything about its own datasets, whoever asked.
     filter.owner_organisation = own;
     return true;
   }
-  if (!own.empty() && identity.has_role("privacy-officer")) {
+  if (!own.empty() && identity.has_role(common::roles::kPrivacyOfficer)) {
     if (!filter.organisation.empty() && filter.organisation != own) {
       problem = make_problem(403, "log-access-denied",
                              "A privacy officer reads only their own organisation's requests; "
@@ -157,8 +158,8 @@ nlohmann::json describe_filter(const LogFilter& f) {
   auto text = [&](const char* key, const std::string& value) {
     if (!value.empty()) out[key] = value;
   };
-  if (f.from_us) out["from"] = format_time_us(*f.from_us);
-  if (f.to_us) out["to"] = format_time_us(*f.to_us);
+  if (f.from_us) out["from"] = common::format_time_us(*f.from_us);
+  if (f.to_us) out["to"] = common::format_time_us(*f.to_us);
   text("dataset", f.dataset);
   text("purpose", f.purpose);
   text("organisation", f.organisation);
@@ -205,24 +206,17 @@ std::string next_page_href(const HttpRequest& request, const LogCursor& cursor) 
   return href + "cursor=" + cursor.encode();
 }
 
-void respond_json(RequestContext& ctx, int status, const nlohmann::json& body) {
-  ctx.response.status = status;
-  ctx.response.headers.set("Content-Type", "application/json");
-  ctx.response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 void run_blocking(BlockingExecutor& executor, RequestContext& ctx, Resume done,
                   std::function<void()> work) {
-  executor.post([&ctx, done = std::move(done), work = std::move(work)] {
-    try {
-      work();
-    } catch (const std::exception& e) {
-      spdlog::warn("processing log: read failed: {}", e.what());
-      ctx.fail(make_problem(503, "log-unavailable",
-                            "The processing log cannot be read right now. Try again shortly."));
-    }
-    done(ctx.refused() ? Flow::Stop : Flow::Continue);
-  });
+  common::off_io(
+      executor, ctx, std::move(done),
+      [work = std::move(work)](RequestContext& c, Resume& d) {
+        work();
+        d(c.refused() ? Flow::Stop : Flow::Continue);
+      },
+      make_problem(503, "log-unavailable",
+                   "The processing log cannot be read right now. Try again shortly."),
+      "log-read-failed");
 }
 
 bool require_role(RequestContext& ctx, const char* role, Resume& done) {

@@ -45,8 +45,6 @@ void audit_read_then(ProcessingLog& log, BlockingExecutor& executor, RequestCont
 // The same URL with `cursor` replaced, for _links.next.
 std::string next_page_href(const HttpRequest& request, const LogCursor& cursor);
 
-void respond_json(RequestContext& ctx, int status, const nlohmann::json& body);
-
 bool is_trace_id(const std::string& s);
 
 // Runs `work` on `executor`; a store failure becomes 503 log-unavailable. Calls `done` once.

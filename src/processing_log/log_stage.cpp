@@ -2,10 +2,9 @@
 // the pipeline continue only when they are durable. A data response whose records could not be
 // committed in time is replaced by 503 log-unavailable, so no data leaves unlogged.
 
+#include <bronpoort/common/log.hpp>
 #include <bronpoort/processing_log/log_proofs.hpp>
 #include <bronpoort/processing_log/processing_log.hpp>
-
-#include <spdlog/spdlog.h>
 
 namespace bronpoort::processing_log {
 namespace {
@@ -62,8 +61,8 @@ class LogStage final : public Stage {
       resume(ctx.refused() ? Flow::Stop : Flow::Continue);
       return;
     }
-    spdlog::warn("processing log: records of trace {} not durable: {}", ctx.trace.trace_id,
-                 result.error);
+    common::log_event(common::Level::Warn, "log-records-not-durable",
+                      {{"traceId", ctx.trace.trace_id}, {"error", result.error}});
     if (!ctx.refused()) {
       ctx.fail(make_problem(503, "log-unavailable",
                             "The processing log could not record this request, so no data "

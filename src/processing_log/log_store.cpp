@@ -67,11 +67,11 @@ std::optional<LogCursor> LogCursor::decode(const std::string& text) {
   return c;
 }
 
-std::unique_ptr<LogStore> open_store(const StoreConfig& config) {
-  if (config.kind == StoreConfig::Kind::Postgres) {
+std::unique_ptr<LogStore> open_store(const common::StoreConfig& config) {
+  if (config.kind == common::StoreConfig::Kind::Postgres) {
     return open_postgres_store(config.postgres_dsn, config.postgres_migration_dsn);
   }
-  return open_sqlite_store(config.sqlite_path);
+  return open_sqlite_store(config.sqlite_path.string());
 }
 
 }  // namespace bronpoort::processing_log

@@ -9,6 +9,9 @@
 #include "log_endpoints.hpp"
 #include "log_query.hpp"
 
+#include <bronpoort/common/endpoint_kit.hpp>
+#include <bronpoort/common/roles.hpp>
+#include <bronpoort/common/time.hpp>
 #include <bronpoort/processing_log/log_proofs.hpp>
 #include <bronpoort/processing_log/signed_note.hpp>
 
@@ -19,8 +22,8 @@ namespace bronpoort::processing_log {
 namespace {
 
 bool may_see(const Identity& identity, const LogRecord& r, const Pseudonymiser& pseudo) {
-  if (identity.has_role("auditor")) return true;
-  if (identity.has_role("data-subject")) {
+  if (identity.has_role(common::roles::kAuditor)) return true;
+  if (identity.has_role(common::roles::kDataSubject)) {
     return identity.bsn && !identity.bsn->empty() && r.kind == RecordKind::Processing &&
            r.data_subject_id_type == "BSN" &&
            r.data_subject_id == pseudo.pseudonym("BSN", *identity.bsn);
@@ -28,7 +31,7 @@ bool may_see(const Identity& identity, const LogRecord& r, const Pseudonymiser& 
   std::string own = !identity.organisation.empty() ? identity.organisation
                                                    : identity.certificate_oin.value_or("");
   if (own.empty()) return false;
-  if (identity.has_role("source-admin")) return r.owner_organisation == own;
+  if (identity.has_role(common::roles::kSourceAdmin)) return r.owner_organisation == own;
   return r.organisation == own;
 }
 
@@ -71,7 +74,7 @@ nlohmann::json head_json(const TreeHead& h) {
           {"origin", cp ? cp->origin : ""},
           {"treeSize", h.tree_size},
           {"rootHash", h.root_hash},
-          {"signedAt", format_time_us(h.signed_at_us)},
+          {"signedAt", common::format_time_us(h.signed_at_us)},
           {"note", h.note}};
 }
 
@@ -105,7 +108,7 @@ class LatestCheckpointEndpoint final : public ProofEndpoint {
                               "Chain " + chain + " has no signed checkpoint yet."));
         return;
       }
-      respond_json(ctx, 200, head_json(*head));
+      common::respond_json(ctx, 200, head_json(*head));
     });
   }
 };
@@ -149,7 +152,7 @@ class InclusionProofEndpoint final : public ProofEndpoint {
                         : refusal);
         return;
       }
-      respond_json(ctx, 200, proof->to_json());
+      common::respond_json(ctx, 200, proof->to_json());
     });
   }
 };
@@ -177,7 +180,7 @@ class ConsistencyProofEndpoint final : public ProofEndpoint {
         refuse(ctx, refusal);
         return;
       }
-      respond_json(ctx, 200, proof->to_json());
+      common::respond_json(ctx, 200, proof->to_json());
     });
   }
 };

@@ -1,3 +1,4 @@
+#include <bronpoort/common/time.hpp>
 #include <bronpoort/processing_log/canonical.hpp>
 #include <bronpoort/processing_log/record.hpp>
 
@@ -58,13 +59,13 @@ nlohmann::json LogRecord::to_api_json() const {
       {"chainId", chain_id},
       {"seq", seq},
       {"hash", hash},
-      {"loggedAt", format_time_us(logged_at_us)},
+      {"loggedAt", common::format_time_us(logged_at_us)},
       {"traceId", trace_id},
       {"spanId", span_id},
       {"parentSpanId", parent_span_id},
       {"name", name},
-      {"startTime", format_time_us(start_us)},
-      {"endTime", format_time_us(end_us)},
+      {"startTime", common::format_time_us(start_us)},
+      {"endTime", common::format_time_us(end_us)},
       {"status", status},
       {"attributes", attributes},
       {"organisation", organisation},
@@ -120,79 +121,6 @@ void link_record(LogRecord& record, std::int64_t head_seq, const std::string& he
   record.seq = head_seq + 1;
   record.prev_hash = head_hash.empty() ? genesis_hash() : head_hash;
   record.hash = chain_hash(record.prev_hash, record.canonical_bytes());
-}
-
-std::string format_time_us(std::int64_t us) {
-  std::int64_t secs = us / 1000000;
-  std::int64_t frac = us % 1000000;
-  if (frac < 0) {
-    frac += 1000000;
-    --secs;
-  }
-  std::time_t t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<long long>(frac));
-  return buf;
-}
-
-bool parse_time_us(const std::string& text, std::int64_t& us) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3 || consumed != 10) {
-    return false;
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31) return false;
-  std::size_t pos = 10;
-  std::int64_t frac_us = 0;
-  std::int64_t offset_s = 0;
-  if (pos < text.size()) {
-    if (text[pos] != 'T' && text[pos] != 't') return false;
-    int n = 0;
-    if (std::sscanf(text.c_str() + pos + 1, "%2d:%2d:%2d%n", &h, &mi, &s, &n) != 3 || n != 8) {
-      return false;
-    }
-    if (h > 23 || mi > 59 || s > 60) return false;
-    pos += 9;
-    if (pos < text.size() && text[pos] == '.') {
-      ++pos;
-      int digits = 0;
-      while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-        if (digits < 6) frac_us = frac_us * 10 + (text[pos] - '0');
-        ++digits;
-        ++pos;
-      }
-      if (digits == 0) return false;
-      for (int i = digits; i < 6; ++i) frac_us *= 10;
-    }
-    if (pos >= text.size()) return false;
-    if (text[pos] == 'Z' || text[pos] == 'z') {
-      ++pos;
-    } else if (text[pos] == '+' || text[pos] == '-') {
-      int oh = 0, om = 0;
-      if (text.size() - pos != 6 || std::sscanf(text.c_str() + pos + 1, "%2d:%2d", &oh, &om) != 2) {
-        return false;
-      }
-      offset_s = (oh * 3600 + om * 60) * (text[pos] == '+' ? 1 : -1);
-      pos += 6;
-    } else {
-      return false;
-    }
-    if (pos != text.size()) return false;
-  }
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  std::int64_t secs = static_cast<std::int64_t>(timegm(&tm)) - offset_s;
-  us = secs * 1000000 + frac_us;
-  return true;
 }
 
 }  // namespace bronpoort::processing_log

@@ -202,7 +202,7 @@ class SqliteStore final : public LogStore {
     Statement st(reader_, "SELECT " + sql::record_column_list() + " FROM processing_log" +
                               where.sql + sql::kNewestFirst + " LIMIT " +
                               question(where.params.size()));
-    st.bind(where.params);
+    sqlite::bind(st, where.params);
     LogPage page;
     while (st.step()) page.records.push_back(read_record(st));
     if (page.records.size() > static_cast<std::size_t>(limit)) {

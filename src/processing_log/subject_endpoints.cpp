@@ -6,6 +6,9 @@
 #include "log_endpoints.hpp"
 #include "log_query.hpp"
 
+#include <bronpoort/common/endpoint_kit.hpp>
+#include <bronpoort/common/roles.hpp>
+#include <bronpoort/common/time.hpp>
 #include <bronpoort/core/purpose_id.hpp>
 
 namespace bronpoort::processing_log {
@@ -31,8 +34,8 @@ nlohmann::json standard_json(const LogRecord& r) {
           {"parent_operation_id", r.parent_span_id},
           {"name", r.name},
           {"status_code", status_code(r.status)},
-          {"start_time", format_time_us(r.start_us)},
-          {"end_time", format_time_us(r.end_us)},
+          {"start_time", common::format_time_us(r.start_us)},
+          {"end_time", common::format_time_us(r.end_us)},
           {"attributes", attributes}};
 }
 
@@ -82,13 +85,13 @@ std::optional<LogRequest> parse_search(const std::string& body, const Pseudonymi
     return std::nullopt;
   }
   for (auto [value, field] : {std::pair{&from, &out.filter.from_us}, {&to, &out.filter.to_us}}) {
-    std::int64_t us = 0;
     if (value->empty()) continue;
-    if (!parse_time_us(*value, us)) {
+    auto us = common::parse_date_or_date_time_us(*value);
+    if (!us) {
       problem = bad_body(value == &from ? "/from" : "/to", "must be an RFC 3339 date-time");
       return std::nullopt;
     }
-    *field = us;
+    *field = *us;
   }
   if (j.contains("attributes")) {
     const auto& a = j["attributes"];
@@ -189,7 +192,7 @@ class ProcessingActivitiesEndpoint final : public Endpoint {
       for (const auto& r : page.records) items.push_back(standard_json(r));
       nlohmann::json body = {{"processingActivities", items}};
       if (page.next) body["nextCursor"] = page.next->encode();
-      respond_json(ctx, 200, body);
+      common::respond_json(ctx, 200, body);
     });
   }
 
@@ -204,7 +207,7 @@ class MyLogEndpoint final : public Endpoint {
       : log_(std::move(log)), executor_(executor) {}
 
   void handle(RequestContext& ctx, Resume done) const override {
-    if (!require_role(ctx, "data-subject", done)) return;
+    if (!require_role(ctx, common::roles::kDataSubject, done)) return;
     if (!ctx.identity.bsn || ctx.identity.bsn->empty()) {
       ctx.fail(make_problem(403, "bsn-required",
                             "Your token does not say who you are (no bsn claim), so there are no "
@@ -227,7 +230,7 @@ class MyLogEndpoint final : public Endpoint {
       auto page = log_->store().query(req.filter, req.cursor, req.page_size);
       nlohmann::json items = nlohmann::json::array();
       for (const auto& r : page.records) {
-        items.push_back({{"time", format_time_us(r.start_us)},
+        items.push_back({{"time", common::format_time_us(r.start_us)},
                          {"organisation", r.organisation},
                          {"purpose", r.purpose},
                          {"legalBasis", r.legal_basis},
@@ -240,7 +243,7 @@ class MyLogEndpoint final : public Endpoint {
       }
       nlohmann::json links = {{"self", {{"href", ctx.request.target}}}};
       if (page.next) links["next"] = {{"href", next_page_href(ctx.request, *page.next)}};
-      respond_json(ctx, 200, {{"records", items}, {"_links", links}});
+      common::respond_json(ctx, 200, {{"records", items}, {"_links", links}});
     });
   }
 

@@ -1,9 +1,8 @@
 #include "witness_pusher.hpp"
 
+#include <bronpoort/common/log.hpp>
 #include <bronpoort/processing_log/log_proofs.hpp>
 #include <bronpoort/processing_log/witness.hpp>
-
-#include <spdlog/spdlog.h>
 
 #include <charconv>
 
@@ -46,8 +45,8 @@ void WitnessPusher::loop() {
       try {
         send(w, head);
       } catch (const std::exception& e) {
-        spdlog::warn("processing log: checkpoint {} not sent to witness {}: {}", head.tree_size,
-                     w.name, e.what());
+        common::log_event(common::Level::Warn, "witness-push-failed",
+                          {{"witness", w.name}, {"treeSize", head.tree_size}, {"error", e.what()}});
       }
     }
     lock.lock();
@@ -68,14 +67,15 @@ void WitnessPusher::send(const WitnessConfig& witness, const TreeHead& head) {
     body += "\n" + head.note;
     auto reply = witness_request(witness.url, "POST", "/add-checkpoint", body);
     if (!reply) {
-      spdlog::warn("processing log: witness {} at {} unreachable; checkpoint {} not cosigned",
-                   witness.name, witness.url, size);
+      common::log_event(common::Level::Warn, "witness-unreachable",
+                        {{"witness", witness.name}, {"url", witness.url}, {"treeSize", size}});
       return;
     }
     if (reply->status == 200) {
       known_size_[witness.url] = size;
-      spdlog::info("processing log: witness {} cosigned {} at size {}", witness.name, head.chain_id,
-                   size);
+      common::log_event(
+          common::Level::Info, "witness-cosigned",
+          {{"witness", witness.name}, {"chainId", head.chain_id}, {"treeSize", size}});
       return;
     }
     if (reply->status == 409 && attempt == 0) {
@@ -86,18 +86,25 @@ void WitnessPusher::send(const WitnessConfig& witness, const TreeHead& head) {
       auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), theirs);
       if (ec == std::errc() && p == text.data() + text.size()) {
         if (theirs > size) {
-          spdlog::error(
-              "processing log: witness {} has cosigned {} records of {} but the log has {}: "
-              "the log was rolled back or truncated",
-              witness.name, theirs, head.chain_id, size);
+          // The witness has cosigned more records than the log has: it was rolled back or
+          // truncated.
+          common::log_event(common::Level::Error, "witness-saw-larger-tree",
+                            {{"witness", witness.name},
+                             {"chainId", head.chain_id},
+                             {"witnessTreeSize", theirs},
+                             {"treeSize", size}});
           return;
         }
         old = theirs;
         continue;
       }
     }
-    spdlog::error("processing log: witness {} REFUSED checkpoint {} of {} ({}): {}", witness.name,
-                  size, head.chain_id, reply->status, reply->body);
+    common::log_event(common::Level::Error, "witness-refused",
+                      {{"witness", witness.name},
+                       {"chainId", head.chain_id},
+                       {"treeSize", size},
+                       {"status", reply->status},
+                       {"reply", reply->body}});
     return;
   }
 }

@@ -2,17 +2,17 @@
 // Source-holder files are read with the gateway config's strict reader: every member typed, every
 // error with file and JSON pointer, members nobody asked for reported as unknown.
 
-#include <bronpoort/config/json_reader.hpp>
+#include <bronpoort/common/json_reader.hpp>
 
 #include <string>
 
 namespace bronpoort::sources {
 
-using ConfigReader = config::JsonReader;
+using ConfigReader = common::JsonReader;
 
 // Escapes a JSON-pointer reference token (RFC 6901): '~' -> "~0", '/' -> "~1".
 inline std::string pointer_token(const std::string& key) {
-  return config::escape_pointer_token(key);
+  return common::escape_pointer_token(key);
 }
 
 }  // namespace bronpoort::sources

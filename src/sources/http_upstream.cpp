@@ -4,7 +4,8 @@
 // source-response-too-large / source-invalid-response).
 #include "http_connector.hpp"
 
-#include <spdlog/spdlog.h>
+#include <bronpoort/common/log.hpp>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -102,7 +103,8 @@ class Upstream : public HttpUpstream, public std::enable_shared_from_this<Upstre
         ssl_.load_verify_file(cfg.ca_file, ec);
       }
       if (ec)
-        spdlog::error("http source {}: cannot load CA certificates: {}", cfg.host, ec.message());
+        common::log_event(common::Level::Error, "source-ca-load-failed",
+                          {{"host", cfg.host}, {"error", ec.message()}});
     }
   }
 
@@ -193,8 +195,8 @@ class Upstream : public HttpUpstream, public std::enable_shared_from_this<Upstre
                       if (hec == beast::error::timeout)
                         return self->connect_failed(ex, timed_out());
                       if (hec) {
-                        spdlog::warn("http source {}: TLS handshake failed: {}", self->config_.host,
-                                     hec.message());
+                        common::log_event(common::Level::Warn, "source-tls-handshake-failed",
+                                          {{"host", self->config_.host}, {"error", hec.message()}});
                         return self->connect_failed(ex, unreachable("TLS handshake failed"));
                       }
                       ex->on_connection(std::move(c), std::nullopt);

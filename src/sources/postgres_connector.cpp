@@ -1,8 +1,8 @@
 #include "postgres_connector.hpp"
 
+#include <bronpoort/common/log.hpp>
 #include <bronpoort/sources/sql_builder.hpp>
 
-#include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
 
 #include <cstdlib>
@@ -107,7 +107,8 @@ std::unique_ptr<PgSession> PostgresConnector::acquire(std::optional<Problem>& pr
     return c;
   } catch (const std::exception& e) {
     // libpq's message names the host, never the password; the DSN itself is never logged.
-    spdlog::warn("postgres source: connect failed: {}", e.what());
+    common::log_event(common::Level::Warn, "source-connect-failed",
+                      {{"kind", "postgres"}, {"error", e.what()}});
     std::lock_guard lock(mutex_);
     retry_after_ = std::chrono::steady_clock::now() + kFailFastWindow;
     problem = unavailable();
@@ -156,7 +157,8 @@ FetchOutcome PostgresConnector::run(const FetchRequest& request) {
     release(std::move(conn));
     return page;
   } catch (const pqxx::broken_connection& e) {
-    spdlog::warn("postgres source: connection lost: {}", e.what());
+    common::log_event(common::Level::Warn, "source-connection-lost",
+                      {{"kind", "postgres"}, {"error", e.what()}});
     return unavailable();  // the broken connection is dropped, not returned to the pool
   } catch (const pqxx::sql_error& e) {
     const std::string& state = e.sqlstate();
@@ -170,11 +172,13 @@ FetchOutcome PostgresConnector::run(const FetchRequest& request) {
       // Connection exceptions and shutdowns leave the connection unusable: drop it.
       return unavailable();
     }
-    spdlog::warn("postgres source: query failed, sqlstate {}", state);
+    common::log_event(common::Level::Warn, "source-query-failed",
+                      {{"kind", "postgres"}, {"sqlstate", state}});
     release(std::move(conn));
     return make_problem(502, "source-error", "The source holder's database refused the query.");
   } catch (const std::exception& e) {
-    spdlog::warn("postgres source: {}", e.what());
+    common::log_event(common::Level::Warn, "source-failed",
+                      {{"kind", "postgres"}, {"error", e.what()}});
     return make_problem(502, "source-error", "The source holder's database failed.");
   }
 }

@@ -2,7 +2,7 @@
 //   0 gateway.json            config::load_gateway_config (from a file, as the CLI reads it)
 //   1 purpose file            access::parse_purpose
 //   2 access section          access::load_access_config (purposes from config/purposes)
-//   3 store section           access::load_store_config
+//   3 store section           common::read_store_config
 //   4 source-holder file      sources::load_source_file (schemas from schemas/datasets)
 //   5 linked-query file       linkage::read_linked_query (facts from the demo registry)
 //   6 linkage section         linkage::load_linkage_config (files under config/)
@@ -18,6 +18,7 @@
 #include <bronpoort/access/access_config.hpp>
 #include <bronpoort/access/purpose_register.hpp>
 #include <bronpoort/authenticate/config.hpp>
+#include <bronpoort/common/store_config.hpp>
 #include <bronpoort/config/gateway_config.hpp>
 #include <bronpoort/linkage/linked_query.hpp>
 #include <bronpoort/processing_log/config.hpp>
@@ -154,10 +155,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (!setup.passes_gateway_schema({{"access", &doc}})) break;
       expect_reasons(access::load_access_config(doc, gateway_file));
       break;
-    case 3:
+    case 3: {
       if (!setup.passes_gateway_schema({{"store", &doc}})) break;
-      expect_reasons(access::load_store_config(doc, gateway_file));
+      ConfigErrors errors;
+      auto store = common::read_store_config(doc, setup.config_dir, gateway_file, errors);
+      if (!store && errors.empty()) std::abort();
       break;
+    }
     case 5: {
       ConfigErrors errors;
       auto q =

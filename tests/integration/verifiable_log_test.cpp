@@ -367,7 +367,7 @@ TEST_F(VerifiableLog, VerifyLogNamesEveryTamperingAndTheWitnessCatchesRollbackAn
   start();
   analyst_ = token("--sub analyst-2 --org 00000001001234567000 --role analyst");
   for (std::uint64_t i = 0; i < size / 2 + 2; ++i) measurements();
-  EXPECT_TRUE(gateway_->wait_for_log("REFUSED", 10s)) << gateway_->log();
+  EXPECT_TRUE(gateway_->wait_for_log("\"witness-refused\"", 10s)) << gateway_->log();
   stop();
   EXPECT_EQ(witness_.cosigned_size("gateway-1"), size);  // unchanged by the fork
   auto [fork_rc, fork_out] = verify_log("forked.db");

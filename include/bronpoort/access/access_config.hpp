@@ -1,8 +1,8 @@
 #pragma once
-// The `access` and `store` sections of gateway.json, parsed once into const typed config.
+// The `access` section of gateway.json, parsed once into const typed config (the `store` section
+// is read by common::read_store_config).
 //
 //   "access": {"purposes": "purposes", "grantValidityDays": 365, "maxRequestBodyBytes": 16384}
-//   "store":  {"kind": "sqlite", "path": "var/bronpoort.db"} | {"kind": "postgres", "dsn": "..."}
 //
 // Paths are relative to the directory of the gateway config file. Unknown keys are errors.
 
@@ -28,9 +28,6 @@ struct AccessConfig {
 // `gateway_file` is the path of gateway.json: errors name it with pointers under /access, and
 // purpose files are reported by their own path.
 std::variant<AccessConfig, ConfigErrors> load_access_config(
-    const nlohmann::json& section, const std::filesystem::path& gateway_file);
-
-std::variant<StoreConfig, ConfigErrors> load_store_config(
     const nlohmann::json& section, const std::filesystem::path& gateway_file);
 
 }  // namespace bronpoort::access

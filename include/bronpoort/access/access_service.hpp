@@ -19,6 +19,7 @@
 
 #include <bronpoort/access/access_store.hpp>
 #include <bronpoort/access/policy_snapshot.hpp>
+#include <bronpoort/common/roles.hpp>
 #include <bronpoort/core/identity.hpp>
 #include <bronpoort/core/problem.hpp>
 
@@ -33,9 +34,6 @@
 #include <vector>
 
 namespace bronpoort::access {
-
-inline constexpr const char* kSourceAdminRole = "source-admin";
-inline constexpr const char* kDataSubjectRole = "data-subject";
 
 // The OIN of the organisation that holds `dataset`, or nullopt for an unknown dataset. Provided by
 // the lead from the sources registry.

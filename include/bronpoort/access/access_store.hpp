@@ -4,21 +4,19 @@
 // BlockingExecutor, never on an I/O thread. Both implementations pass the same tests.
 
 #include <bronpoort/access/grant.hpp>
+#include <bronpoort/common/store_config.hpp>
+#include <bronpoort/common/store_error.hpp>
 
 #include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace bronpoort::access {
 
-class StoreError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using common::StoreError;
 
 class AccessStore {
  public:
@@ -34,14 +32,6 @@ class AccessStore {
   virtual bool decide_request(const AccessRequest& decided, const std::optional<Grant>& grant) = 0;
   // Returns false when the grant does not exist or was already revoked.
   virtual bool revoke_grant(const std::string& id, TimePoint at, const std::string& by) = 0;
-};
-
-// `store` section of gateway.json: {"kind": "sqlite", "path": "var/bronpoort.db"} or
-// {"kind": "postgres", "dsn": "host=... dbname=..."}.
-struct StoreConfig {
-  enum class Kind { Sqlite, Postgres } kind = Kind::Sqlite;
-  std::filesystem::path path;  // resolved against the gateway config's directory
-  std::string dsn;
 };
 
 // Several instances on one PostgreSQL store: each change a store commits is announced on this
@@ -60,6 +50,7 @@ std::unique_ptr<AccessChangeListener> open_postgres_change_listener(const std::s
 
 std::unique_ptr<AccessStore> open_sqlite_store(const std::filesystem::path& path);
 std::unique_ptr<AccessStore> open_postgres_store(const std::string& dsn);
-std::unique_ptr<AccessStore> open_store(const StoreConfig& config);
+// The store the `store` section names (its migration DSN is the processing log's alone).
+std::unique_ptr<AccessStore> open_store(const common::StoreConfig& config);
 
 }  // namespace bronpoort::access

@@ -3,6 +3,7 @@
 // the caller's Identity.
 
 #include <bronpoort/authenticate/token_verifier.hpp>
+#include <bronpoort/common/roles.hpp>
 #include <bronpoort/core/http_message.hpp>
 #include <bronpoort/core/identity.hpp>
 
@@ -11,8 +12,6 @@
 #include <variant>
 
 namespace bronpoort::authenticate {
-
-inline constexpr const char* kDataSubjectRole = "data-subject";
 
 // Organisatie-identificatienummer: exactly 20 decimal digits.
 bool is_oin(std::string_view s);

@@ -1,9 +1,9 @@
 #pragma once
-// Structured application logs: one JSON object per line on stderr, through spdlog.
-// Callers pass only non-sensitive fields: never tokens, query strings, bodies or identifiers of
-// data subjects. The access log takes the route template, not the raw path, for that reason.
+// The access log: one JSON line per finished request, written through the one structured log
+// (bronpoort/common/log.hpp). It takes the route template, not the raw path: a path may carry
+// identifiers of data subjects.
 
-#include <nlohmann/json_fwd.hpp>
+#include <bronpoort/common/log.hpp>
 
 #include <string>
 #include <string_view>
@@ -14,13 +14,11 @@ struct RequestContext;
 
 namespace bronpoort::observability {
 
-enum class Level { Debug, Info, Warn, Error };
-
-// Sets up the JSON logger; `level` is "debug", "info", "warn" or "error".
-void init_logging(std::string_view level);
-
-// Writes {"time":..., "level":..., "event": event, ...fields}.
-void log_event(Level level, std::string_view event, const nlohmann::json& fields);
+// The application log lives in common/; these names stay for the stages that log beside their
+// access line.
+using common::init_logging;
+using common::Level;
+using common::log_event;
 
 // One access-log line for a finished request: method, route template, status, duration,
 // trace id, calling organisation, purpose, decision code.

@@ -40,7 +40,7 @@ struct WitnessConfig {
 };
 
 struct ProcessingLogConfig {
-  StoreConfig store;
+  common::StoreConfig store;
   WriterOptions writer;  // includes the chain id
   std::chrono::milliseconds commit_timeout{2000};
   std::string pseudonym_key;  // secret; never logged

@@ -3,6 +3,8 @@
 // conformance suite. Stores are the adapter to their database library: they throw StoreError and
 // the writer, verifier and endpoints catch it. Every method may block; call them off I/O threads.
 
+#include <bronpoort/common/store_config.hpp>
+#include <bronpoort/common/store_error.hpp>
 #include <bronpoort/processing_log/checkpoint.hpp>
 #include <bronpoort/processing_log/merkle.hpp>
 #include <bronpoort/processing_log/record.hpp>
@@ -11,16 +13,12 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace bronpoort::processing_log {
 
-class StoreError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using common::StoreError;
 
 struct ChainHead {
   std::int64_t seq = 0;
@@ -143,19 +141,12 @@ class LogStore {
   }
 };
 
-struct StoreConfig {
-  enum class Kind { Sqlite, Postgres } kind = Kind::Sqlite;
-  std::string sqlite_path;  // absolute, resolved against the config directory
-  std::string postgres_dsn;
-  // Optional: a more privileged DSN that applies migrations; the runtime DSN then needs only
-  // INSERT and SELECT on the log tables.
-  std::string postgres_migration_dsn;
-};
-
 // Opens the store and applies migrations. Throws StoreError when the database cannot be reached
 // or migrated (SQLite) — PostgreSQL connections are retried lazily, so a database that is down at
 // start-up does not keep the gateway from starting; the log then reports unhealthy.
-std::unique_ptr<LogStore> open_store(const StoreConfig& config);
+// A migration DSN, when the section gives one, applies the migrations; the runtime DSN then needs
+// only INSERT and SELECT on the log tables.
+std::unique_ptr<LogStore> open_store(const common::StoreConfig& config);
 
 std::unique_ptr<LogStore> open_sqlite_store(const std::string& path);
 std::unique_ptr<LogStore> open_postgres_store(const std::string& dsn,

@@ -78,9 +78,4 @@ std::string chain_hash(const std::string& prev_hash_hex, const std::string& cano
 // Fills seq, prev_hash and hash of `record` as the successor of (head_seq, head_hash).
 void link_record(LogRecord& record, std::int64_t head_seq, const std::string& head_hash);
 
-// Microseconds since the epoch as RFC 3339 UTC with microseconds ("2026-01-02T03:04:05.000006Z").
-std::string format_time_us(std::int64_t us);
-// Parses RFC 3339 (date-time with Z or offset, or a plain date meaning midnight UTC).
-bool parse_time_us(const std::string& text, std::int64_t& us);
-
 }  // namespace bronpoort::processing_log

@@ -172,21 +172,6 @@ TEST_F(PurposeDir, AccessSectionLoadsTheRegisterRelativeToGatewayConfig) {
   EXPECT_EQ(std::get<ConfigErrors>(bad).front().pointer, "/access/grantValidity");
 }
 
-TEST(StoreConfig, ParsesKindsAndRefusesMixedMembers) {
-  auto sqlite =
-      load_store_config({{"kind", "sqlite"}, {"path", "var/b.db"}}, "/etc/bp/gateway.json");
-  ASSERT_TRUE(std::holds_alternative<StoreConfig>(sqlite));
-  EXPECT_EQ(std::get<StoreConfig>(sqlite).path, "/etc/bp/var/b.db");
-  auto pg = load_store_config({{"kind", "postgres"}, {"dsn", "host=db"}}, "gateway.json");
-  ASSERT_TRUE(std::holds_alternative<StoreConfig>(pg));
-  EXPECT_EQ(std::get<StoreConfig>(pg).kind, StoreConfig::Kind::Postgres);
-  auto mixed = load_store_config({{"kind", "postgres"}, {"dsn", "x"}, {"path", "y"}}, "g.json");
-  ASSERT_TRUE(std::holds_alternative<ConfigErrors>(mixed));
-  EXPECT_EQ(std::get<ConfigErrors>(mixed).front().pointer, "/store/path");
-  auto unknown = load_store_config({{"kind", "mysql"}}, "g.json");
-  ASSERT_TRUE(std::holds_alternative<ConfigErrors>(unknown));
-}
-
 // The JSON Schema and the typed parser must agree on the members and which are required.
 TEST(PurposeSchema, MatchesTheParser) {
   std::ifstream in(kSource / "schemas/purpose.schema.json");

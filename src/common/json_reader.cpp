@@ -1,6 +1,6 @@
-#include <bronpoort/config/json_reader.hpp>
+#include <bronpoort/common/json_reader.hpp>
 
-namespace bronpoort::config {
+namespace bronpoort::common {
 
 std::string escape_pointer_token(const std::string& key) {
   std::string out;
@@ -57,6 +57,20 @@ std::optional<std::string> JsonReader::string(const std::string& key, bool requi
     return std::nullopt;
   }
   return v->get<std::string>();
+}
+
+std::optional<std::string> JsonReader::text(const std::string& key, bool required) {
+  auto s = string(key, required);
+  if (s && s->empty()) {
+    if (!required) error(key, "must not be empty");  // string() reported a required one
+    return std::nullopt;
+  }
+  return s;
+}
+
+void JsonReader::reject_unknown(std::initializer_list<const char*> known) {
+  for (const char* k : known) seen_.insert(k);
+  finish();
 }
 
 std::optional<std::int64_t> JsonReader::integer(const std::string& key, bool required,
@@ -126,4 +140,4 @@ void JsonReader::finish() {
   }
 }
 
-}  // namespace bronpoort::config
+}  // namespace bronpoort::common

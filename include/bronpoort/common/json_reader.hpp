@@ -8,11 +8,12 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>
 
-namespace bronpoort::config {
+namespace bronpoort::common {
 
 class JsonReader {
  public:
@@ -24,6 +25,8 @@ class JsonReader {
   bool is_object() const { return is_object_; }
   // A required string must also be non-empty.
   std::optional<std::string> string(const std::string& key, bool required);
+  // A string that must not be empty, whether required or not.
+  std::optional<std::string> text(const std::string& key, bool required);
   std::optional<std::int64_t> integer(const std::string& key, bool required, std::int64_t min,
                                       std::int64_t max);
   std::optional<bool> boolean(const std::string& key, bool required);
@@ -48,6 +51,8 @@ class JsonReader {
   // Reports keys present in the object that no accessor asked for.
   void finish();
   void reject_unknown() { finish(); }
+  // Names the members read later (or not at all) and reports every other one now.
+  void reject_unknown(std::initializer_list<const char*> known);
 
  private:
   const nlohmann::json* lookup(const std::string& key, bool required);
@@ -63,4 +68,4 @@ class JsonReader {
 // Escapes a key for use in a JSON pointer (RFC 6901: "~" -> "~0", "/" -> "~1").
 std::string escape_pointer_token(const std::string& key);
 
-}  // namespace bronpoort::config
+}  // namespace bronpoort::common
