@@ -1,12 +1,13 @@
 #include <bronpoort/access/access_config.hpp>
 #include <bronpoort/access/purpose_register.hpp>
+#include <bronpoort/core/result.hpp>
 
 #include "strict_json.hpp"
 
 namespace bronpoort::access {
 
-std::variant<AccessConfig, ConfigErrors> load_access_config(
-    const nlohmann::json& section, const std::filesystem::path& gateway_file) {
+Result<AccessConfig, ConfigErrors> load_access_config(const nlohmann::json& section,
+                                                      const std::filesystem::path& gateway_file) {
   ConfigErrors errors;
   const auto file = gateway_file.string();
   AccessConfig config;

@@ -3,6 +3,7 @@
 #include <bronpoort/common/time.hpp>
 #include "strict_json.hpp"
 
+#include <bronpoort/core/result.hpp>
 #include <bronpoort/schema/bundled.hpp>
 
 #include <algorithm>
@@ -64,7 +65,7 @@ std::string decision_reason(StrictObject& o) {
 
 }  // namespace
 
-std::variant<NewAccessRequest, Problem> read_access_request(const nlohmann::json& body) {
+Result<NewAccessRequest> read_access_request(const nlohmann::json& body) {
   static const auto& schema = schema::bundled_schema("requests/access-request.schema.json");
   if (auto problem = schema::check_request_body(schema, body, "access request")) return *problem;
   ConfigErrors errors;
@@ -88,7 +89,7 @@ std::variant<NewAccessRequest, Problem> read_access_request(const nlohmann::json
   return r;
 }
 
-std::variant<std::string, Problem> read_decision_reason(const nlohmann::json& body) {
+Result<std::string> read_decision_reason(const nlohmann::json& body) {
   static const auto& schema = schema::bundled_schema("requests/access-decision.schema.json");
   if (auto problem = schema::check_request_body(schema, body, "decision")) return *problem;
   ConfigErrors errors;
@@ -100,7 +101,7 @@ std::variant<std::string, Problem> read_decision_reason(const nlohmann::json& bo
   return reason;
 }
 
-std::variant<Approval, Problem> read_approval(const nlohmann::json& body) {
+Result<Approval> read_approval(const nlohmann::json& body) {
   static const auto& schema = schema::bundled_schema("requests/access-approval.schema.json");
   if (auto problem = schema::check_request_body(schema, body, "approval")) return *problem;
   ConfigErrors errors;
@@ -125,7 +126,7 @@ std::variant<Approval, Problem> read_approval(const nlohmann::json& body) {
   return a;
 }
 
-std::variant<AccessCheckQuery, Problem> read_access_check(const nlohmann::json& body) {
+Result<AccessCheckQuery> read_access_check(const nlohmann::json& body) {
   static const auto& schema = schema::bundled_schema("requests/access-check.schema.json");
   if (auto problem = schema::check_request_body(schema, body, "access check")) return *problem;
   ConfigErrors errors;

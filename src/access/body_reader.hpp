@@ -3,6 +3,7 @@
 // oversized values are refused) and reports every problem as an invalidParams entry.
 
 #include <bronpoort/access/access_service.hpp>
+#include <bronpoort/core/result.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -12,13 +13,13 @@
 namespace bronpoort::access {
 
 // {role, purpose, dataset, resource, fields, motivation}
-std::variant<NewAccessRequest, Problem> read_access_request(const nlohmann::json& body);
+Result<NewAccessRequest> read_access_request(const nlohmann::json& body);
 
 // {reason?}
-std::variant<std::string, Problem> read_decision_reason(const nlohmann::json& body);
+Result<std::string> read_decision_reason(const nlohmann::json& body);
 
 // {reason?, fields?, validUntil?}
-std::variant<Approval, Problem> read_approval(const nlohmann::json& body);
+Result<Approval> read_approval(const nlohmann::json& body);
 
 struct AccessCheckQuery {
   std::optional<std::string> role;
@@ -29,6 +30,6 @@ struct AccessCheckQuery {
 };
 
 // {role?, purpose, dataset, resource, fields?}
-std::variant<AccessCheckQuery, Problem> read_access_check(const nlohmann::json& body);
+Result<AccessCheckQuery> read_access_check(const nlohmann::json& body);
 
 }  // namespace bronpoort::access

@@ -3,6 +3,7 @@
 #include "strict_json.hpp"
 
 #include <algorithm>
+#include <bronpoort/core/result.hpp>
 #include <charconv>
 
 namespace bronpoort::access::http {
@@ -29,7 +30,7 @@ std::optional<nlohmann::json> read_body(RequestContext& ctx, std::size_t max_byt
   return json;
 }
 
-std::variant<PageRequest, Problem> read_page(const RequestContext& ctx) {
+Result<PageRequest> read_page(const RequestContext& ctx) {
   PageRequest out;
   auto p = make_problem(400, "invalid-parameter", "The paging parameters are not valid.");
   auto read = [&](const char* key, long long max, long long& into) {

@@ -5,6 +5,7 @@
 
 #include <bronpoort/access/access_service.hpp>
 #include <bronpoort/common/endpoint_kit.hpp>
+#include <bronpoort/core/result.hpp>
 #include <bronpoort/core/route.hpp>
 #include <bronpoort/core/stage.hpp>
 
@@ -35,7 +36,7 @@ struct PageRequest {
 };
 
 // Reads page and pageSize from the query: 400 invalid-parameter naming each bad one.
-std::variant<PageRequest, Problem> read_page(const RequestContext& ctx);
+Result<PageRequest> read_page(const RequestContext& ctx);
 
 // Answers 200 with one page of `items` (a JSON array) as {member: [...], page, pageSize, total,
 // _links: {self, next?, prev?}}, and the same next/prev in an RFC 8288 Link header.

@@ -2,6 +2,7 @@
 #include <bronpoort/config/schema_check.hpp>
 
 #include <bronpoort/common/time.hpp>
+#include <bronpoort/core/result.hpp>
 #include "strict_json.hpp"
 
 #include <algorithm>
@@ -182,8 +183,7 @@ struct PurposeParser {
 
 }  // namespace
 
-std::variant<Purpose, ConfigErrors> parse_purpose(const nlohmann::json& doc,
-                                                  const std::string& file) {
+Result<Purpose, ConfigErrors> parse_purpose(const nlohmann::json& doc, const std::string& file) {
   ConfigErrors errors;
   PurposeParser parser{file, errors, {}};
   parser.p.source_file = file;
@@ -192,7 +192,7 @@ std::variant<Purpose, ConfigErrors> parse_purpose(const nlohmann::json& doc,
   return std::move(parser.p);
 }
 
-std::variant<std::vector<Purpose>, ConfigErrors> load_purposes(const std::filesystem::path& dir) {
+Result<std::vector<Purpose>, ConfigErrors> load_purposes(const std::filesystem::path& dir) {
   ConfigErrors errors;
   std::vector<Purpose> purposes;
   std::error_code ec;

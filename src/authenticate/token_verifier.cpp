@@ -6,6 +6,7 @@
 #include <bronpoort/authenticate/base64url.hpp>
 #include <bronpoort/authenticate/jws_signature.hpp>
 #include <bronpoort/authenticate/problem_codes.hpp>
+#include <bronpoort/core/result.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -30,7 +31,7 @@ std::string lower(std::string_view s) {
 }
 
 // Decodes and parses one base64url JSON part ("header" or "payload").
-std::variant<json, TokenError> decode_part(std::string_view encoded, const char* part) {
+Result<json, TokenError> decode_part(std::string_view encoded, const char* part) {
   auto bytes = base64url_decode(encoded);
   if (!bytes) {
     return error(codes::kTokenMalformed, std::string("The token ") + part +
@@ -47,7 +48,7 @@ std::variant<json, TokenError> decode_part(std::string_view encoded, const char*
 
 // The JOSE header decides the algorithm; everything we do not understand is refused rather than
 // ignored (RFC 7515 section 4.1.11 for crit, RFC 8725 section 3.11 for typ).
-std::variant<Algorithm, TokenError> check_header(const json& header) {
+Result<Algorithm, TokenError> check_header(const json& header) {
   if (header.contains("crit")) {
     return error(codes::kHeaderUnsupported,
                  "The token header has \"crit\" extensions; Bronpoort supports none of them.");
@@ -83,8 +84,8 @@ std::variant<Algorithm, TokenError> check_header(const json& header) {
   return *parsed;
 }
 
-std::variant<const VerificationKey*, TokenError> select_key(const TrustedIssuer& issuer,
-                                                            const json& header, Algorithm alg) {
+Result<const VerificationKey*, TokenError> select_key(const TrustedIssuer& issuer,
+                                                      const json& header, Algorithm alg) {
   if (!issuer.allows(alg)) {
     return error(codes::kAlgorithmNotAllowed, std::string("Issuer ") + issuer.issuer +
                                                   " is not configured for " + algorithm_name(alg) +

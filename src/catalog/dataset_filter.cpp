@@ -1,6 +1,7 @@
 // Filtering the catalog: category, organisation and free text, as GET /v1/datasets offers them.
 
 #include <bronpoort/catalog/catalog_views.hpp>
+#include <bronpoort/core/result.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -58,7 +59,7 @@ bool matches(const Dataset& d, const DatasetFilter& filter) {
 
 }  // namespace
 
-std::variant<DatasetFilter, Problem> parse_dataset_filter(
+Result<DatasetFilter> parse_dataset_filter(
     const std::vector<std::pair<std::string, std::string>>& query) {
   DatasetFilter filter;
   std::vector<InvalidParam> invalid;

@@ -1,4 +1,5 @@
 #include <bronpoort/core/purpose_id.hpp>
+#include <bronpoort/core/result.hpp>
 
 namespace bronpoort {
 
@@ -14,7 +15,7 @@ bool is_purpose_id(std::string_view id) {
   return true;
 }
 
-std::variant<std::string, Problem> read_stated_purpose(const HeaderMap& headers) {
+Result<std::string> read_stated_purpose(const HeaderMap& headers) {
   const std::size_t count = headers.count(kPurposeHeader);
   if (count > 1) {
     return make_problem(400, "purpose-ambiguous",

@@ -7,6 +7,7 @@
 #include <bronpoort/authenticate/config.hpp>
 #include <bronpoort/config/gateway_config.hpp>
 #include <bronpoort/core/config_error.hpp>
+#include <bronpoort/core/result.hpp>
 #include <bronpoort/linkage/linked_query.hpp>
 #include <bronpoort/sources/registry.hpp>
 #include <bronpoort/validate/validate_stage.hpp>
@@ -19,7 +20,7 @@ namespace bronpoort::pipeline {
 
 // The value of a loader's answer; on errors, appends them to `errors` and returns T{}.
 template <class T>
-T take(std::variant<T, ConfigErrors> loaded, ConfigErrors& errors) {
+T take(Result<T, ConfigErrors> loaded, ConfigErrors& errors) {
   if (auto* e = std::get_if<ConfigErrors>(&loaded)) {
     errors.insert(errors.end(), e->begin(), e->end());
     return T{};

@@ -1,4 +1,5 @@
 #include <bronpoort/common/json_reader.hpp>
+#include <bronpoort/core/result.hpp>
 #include <bronpoort/portal/portal.hpp>
 
 #include <algorithm>
@@ -42,9 +43,11 @@ std::optional<OidcClient> read_oidc(const nlohmann::json& j, const std::string& 
 
 }  // namespace
 
-std::variant<PortalConfig, ConfigErrors> load_config(
-    const nlohmann::json& section, const std::filesystem::path& base_dir, const std::string& file,
-    const std::vector<std::string>& listener_addresses, bool has_demo_issuer) {
+Result<PortalConfig, ConfigErrors> load_config(const nlohmann::json& section,
+                                               const std::filesystem::path& base_dir,
+                                               const std::string& file,
+                                               const std::vector<std::string>& listener_addresses,
+                                               bool has_demo_issuer) {
   ConfigErrors errors;
   PortalConfig out;
   common::JsonReader r(section, file, "/portal", errors);

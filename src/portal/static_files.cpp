@@ -1,3 +1,4 @@
+#include <bronpoort/core/result.hpp>
 #include <bronpoort/portal/portal.hpp>
 
 #include <fstream>
@@ -26,8 +27,8 @@ std::string content_type_for(std::string_view name) {
   return {};
 }
 
-std::variant<StaticFiles, std::string> StaticFiles::load(const std::filesystem::path& directory,
-                                                         std::size_t max_total_bytes) {
+Result<StaticFiles, std::string> StaticFiles::load(const std::filesystem::path& directory,
+                                                   std::size_t max_total_bytes) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(directory, ec)) return "portal directory not found: " + directory.string();

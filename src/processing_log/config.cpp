@@ -1,4 +1,5 @@
 #include <bronpoort/common/json_reader.hpp>
+#include <bronpoort/core/result.hpp>
 #include <bronpoort/processing_log/config.hpp>
 
 #include <cstdlib>
@@ -70,10 +71,10 @@ void load_tree_settings(const nlohmann::json& section, const std::filesystem::pa
 
 }  // namespace
 
-std::variant<ProcessingLogConfig, ConfigErrors> load_config(const nlohmann::json& section,
-                                                            const nlohmann::json& store_section,
-                                                            const std::filesystem::path& base_dir,
-                                                            const std::string& file, KeyUse use) {
+Result<ProcessingLogConfig, ConfigErrors> load_config(const nlohmann::json& section,
+                                                      const nlohmann::json& store_section,
+                                                      const std::filesystem::path& base_dir,
+                                                      const std::string& file, KeyUse use) {
   ConfigErrors errors;
   ProcessingLogConfig config;
   if (auto store = common::read_store_config(store_section, base_dir, file, errors)) {

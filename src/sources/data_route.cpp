@@ -7,7 +7,7 @@ DataRouteResolution resolve_data_route(const Registry& registry,
                                        const std::string& method) {
   if (segments.size() < 4 || segments.size() > 5 || segments[0] != "v1" ||
       segments[1] != "datasets") {
-    return std::monostate{};
+    return std::optional<RouteMatch>{};
   }
   const Dataset* ds = registry.dataset(segments[2]);
   if (ds == nullptr) {
@@ -65,12 +65,12 @@ std::function<bool(const std::vector<std::string>&, RequestContext&)> make_data_
   return [registry = std::move(registry)](const std::vector<std::string>& segments,
                                           RequestContext& ctx) {
     auto resolved = resolve_data_route(*registry, segments, ctx.request.method);
-    if (std::holds_alternative<std::monostate>(resolved)) return false;
-    if (auto* problem = std::get_if<Problem>(&resolved)) {
-      ctx.fail(std::move(*problem));
+    if (!resolved.ok()) {
+      ctx.fail(std::move(resolved).error());
       return true;
     }
-    ctx.route = std::move(std::get<RouteMatch>(resolved));
+    if (!resolved.value()) return false;
+    ctx.route = std::move(*resolved.value());
     // Every data route needs a token. Without a verified identity the router answers 401 before
     // a byte of the query or body is parsed: an anonymous caller gets nothing to amplify.
     if (!ctx.identity.authenticated) return true;

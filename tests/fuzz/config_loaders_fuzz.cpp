@@ -20,6 +20,7 @@
 #include <bronpoort/authenticate/config.hpp>
 #include <bronpoort/common/store_config.hpp>
 #include <bronpoort/config/gateway_config.hpp>
+#include <bronpoort/core/result.hpp>
 #include <bronpoort/linkage/linked_query.hpp>
 #include <bronpoort/processing_log/config.hpp>
 #include <bronpoort/schema/bundled.hpp>
@@ -117,7 +118,7 @@ struct Setup {
 };
 
 template <typename T>
-void expect_reasons(const std::variant<T, ConfigErrors>& result) {
+void expect_reasons(const Result<T, ConfigErrors>& result) {
   if (const auto* errors = std::get_if<ConfigErrors>(&result); errors && errors->empty()) {
     std::abort();
   }

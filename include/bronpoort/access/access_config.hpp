@@ -9,6 +9,7 @@
 #include <bronpoort/access/access_store.hpp>
 #include <bronpoort/access/policy_snapshot.hpp>
 #include <bronpoort/core/config_error.hpp>
+#include <bronpoort/core/result.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -27,7 +28,7 @@ struct AccessConfig {
 
 // `gateway_file` is the path of gateway.json: errors name it with pointers under /access, and
 // purpose files are reported by their own path.
-std::variant<AccessConfig, ConfigErrors> load_access_config(
-    const nlohmann::json& section, const std::filesystem::path& gateway_file);
+Result<AccessConfig, ConfigErrors> load_access_config(const nlohmann::json& section,
+                                                      const std::filesystem::path& gateway_file);
 
 }  // namespace bronpoort::access

@@ -22,6 +22,7 @@
 #include <bronpoort/common/roles.hpp>
 #include <bronpoort/core/identity.hpp>
 #include <bronpoort/core/problem.hpp>
+#include <bronpoort/core/result.hpp>
 
 #include <chrono>
 #include <functional>
@@ -68,9 +69,6 @@ struct Approval {
   std::optional<std::vector<std::string>> fields;    // a non-empty subset of the requested fields
   std::optional<std::chrono::sys_days> valid_until;  // the last valid day, inclusive (UTC)
 };
-
-template <typename T>
-using Result = std::variant<T, Problem>;
 
 class AccessService {
  public:

@@ -4,6 +4,7 @@
 
 #include <bronpoort/access/purpose.hpp>
 #include <bronpoort/core/config_error.hpp>
+#include <bronpoort/core/result.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -16,12 +17,11 @@
 namespace bronpoort::access {
 
 // Parses one purpose document. `file` is only used in error messages.
-std::variant<Purpose, ConfigErrors> parse_purpose(const nlohmann::json& doc,
-                                                  const std::string& file);
+Result<Purpose, ConfigErrors> parse_purpose(const nlohmann::json& doc, const std::string& file);
 
 // Loads every *.json file in `dir` (sorted by name). Each file's name must be `<id>.json` and ids
 // must be unique. Returns all errors found, not just the first.
-std::variant<std::vector<Purpose>, ConfigErrors> load_purposes(const std::filesystem::path& dir);
+Result<std::vector<Purpose>, ConfigErrors> load_purposes(const std::filesystem::path& dir);
 
 // The fields of dataset/resource as the sources registry defines them, or nullopt when the registry
 // has no such resource. Provided by the lead from the sources registry.

@@ -4,6 +4,7 @@
 // never parses a key), the clock leeway, the token size limit and the optional demo issuer.
 
 #include <bronpoort/core/config_error.hpp>
+#include <bronpoort/core/result.hpp>
 
 #include <openssl/types.h>
 #include <nlohmann/json.hpp>
@@ -78,7 +79,7 @@ struct IdentityConfig {
 // bound to the organisations they may speak for.
 std::vector<std::string> identity_warnings(const IdentityConfig& config, bool loopback_only);
 
-using LoadResult = std::variant<std::shared_ptr<const IdentityConfig>, ConfigErrors>;
+using LoadResult = Result<std::shared_ptr<const IdentityConfig>, ConfigErrors>;
 
 // Parses the `identity` section. Paths (JWKS files, the demo key) are relative to `base_dir`, the
 // gateway config's directory. Errors name `config_file` with a JSON pointer under

@@ -6,6 +6,7 @@
 #include <bronpoort/common/roles.hpp>
 #include <bronpoort/core/http_message.hpp>
 #include <bronpoort/core/identity.hpp>
+#include <bronpoort/core/result.hpp>
 
 #include <optional>
 #include <string_view>
@@ -20,7 +21,7 @@ bool is_valid_bsn(std::string_view s);
 // Role and purpose ids: 1 to 64 characters from [A-Za-z0-9._:-].
 bool is_claim_name(std::string_view s);
 
-using IdentityResult = std::variant<Identity, TokenError>;
+using IdentityResult = Result<Identity, TokenError>;
 
 // Requires `sub` (string up to 256 bytes), `org` (OIN) and `roles` (1 to 32 names); accepts
 // `purposes` (up to 64 names) and `bsn` (only with role data-subject, which requires it). With a

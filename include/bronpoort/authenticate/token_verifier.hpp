@@ -4,6 +4,7 @@
 // claims `iss`, `aud`, `exp`, `nbf` and `iat`. It never logs and its errors never quote the token.
 
 #include <bronpoort/authenticate/config.hpp>
+#include <bronpoort/core/result.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -27,7 +28,7 @@ struct VerifiedToken {
   nlohmann::json claims;  // the payload object, signature and time claims checked
 };
 
-using VerifyResult = std::variant<VerifiedToken, TokenError>;
+using VerifyResult = Result<VerifiedToken, TokenError>;
 
 VerifyResult verify_token(std::string_view token, const IdentityConfig& config,
                           std::chrono::system_clock::time_point now);

@@ -4,6 +4,7 @@
 
 #include <bronpoort/catalog/catalog_model.hpp>
 #include <bronpoort/core/problem.hpp>
+#include <bronpoort/core/result.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -24,7 +25,7 @@ struct DatasetFilter {
 
 // Reads the filter from the query string; 400 `invalid-query` naming each bad parameter
 // (unknown key, repeated key, unknown category, empty value).
-std::variant<DatasetFilter, Problem> parse_dataset_filter(
+Result<DatasetFilter> parse_dataset_filter(
     const std::vector<std::pair<std::string, std::string>>& query);
 
 std::vector<const Dataset*> find_datasets(const CatalogModel& model, const DatasetFilter& filter);

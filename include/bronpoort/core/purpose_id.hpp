@@ -5,6 +5,7 @@
 
 #include <bronpoort/core/headers.hpp>
 #include <bronpoort/core/problem.hpp>
+#include <bronpoort/core/result.hpp>
 
 #include <string>
 #include <string_view>
@@ -20,6 +21,6 @@ bool is_purpose_id(std::string_view id);
 // Otherwise a 400 problem: purpose-missing, purpose-ambiguous (sent more than once) or
 // purpose-invalid (the value is not echoed: it is untrusted and may be crafted for a log or a
 // client). Whether the purpose exists and covers the request is the access checker's question.
-std::variant<std::string, Problem> read_stated_purpose(const HeaderMap& headers);
+Result<std::string> read_stated_purpose(const HeaderMap& headers);
 
 }  // namespace bronpoort

@@ -15,6 +15,7 @@
 // the source registry or the purpose register: the pipeline passes what it needs to know of them.
 
 #include <bronpoort/core/config_error.hpp>
+#include <bronpoort/core/result.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -133,7 +134,7 @@ struct PurposeFacts {
 };
 using PurposeLookup = std::function<std::optional<PurposeFacts>(const std::string& purpose)>;
 
-using LinkageLoad = std::variant<std::shared_ptr<const LinkageConfig>, ConfigErrors>;
+using LinkageLoad = Result<std::shared_ptr<const LinkageConfig>, ConfigErrors>;
 
 // Reads the section and every linked-query file, reporting every error with its file and pointer.
 LinkageLoad load_linkage_config(const nlohmann::json& section,

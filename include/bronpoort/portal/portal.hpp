@@ -6,6 +6,7 @@
 // comes from the gateway's public /v1 API, called by the browser.
 
 #include <bronpoort/core/config_error.hpp>
+#include <bronpoort/core/result.hpp>
 #include <bronpoort/core/stage.hpp>
 
 #include <nlohmann/json.hpp>
@@ -47,9 +48,11 @@ struct PortalConfig {
 // Reads the `portal` section of gateway.json. `listener_addresses` are the configured listener
 // addresses: the demo sign-in is refused unless every one is a loopback address, and
 // `has_demo_issuer` must be true for it.
-std::variant<PortalConfig, ConfigErrors> load_config(
-    const nlohmann::json& section, const std::filesystem::path& base_dir, const std::string& file,
-    const std::vector<std::string>& listener_addresses, bool has_demo_issuer);
+Result<PortalConfig, ConfigErrors> load_config(const nlohmann::json& section,
+                                               const std::filesystem::path& base_dir,
+                                               const std::string& file,
+                                               const std::vector<std::string>& listener_addresses,
+                                               bool has_demo_issuer);
 
 struct StaticFile {
   std::string content_type;
@@ -63,8 +66,8 @@ class StaticFiles {
   // Reads every regular file under `directory` whose extension has a known content type.
   // Symbolic links and names starting with '.' are skipped. Errors when the directory is
   // missing, has no index.html, or holds more than `max_total_bytes`.
-  static std::variant<StaticFiles, std::string> load(const std::filesystem::path& directory,
-                                                     std::size_t max_total_bytes = 32 << 20);
+  static Result<StaticFiles, std::string> load(const std::filesystem::path& directory,
+                                               std::size_t max_total_bytes = 32 << 20);
   // The file at `relative` ("index.html", "js/app.js"), or nullptr.
   const StaticFile* find(std::string_view relative) const;
   std::size_t size() const { return files_.size(); }

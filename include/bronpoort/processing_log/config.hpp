@@ -17,6 +17,7 @@
 //                    "publicKeyFile": "keys/demo-witness-ed25519.pub.pem"}]}
 
 #include <bronpoort/core/config_error.hpp>
+#include <bronpoort/core/result.hpp>
 #include <bronpoort/processing_log/checkpoint.hpp>
 #include <bronpoort/processing_log/group_commit_writer.hpp>
 #include <bronpoort/processing_log/log_store.hpp>
@@ -60,9 +61,10 @@ struct ProcessingLogConfig {
 enum class KeyUse { Write, VerifyOnly };
 
 // `file` names gateway.json in errors; relative paths resolve against `base_dir`.
-std::variant<ProcessingLogConfig, ConfigErrors> load_config(
-    const nlohmann::json& section, const nlohmann::json& store_section,
-    const std::filesystem::path& base_dir, const std::string& file = "gateway.json",
-    KeyUse use = KeyUse::Write);
+Result<ProcessingLogConfig, ConfigErrors> load_config(const nlohmann::json& section,
+                                                      const nlohmann::json& store_section,
+                                                      const std::filesystem::path& base_dir,
+                                                      const std::string& file = "gateway.json",
+                                                      KeyUse use = KeyUse::Write);
 
 }  // namespace bronpoort::processing_log

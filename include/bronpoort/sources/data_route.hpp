@@ -2,21 +2,21 @@
 // Resolves /v1/datasets/{dataset}/{resource}[/{id}|/search] against the registry for the router.
 
 #include <bronpoort/core/problem.hpp>
+#include <bronpoort/core/result.hpp>
 #include <bronpoort/core/route.hpp>
 #include <bronpoort/sources/registry.hpp>
 
+#include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
 namespace bronpoort::sources {
 
-// std::monostate: not a data path (e.g. /v1/datasets or /v1/datasets/{dataset}, the catalog's);
-// RouteMatch:     a data route, with dataset, resource, operation, id_field, subject_field,
-//                 subject_type, owner_organisation, name and params filled (params["id"] for
-//                 Detail);
-// Problem:        404 `dataset-not-found` / `resource-not-found`, or 405 `method-not-allowed`.
-using DataRouteResolution = std::variant<std::monostate, RouteMatch, Problem>;
+// nullopt:    not a data path (e.g. /v1/datasets or /v1/datasets/{dataset}, the catalog's);
+// RouteMatch: a data route, with dataset, resource, operation, id_field, subject_field,
+//             subject_type, owner_organisation, name and params filled (params["id"] for Detail);
+// Problem:    404 `dataset-not-found` / `resource-not-found`, or 405 `method-not-allowed`.
+using DataRouteResolution = Result<std::optional<RouteMatch>>;
 
 // `segments` are the percent-decoded path segments, e.g. {"v1", "datasets", "persons",
 // "persons", "search"}; `method` is upper case.

@@ -6,6 +6,7 @@
 #include <bronpoort/core/data_query.hpp>
 #include <bronpoort/core/http_message.hpp>
 #include <bronpoort/core/problem.hpp>
+#include <bronpoort/core/result.hpp>
 #include <bronpoort/sources/registry.hpp>
 
 #include <string>
@@ -13,7 +14,7 @@
 
 namespace bronpoort::sources {
 
-using QueryParse = std::variant<DataQuery, Problem>;
+using QueryParse = Result<DataQuery>;
 
 // List:   filters, paging, sort and fields from the query string.
 // Detail: `id` (from the path) typed per the id field; only `fields` in the query string.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bronpoort/core/result.hpp>
 #include <cstdlib>
 #include <set>
 
@@ -22,7 +23,7 @@ nlohmann::json demo_section() {
           {"commitTimeoutMs", 1500}};
 }
 
-ConfigErrors errors_of(const std::variant<ProcessingLogConfig, ConfigErrors>& r) {
+ConfigErrors errors_of(const Result<ProcessingLogConfig, ConfigErrors>& r) {
   return std::holds_alternative<ConfigErrors>(r) ? std::get<ConfigErrors>(r) : ConfigErrors{};
 }
 
