@@ -9,12 +9,6 @@
 namespace bronpoort::catalog::openapi {
 namespace {
 
-nlohmann::json str(const std::string& description = {}) {
-  nlohmann::json s = {{"type", "string"}};
-  if (!description.empty()) s["description"] = description;
-  return s;
-}
-
 nlohmann::json str_list() {
   return {{"type", "array"}, {"items", {{"type", "string"}}}};
 }

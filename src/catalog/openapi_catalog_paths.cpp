@@ -5,10 +5,6 @@
 namespace bronpoort::catalog::openapi {
 namespace {
 
-nlohmann::json str() {
-  return {{"type", "string"}};
-}
-
 nlohmann::json cache_and_cors_headers() {
   return {
       {"Cache-Control", {{"description", "Public metadata: may be cached."}, {"schema", str()}}},

@@ -97,6 +97,12 @@ nlohmann::json with_problems(nlohmann::json responses, std::initializer_list<int
   return responses;
 }
 
+nlohmann::json str(const std::string& description) {
+  nlohmann::json s = {{"type", "string"}};
+  if (!description.empty()) s["description"] = description;
+  return s;
+}
+
 nlohmann::json ref_schema(const std::string& name) {
   return {{"$ref", "#/components/schemas/" + name}};
 }

@@ -8,10 +8,6 @@
 namespace bronpoort::catalog::openapi {
 namespace {
 
-nlohmann::json str(const std::string& description) {
-  return {{"type", "string"}, {"description", description}};
-}
-
 nlohmann::json array_of(nlohmann::json items, const std::string& description) {
   return {{"type", "array"}, {"items", std::move(items)}, {"description", description}};
 }

@@ -6,12 +6,6 @@
 namespace bronpoort::catalog::openapi {
 namespace {
 
-nlohmann::json str(const std::string& description = {}) {
-  nlohmann::json s = {{"type", "string"}};
-  if (!description.empty()) s["description"] = description;
-  return s;
-}
-
 nlohmann::json timestamp(const std::string& description) {
   return {{"type", "string"}, {"format", "date-time"}, {"description", description}};
 }

@@ -29,6 +29,8 @@ nlohmann::json ok_response_with_headers(const std::string& description,
 // References to the shared problem+json responses for the given statuses.
 nlohmann::json with_problems(nlohmann::json responses, std::initializer_list<int> statuses);
 
+// {"type": "string"}, with its description when one is given.
+nlohmann::json str(const std::string& description = {});
 nlohmann::json ref_schema(const std::string& name);
 nlohmann::json ref_parameter(const std::string& name);
 nlohmann::json path_parameter(const std::string& name, const std::string& description);

@@ -13,6 +13,16 @@ void require(const std::shared_ptr<const Stage>& stage, const char* what, const 
   }
 }
 
+// Every stage between a data request and its release, and its record.
+void require_data_stages(const ChainStages& s, const char* chain, bool render) {
+  require(s.access, "access", chain);
+  require(s.fetch, "fetch", chain);
+  require(s.validate, "validate", chain);
+  require(s.minimise, "minimise", chain);
+  if (render) require(s.render, "render-data", chain);
+  require(s.log, "log", chain);
+}
+
 }  // namespace
 
 std::vector<std::shared_ptr<const Stage>> outside_chain(const ChainStages& s) {
@@ -20,16 +30,9 @@ std::vector<std::shared_ptr<const Stage>> outside_chain(const ChainStages& s) {
   require(s.route, "route", chain);
   require(s.endpoint, "endpoint", chain);
   const bool data = s.access || s.fetch || s.validate || s.minimise || s.render;
-  if (data) {
-    // Data without role, purpose and grant, unvalidated or unminimised, or without its record:
-    // none of these may ever be wired.
-    require(s.access, "access", chain);
-    require(s.fetch, "fetch", chain);
-    require(s.validate, "validate", chain);
-    require(s.minimise, "minimise", chain);
-    require(s.render, "render-data", chain);
-    require(s.log, "log", chain);
-  }
+  // Data without role, purpose and grant, unvalidated or unminimised, or without its record:
+  // none of these may ever be wired.
+  if (data) require_data_stages(s, chain, /*render=*/true);
   std::vector<std::shared_ptr<const Stage>> out;
   auto add = [&](const std::shared_ptr<const Stage>& stage) {
     if (stage) out.push_back(stage);
@@ -69,11 +72,7 @@ std::vector<std::shared_ptr<const Stage>> outside_chain(const ChainStages& s) {
 std::vector<std::shared_ptr<const Stage>> linkage_input_chain(const ChainStages& s) {
   const char* chain = "the linkage input chain";
   require(s.route, "route", chain);
-  require(s.access, "access", chain);
-  require(s.fetch, "fetch", chain);
-  require(s.validate, "validate", chain);
-  require(s.minimise, "minimise", chain);
-  require(s.log, "log", chain);
+  require_data_stages(s, chain, /*render=*/false);
   // The same order as the outside chain's data stages, for the same reasons.
   return {s.route, s.access, s.fetch, s.validate, s.minimise, s.log};
 }

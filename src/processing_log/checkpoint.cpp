@@ -1,5 +1,6 @@
 #include <bronpoort/processing_log/checkpoint.hpp>
 
+#include "ed25519_pem.hpp"
 #include "file_bytes.hpp"
 
 #include <openssl/bio.h>
@@ -51,11 +52,8 @@ std::unique_ptr<CheckpointSigner> CheckpointSigner::from_pem_file(const std::fil
     error = "cannot read checkpoint key file " + path.string();
     return nullptr;
   }
-  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
-  BIO_free(bio);
-  if (!key || EVP_PKEY_get_base_id(key) != EVP_PKEY_ED25519) {
-    EVP_PKEY_free(key);
+  EVP_PKEY* key = read_ed25519_private_pem(pem);
+  if (!key) {
     error = "checkpoint key " + path.string() + " is not an Ed25519 private key in PEM";
     return nullptr;
   }
@@ -81,22 +79,13 @@ void CheckpointSigner::sign(Checkpoint& checkpoint) const {
 }
 
 std::string CheckpointSigner::public_key_pem() const {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PUBKEY(bio, as_key(key_));
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<std::size_t>(n));
-  BIO_free(bio);
-  return pem;
+  return processing_log::public_key_pem(as_key(key_));
 }
 
 std::unique_ptr<CheckpointVerifier> CheckpointVerifier::from_pem(const std::string& pem,
                                                                  std::string& error) {
-  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  EVP_PKEY* key = PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr);
-  BIO_free(bio);
-  if (!key || EVP_PKEY_get_base_id(key) != EVP_PKEY_ED25519) {
-    EVP_PKEY_free(key);
+  EVP_PKEY* key = read_ed25519_public_pem(pem);
+  if (!key) {
     error = "not an Ed25519 public key in PEM";
     return nullptr;
   }

@@ -74,4 +74,11 @@ std::unique_ptr<LogStore> open_store(const common::StoreConfig& config) {
   return open_sqlite_store(config.sqlite_path.string());
 }
 
+void LogPage::close(int limit) {
+  if (records.size() <= static_cast<std::size_t>(limit)) return;
+  records.pop_back();
+  const auto& last = records.back();
+  next = LogCursor{last.logged_at_us, last.chain_id, last.seq};
+}
+
 }  // namespace bronpoort::processing_log

@@ -129,11 +129,7 @@ class PostgresStore final : public LogStore {
       auto r = txn.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
       LogPage page;
       for (const auto& row : r) page.records.push_back(read_record(row));
-      if (page.records.size() > static_cast<std::size_t>(limit)) {
-        page.records.pop_back();
-        const auto& last = page.records.back();
-        page.next = LogCursor{last.logged_at_us, last.chain_id, last.seq};
-      }
+      page.close(limit);
       return page;
     });
   }

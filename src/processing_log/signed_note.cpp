@@ -1,5 +1,6 @@
 // C2SP signed-note, tlog-checkpoint and tlog-cosignature (v1) with Ed25519 through OpenSSL.
 
+#include "ed25519_pem.hpp"
 #include "encoding.hpp"
 #include "file_bytes.hpp"
 
@@ -153,11 +154,8 @@ std::unique_ptr<NoteSigner> NoteSigner::from_pem_file(const std::filesystem::pat
     error = "key name '" + name + "' must be non-empty without spaces or '+'";
     return nullptr;
   }
-  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
-  BIO_free(bio);
-  if (!key || EVP_PKEY_get_base_id(key) != EVP_PKEY_ED25519) {
-    EVP_PKEY_free(key);
+  EVP_PKEY* key = read_ed25519_private_pem(pem);
+  if (!key) {
     error = path.string() + " is not an Ed25519 private key in PEM";
     return nullptr;
   }
@@ -181,13 +179,7 @@ NoteSignature NoteSigner::cosign(const std::string& text, std::uint64_t unix_sec
 }
 
 std::string NoteSigner::public_key_pem() const {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PUBKEY(bio, as_key(key_));
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<std::size_t>(n));
-  BIO_free(bio);
-  return pem;
+  return processing_log::public_key_pem(as_key(key_));
 }
 
 NoteVerifier::NoteVerifier(void* key, std::string name) : key_(key), name_(std::move(name)) {
@@ -202,11 +194,8 @@ std::unique_ptr<NoteVerifier> NoteVerifier::from_pem(const std::string& pem, std
     error = "key name '" + name + "' must be non-empty without spaces or '+'";
     return nullptr;
   }
-  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  EVP_PKEY* key = PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr);
-  BIO_free(bio);
-  if (!key || EVP_PKEY_get_base_id(key) != EVP_PKEY_ED25519) {
-    EVP_PKEY_free(key);
+  EVP_PKEY* key = read_ed25519_public_pem(pem);
+  if (!key) {
     error = "not an Ed25519 public key in PEM";
     return nullptr;
   }

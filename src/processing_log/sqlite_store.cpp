@@ -205,11 +205,7 @@ class SqliteStore final : public LogStore {
     sqlite::bind(st, where.params);
     LogPage page;
     while (st.step()) page.records.push_back(read_record(st));
-    if (page.records.size() > static_cast<std::size_t>(limit)) {
-      page.records.pop_back();
-      const auto& last = page.records.back();
-      page.next = LogCursor{last.logged_at_us, last.chain_id, last.seq};
-    }
+    page.close(limit);
     return page;
   }
 

@@ -56,6 +56,10 @@ struct LogCursor {
 struct LogPage {
   std::vector<LogRecord> records;
   std::optional<LogCursor> next;  // set when more records may follow
+
+  // For stores that read one record more than `limit`: drops it and points `next` after the
+  // last record kept.
+  void close(int limit);
 };
 
 // A signed tree head of one chain's Merkle tree: the checkpoint note (signed-note text) and what
