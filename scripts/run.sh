@@ -26,7 +26,7 @@ TOOL_PACKAGES=("npm:nodejs npm")
 # engine with these and skips (saying why) where they cannot be installed. No daemon is started
 # by installing them (the test starts its own and stops it); a machine without systemd or with a
 # policy-rc.d that denies starts keeps none running either way.
-ENGINE_TEST_PACKAGES=(docker.io docker-compose debootstrap)
+ENGINE_TEST_PACKAGES=(docker.io docker-compose debootstrap iproute2)
 
 log() { printf '\033[1;34m[bronpoort]\033[0m %s\n' "$*" >&2; }
 

@@ -23,14 +23,17 @@
 #      mounts are gone and its data root is removed. A trap does the same on any failure.
 #
 # The gateway binaries. docker/Dockerfile's build stage compiles the whole gateway again inside
-# the container (Release, about 15 minutes at -j2 on 2 cores); CI has just built the same sources
-# on the host, which is Debian bookworm as the image is. So by default this test puts the host's
-# build/bronpoort and build/bronpoort-demo-source (stripped) into an image and builds
-# docker/Dockerfile with --build-arg BRONPOORT_BINARIES=<that image>: the runtime stage that runs
-# is the shipped one, instruction for instruction (its packages, user, entrypoint, healthcheck);
-# only the stage it copies the two binaries from differs (RelWithDebInfo from the host instead of
-# Release from the build stage). BRONPOORT_DOCKER_BINARIES=build builds the build stage too, as an
-# operator's `docker build` does (slow; by hand). Measured figures are in docker/README.md.
+# the container, without ccache: 5 minutes at -j2 on a quiet 2-core machine, about 10 while other
+# builds share the cores, so this test would take 6 to 12 minutes instead of 1 to 2. CI has just
+# built the same sources on the host, which is Debian bookworm as the image is. So by default this
+# test puts the host's build/bronpoort and build/bronpoort-demo-source (stripped) into an image
+# and builds docker/Dockerfile with --build-arg BRONPOORT_BINARIES=<that image>: the runtime stage
+# that runs is the shipped one, instruction for instruction (its packages, user, entrypoint,
+# healthcheck); only the stage it copies the two binaries from differs (the host's RelWithDebInfo
+# instead of the build stage's Release). What the build stage alone could break, a -dev package
+# missing from its apt-get, scripts/test.d/docker.sh checks against scripts/run.sh's list.
+# BRONPOORT_DOCKER_BINARIES=build builds the build stage too, as an operator's `docker build`
+# does (by hand). Measured figures are in docker/README.md.
 #
 # Environment: BRONPOORT_DOCKER_ENGINE=skip skips at once (and shows the skip path);
 # BRONPOORT_DOCKERD, BRONPOORT_DOCKER_CLI, BRONPOORT_DOCKER_COMPOSE name the programs (default
@@ -65,6 +68,9 @@ elapsed() { echo "$((SECONDS - T0)) s"; }
 [ "$(id -u)" -eq 0 ] || skip "not root: a private dockerd needs root"
 for tool in "$DOCKERD" "$DOCKER" "$COMPOSE" /usr/sbin/debootstrap; do
   [ -x "$tool" ] || skip "$tool is missing (apt-get install docker.io docker-compose debootstrap)"
+done
+for cmd in curl jq ss python3 strip numfmt; do
+  command -v "$cmd" >/dev/null || fail "$cmd is missing (./scripts/run.sh test installs it)"
 done
 case "$BINARIES" in
   host | build) ;;
@@ -158,6 +164,7 @@ cleanup() {
   fi
   stop_daemon
   rm -rf --one-file-system "$DATA_ROOT" "$RUN_DIR" "$CACHE/base.$$" "$CACHE/binaries.$$"
+  rm -f "$CACHE/bookworm-minbase.tar.$$.tmp"
   [ $status -eq 0 ] || log "logs of this run: $LOGS"
   exit $status
 }
@@ -190,8 +197,8 @@ else
   printf 'deb %s bookworm main\ndeb %s bookworm-updates main\ndeb %s-security bookworm-security main\n' \
     "$MIRROR" "$MIRROR" "$MIRROR" >"$tree/etc/apt/sources.list"
   rm -rf "$tree"/var/lib/apt/lists/* "$tree"/var/cache/apt/*.bin "$tree"/var/cache/apt/archives/*.deb
-  tar -C "$tree" --numeric-owner -cf "$BASE_TAR.tmp" .
-  mv "$BASE_TAR.tmp" "$BASE_TAR"
+  tar -C "$tree" --numeric-owner -cf "$BASE_TAR.$$.tmp" .
+  mv "$BASE_TAR.$$.tmp" "$BASE_TAR"
   rm -rf --one-file-system "$tree"
   log "bookworm base made ($(du -h "$BASE_TAR" | cut -f1), $(elapsed))"
 fi
@@ -348,7 +355,7 @@ expect() { # STATUS DESCRIPTION CURL-ARGS...
 }
 token() {
   "$DOCKER" exec "$GW" bronpoort token --config /opt/bronpoort/docker/config/gateway.json \
-    --ttl 600 "$@"
+    --ttl 600 "$@" || fail "bronpoort token $* in the gateway container did not succeed"
 }
 ANALYST=$(token --sub demo-analyst --org 00000001001234567000 --role analyst)
 CASE_WORKER=$(token --sub demo-case-worker --org 00000001001234567000 --role case-worker)
@@ -363,7 +370,8 @@ expect 200 "sewage measurements (HTTP demo source)" \
 records() { jq '[._embedded[]?] | add | length' "$BODY"; }
 [ "$(records)" -gt 0 ] || fail "no measurements in $(head -c 300 "$BODY")"
 # A BSN with a debt case, read in the postgres container over its socket (peer authentication).
-BSN=$("$DOCKER" exec "$PG" psql -d debt_assistance -tAc "SELECT bsn FROM debt.cases ORDER BY case_id LIMIT 1")
+BSN=$("$DOCKER" exec "$PG" psql -d debt_assistance -tAc "SELECT bsn FROM debt.cases ORDER BY case_id LIMIT 1") ||
+  fail "psql in the postgres container could not read debt.cases"
 [ -n "$BSN" ] || fail "no debt case in the registry db-init loaded"
 search() { # DESCRIPTION DATASET/RESOURCE
   expect 200 "$1" -X POST "$G/v1/datasets/$2/search" -H "Authorization: Bearer $CASE_WORKER" \
