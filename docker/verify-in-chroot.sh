@@ -4,8 +4,9 @@
 #   apt-get install debootstrap && docker/verify-in-chroot.sh [WORKDIR]   (default /tmp/bronpoort-chroot)
 # 1. debootstraps bookworm (minbase: what debian:bookworm and -slim are made of) once;
 # 2. runs the Dockerfiles' instructions in chroots of it: RUN, ARG, ENV, WORKDIR and COPY (also
-#    COPY --from=build), so the package lists, the build and the file layout are the ones in
-#    docker/Dockerfile and docker/postgres/Dockerfile, read from those files;
+#    COPY --from=binaries, which is the build stage), so the package lists, the build and the
+#    file layout are the ones in docker/Dockerfile and docker/postgres/Dockerfile, read from
+#    those files;
 # 3. starts the compose services in one private network namespace (as with the demo source's
 #    network_mode: service:gateway; "postgres" resolves to loopback) with compose's demo
 #    environment, runs each HEALTHCHECK command, and sends requests through the gateway to the
@@ -126,7 +127,8 @@ for step in ${STEPS:-base build runtime postgres services}; do
   case "$step" in
     base) base ;;
     build) image build "$ROOT/docker/Dockerfile" 0 ;;
-    runtime) image runtime "$ROOT/docker/Dockerfile" 1 "$WORK/build" ;;
+    # Stage 1 is `binaries`, the build stage by default (BRONPOORT_BINARIES): no instructions.
+    runtime) image runtime "$ROOT/docker/Dockerfile" 2 "$WORK/build" ;;
     postgres) image postgres "$ROOT/docker/postgres/Dockerfile" 0 ;;
     services)
       log "images: $(du -shx "$WORK/runtime" | cut -f1) gateway runtime, $(du -shx "$WORK/postgres" | cut -f1) postgres"

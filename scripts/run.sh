@@ -22,6 +22,11 @@ PACKAGES=(
 # Tools that may already come from outside Debian (the machine image ships its own Node.js, whose
 # npm conflicts with Debian's): installed from Debian only when the command is missing.
 TOOL_PACKAGES=("npm:nodejs npm")
+# Only for `test`, and not required: scripts/test.d/docker-engine.sh starts a private Docker
+# engine with these and skips (saying why) where they cannot be installed. No daemon is started
+# by installing them (the test starts its own and stops it); a machine without systemd or with a
+# policy-rc.d that denies starts keeps none running either way.
+ENGINE_TEST_PACKAGES=(docker.io docker-compose debootstrap iproute2)
 
 log() { printf '\033[1;34m[bronpoort]\033[0m %s\n' "$*" >&2; }
 
@@ -45,6 +50,22 @@ install_packages() {
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       "${missing[@]}" >/dev/null
+  fi
+}
+
+# Installs ENGINE_TEST_PACKAGES that are missing; a failure is reported, not fatal. Not for a
+# non-root user: the engine test skips for them anyway.
+install_engine_test_packages() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  local missing=()
+  for p in "${ENGINE_TEST_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -gt 0 ] || return 0
+  log "installing for the Docker engine test: ${missing[*]}"
+  if ! { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }; then
+    log "could not install ${missing[*]}: the Docker engine test will skip"
   fi
 }
 
@@ -72,6 +93,7 @@ case "${1:-}" in
     ;;
   test)
     build
+    install_engine_test_packages
     exec "$ROOT/scripts/test.sh"
     ;;
   *)

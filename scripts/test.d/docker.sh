@@ -43,6 +43,19 @@ check_dockerfile docker/Dockerfile
 check_dockerfile docker/postgres/Dockerfile
 log "OK: the Dockerfiles' COPY sources exist and are in their build contexts"
 
+# 1b. The build stage installs every development package scripts/run.sh builds with (but the test
+# and benchmark libraries). CI's engine test (docker-engine.sh) runs the image with the host's
+# binaries and skips this stage, so a library added to run.sh alone would break only operators'
+# `docker build`: caught here instead.
+run_dev=$(sed -n '/^PACKAGES=(/,/^)/p' scripts/run.sh | sed 's/#.*//' | tr ' ' '\n' | grep -- '-dev$' |
+  grep -vx 'libgtest-dev\|libgmock-dev\|libbenchmark-dev' | sort -u)
+stage_pkgs=$(awk '/^FROM /{ stage++ } stage == 1' docker/Dockerfile | grep -oE '[a-z0-9.+-]+-dev( |$)' |
+  tr -d ' ' | sort -u)
+[ -n "$run_dev" ] || fail "found no -dev packages in scripts/run.sh's PACKAGES"
+missing=$(comm -23 <(echo "$run_dev") <(echo "$stage_pkgs"))
+[ -z "$missing" ] || fail "docker/Dockerfile's build stage lacks $(echo "$missing" | tr '\n' ' ')(in scripts/run.sh's PACKAGES)"
+log "OK: the build stage installs every -dev package scripts/run.sh builds with"
+
 # 2. Shell scripts that go into the images parse, and are executable (COPY keeps the mode).
 for script in docker/entrypoint.sh docker/init-demo-db.sh docker/postgres/entrypoint.sh \
   scripts/load-demo-pg.sh docker/verify-in-chroot.sh docker/verify-services.sh; do
