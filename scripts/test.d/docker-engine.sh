@@ -207,7 +207,8 @@ fi
 start_daemon() { # STORAGE-DRIVER: 0 when it answers within START_SECONDS
   mkdir -p "$RUN_DIR/exec" "$DOCKER_CONFIG" "$DATA_ROOT"
   chmod 700 "$RUN_DIR"
-  echo '{}' >"$RUN_DIR/daemon.json" # not /etc/docker/daemon.json
+  # Not /etc/docker/daemon.json; and the daemon's identity key here, not in /etc/docker/key.json.
+  printf '{"deprecated-key-path": "%s"}\n' "$RUN_DIR/key.json" >"$RUN_DIR/daemon.json"
   setsid nice -n 19 "$DOCKERD" --host "$DOCKER_HOST" --config-file "$RUN_DIR/daemon.json" \
     --data-root "$DATA_ROOT" --exec-root "$RUN_DIR/exec" --pidfile "$RUN_DIR/docker.pid" \
     --iptables=false --ip-forward=false --ip-masq=false --bridge=none \
