@@ -22,6 +22,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "bench"))
+from bench_config import relocated_config  # noqa: E402
 BUILD = os.environ.get("BRONPOORT_BUILD_DIR", os.path.join(ROOT, "build"))
 
 
@@ -40,28 +42,11 @@ def rss_kib(pid):
 
 
 def write_config(work, port, n):
-    conf = os.path.join(ROOT, "config")
-    absolute = lambda p: os.path.normpath(os.path.join(conf, p))
-    cfg = json.load(open(os.path.join(conf, "gateway.json")))
-    cfg["server"]["listeners"] = [{"address": "127.0.0.1", "port": port}]
+    cfg = relocated_config(ROOT, port, os.path.join(work, "bronpoort.db"))
     limits = cfg["server"].setdefault("limits", {})
     limits["maxConnections"] = n + 100
     limits["maxConnectionsPerAddress"] = n + 100
     limits["idleTimeoutMs"] = 600000
-    for issuer in cfg["identity"]["issuers"]:
-        issuer["jwks"] = absolute(issuer["jwks"])
-    cfg["identity"]["demoIssuer"]["privateKey"] = absolute(cfg["identity"]["demoIssuer"]["privateKey"])
-    cfg["sources"]["directory"] = absolute(cfg["sources"]["directory"])
-    cfg["sources"]["schemaDirectory"] = absolute(cfg["sources"]["schemaDirectory"])
-    cfg["access"]["purposes"] = absolute(cfg["access"]["purposes"])
-    cfg["store"]["path"] = os.path.join(work, "bronpoort.db")
-    for k in ("pseudonymKeyFile", "checkpointKeyFile", "checkpointPublicKeyFile"):
-        cfg["processingLog"][k] = absolute(cfg["processingLog"][k])
-    if "linkage" in cfg:
-        for k in ("directory", "pseudonymKeyFile"):
-            cfg["linkage"][k] = absolute(cfg["linkage"][k])
-    if "portal" in cfg:
-        cfg["portal"]["directory"] = absolute(cfg["portal"]["directory"])
     path = os.path.join(work, "gateway.json")
     json.dump(cfg, open(path, "w"), indent=2)
     return path

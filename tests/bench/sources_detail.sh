@@ -150,30 +150,9 @@ start_gateway() {
   python3 - "$ROOT" "$dir" "$port" "${BRONPOORT_BENCH_GATEWAY_CONFIG:-}" "$2" <<'PY'
 import json, os, sys
 root, out, port, overlay, extra = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
-cfg = json.load(open(os.path.join(root, "config", "gateway.json")))
-conf = os.path.join(root, "config")
-absolute = lambda p: os.path.normpath(os.path.join(conf, p))
-cfg["server"]["listeners"] = [{"address": "127.0.0.1", "port": port}]
-for issuer in cfg["identity"]["issuers"]:
-    issuer["jwks"] = absolute(issuer["jwks"])
-cfg["identity"]["demoIssuer"]["privateKey"] = absolute(cfg["identity"]["demoIssuer"]["privateKey"])
-cfg["sources"]["directory"] = os.path.join(out, "sources")
-cfg["sources"]["schemaDirectory"] = absolute(cfg["sources"]["schemaDirectory"])
-cfg["access"]["purposes"] = absolute(cfg["access"]["purposes"])
-cfg["store"]["path"] = os.path.join(out, "bronpoort.db")
-for k in ("pseudonymKeyFile", "checkpointKeyFile", "checkpointPublicKeyFile"):
-    cfg["processingLog"][k] = absolute(cfg["processingLog"][k])
-if "linkage" in cfg:
-    for k in ("directory", "pseudonymKeyFile"):
-        cfg["linkage"][k] = absolute(cfg["linkage"][k])
-if "portal" in cfg:
-    cfg["portal"]["directory"] = absolute(cfg["portal"]["directory"])
-def merge(into, more):
-    for k, v in more.items():
-        if isinstance(v, dict) and isinstance(into.get(k), dict):
-            merge(into[k], v)
-        else:
-            into[k] = v
+sys.path.insert(0, os.path.join(root, "tests", "bench"))
+from bench_config import merge, relocated_config
+cfg = relocated_config(root, port, os.path.join(out, "bronpoort.db"), os.path.join(out, "sources"))
 if overlay:
     merge(cfg, json.load(open(overlay)))
 if extra:
