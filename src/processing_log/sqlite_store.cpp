@@ -7,6 +7,7 @@
 #include "sqlite_db.hpp"
 #include "sqlite_tree.hpp"
 
+#include <bronpoort/core/thread_name.hpp>
 #include <bronpoort/processing_log/log_store.hpp>
 
 #include <sqlite3.h>
@@ -108,7 +109,10 @@ class SqliteStore final : public LogStore {
     // back into the database file. A passive checkpoint never blocks the writer; commits stay
     // durable through the WAL and its fsync either way.
     sqlite3_wal_hook(writer_.get(), &SqliteStore::on_commit, this);
-    checkpoint_thread_ = std::thread([this] { checkpoint_loop(); });
+    checkpoint_thread_ = std::thread([this] {
+      name_this_thread("log-checkpoint");
+      checkpoint_loop();
+    });
   }
 
   ~SqliteStore() override {

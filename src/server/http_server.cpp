@@ -1,3 +1,4 @@
+#include <bronpoort/core/thread_name.hpp>
 #include <bronpoort/net/run_loop.hpp>
 #include <bronpoort/observability/logging.hpp>
 #include <bronpoort/observability/metrics.hpp>
@@ -261,8 +262,10 @@ void HttpServer::run() {
       impl_->cfg.threads ? impl_->cfg.threads : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < n; ++i) {
-    threads.emplace_back(
-        [this] { bronpoort::net::run_reporting_failures(impl_->ioc, "server-io"); });
+    threads.emplace_back([this] {
+      name_this_thread("server-io");
+      bronpoort::net::run_reporting_failures(impl_->ioc, "server-io");
+    });
   }
   bronpoort::net::run_reporting_failures(impl_->ioc, "server-io");
   for (auto& t : threads) t.join();

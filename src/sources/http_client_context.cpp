@@ -1,6 +1,7 @@
 // The I/O threads shared by every HTTP upstream pool of a SourceRuntime.
 #include "http_connector.hpp"
 
+#include <bronpoort/core/thread_name.hpp>
 #include <bronpoort/net/run_loop.hpp>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -22,7 +23,10 @@ struct HttpClientContext::Impl {
 
 HttpClientContext::HttpClientContext(std::size_t threads) : impl_(std::make_unique<Impl>()) {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) {
-    impl_->threads.emplace_back([this] { net::run_reporting_failures(impl_->io, "upstream-io"); });
+    impl_->threads.emplace_back([this] {
+      name_this_thread("upstream-io");
+      net::run_reporting_failures(impl_->io, "upstream-io");
+    });
   }
 }
 
