@@ -10,13 +10,19 @@ constexpr std::size_t kMaxDetail = 2048;  // one string inside details (a reason
 
 void storable_json(nlohmann::json& value) {
   if (value.is_string()) {
-    value = to_valid_utf8(value.get_ref<const std::string&>(), kMaxDetail);
+    make_valid_utf8(value.get_ref<std::string&>(), kMaxDetail);
   } else if (value.is_structured()) {
-    // Keys are rebuilt too: an object key is caller text as much as a value.
     if (value.is_object()) {
-      nlohmann::json clean = nlohmann::json::object();
+      // Keys are repaired too: an object key is caller text as much as a value. The object is
+      // rebuilt only when one of them has to change.
+      bool keys_fit = true;
       for (auto& [key, member] : value.items()) {
         storable_json(member);
+        keys_fit = keys_fit && key.size() <= kMaxField && is_valid_utf8(key);
+      }
+      if (keys_fit) return;
+      nlohmann::json clean = nlohmann::json::object();
+      for (auto& [key, member] : value.items()) {
         clean[to_valid_utf8(key, kMaxField)] = std::move(member);
       }
       value = std::move(clean);
@@ -49,10 +55,10 @@ void make_storable(LogRecord& r) {
                              &r.owner_organisation,
                              &r.decision,
                              &r.reason_code}) {
-    *field = to_valid_utf8(*field, kMaxField);
+    make_valid_utf8(*field, kMaxField);
   }
   for (auto* list : {&r.fields_released, &r.fields_withheld}) {
-    for (auto& f : *list) f = to_valid_utf8(f, kMaxField);
+    for (auto& f : *list) make_valid_utf8(f, kMaxField);
   }
   storable_json(r.details);
 }

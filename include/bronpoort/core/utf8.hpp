@@ -19,4 +19,8 @@ bool is_valid_utf8(std::string_view s);
 // character boundary and ended with "…".
 std::string to_valid_utf8(std::string_view s, std::size_t max_bytes);
 
+// Makes `s` what to_valid_utf8(s, max_bytes) returns, in place; text that is already valid and
+// short enough (nearly all of it) is left as it is without a copy.
+void make_valid_utf8(std::string& s, std::size_t max_bytes);
+
 }  // namespace bronpoort

@@ -73,6 +73,34 @@ TEST(Utf8, RepairsAndClipsOnACharacterBoundary) {
   EXPECT_EQ(clipped, std::string(10, 'x') + "\xE2\x80\xA6");
 }
 
+TEST(Utf8, FindsABadByteAfterLongRunsOfAscii) {
+  // The ASCII fast path reads eight bytes at a time; a bad byte at any offset of a word, and in
+  // the tail after the last whole word, must still be found.
+  for (std::size_t at = 0; at < 40; ++at) {
+    std::string s(40, 'a');
+    s[at] = '\xFF';
+    EXPECT_FALSE(is_valid_utf8(s)) << at;
+    s[at] = '\xC3';
+    if (at + 1 < s.size()) {
+      s[at + 1] = '\xA9';
+      EXPECT_TRUE(is_valid_utf8(s)) << at;
+    }
+  }
+  EXPECT_FALSE(is_valid_utf8(std::string(16, 'a') + "\xE2\x82"));
+}
+
+TEST(Utf8, RepairsInPlaceLikeTheCopyingForm) {
+  for (std::string s :
+       {std::string("plain"),
+        std::string("a\xFF"
+                    "b"),
+        std::string(20, 'x'), std::string(10, 'x') + "\xC3\xA9", std::string("\xED\xA0\x80")}) {
+    std::string in_place = s;
+    make_valid_utf8(in_place, 11);
+    EXPECT_EQ(in_place, to_valid_utf8(s, 11)) << s;
+  }
+}
+
 TEST(Query, DecodesPairsAndRejectsBadEscapes) {
   std::vector<std::pair<std::string, std::string>> q;
   ASSERT_TRUE(parse_query("a=1&b=x%20y+z&&c&d=%C3%A9", q));
