@@ -14,7 +14,7 @@ JOBS=${BRONPOORT_JOBS:-2}
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git curl ca-certificates openssl procps
   libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libsqlite3-dev libpqxx-dev postgresql-15 postgresql-client-15 prometheus-cpp-dev
+  libsqlite3-dev libpqxx-dev libjemalloc-dev postgresql-15 postgresql-client-15 prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev json-schema-test-suite
   wrk nginx-light clang-format jq
   chromium  # the portal's browser test (playwright-core drives it; no browser download)
