@@ -118,7 +118,8 @@ int serve_command(int argc, char** argv) {
     return 1;
   }
   GatewayHandler handler(built.pipeline);
-  server::HttpServer server(cfg.server, handler, services.blocking(), services.metrics());
+  server::HttpServer server(cfg.server, services.io_threads(), handler, services.blocking(),
+                            services.metrics());
   // Signals are taken before the listeners open: whoever sees "listening" may send SIGHUP or
   // SIGTERM at once, and a signal without a handler would end the process.
   server.on_signal([&](int signo) {

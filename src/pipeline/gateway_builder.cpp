@@ -25,12 +25,13 @@
 namespace bronpoort::pipeline {
 
 GatewayServices::GatewayServices(const config::GatewayConfig& first)
-    : blocking_(std::make_shared<net::ThreadPoolExecutor>(first.server.blocking_threads)),
+    : io_(std::make_shared<net::IoThreads>(first.server.threads)),
+      blocking_(std::make_shared<net::ThreadPoolExecutor>(first.server.blocking_threads)),
       limiter_(std::make_shared<OrganisationLimiter>()),
       unauthenticated_limiter_(
           std::make_shared<AddressRateLimiter>(first.server.limits.unauthenticated_per_second,
                                                first.server.limits.unauthenticated_burst)),
-      sources_(std::make_shared<sources::SourceRuntime>()),
+      sources_(std::make_shared<sources::SourceRuntime>(sources::RuntimeOptions{1, io_})),
       dataset_owners_(std::make_shared<const std::map<std::string, std::string>>()) {}
 
 GatewayServices::~GatewayServices() {

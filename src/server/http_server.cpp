@@ -1,5 +1,4 @@
-#include <bronpoort/core/thread_name.hpp>
-#include <bronpoort/net/run_loop.hpp>
+#include <bronpoort/net/io_threads.hpp>
 #include <bronpoort/observability/logging.hpp>
 #include <bronpoort/observability/metrics.hpp>
 #include <bronpoort/server/http_server.hpp>
@@ -99,9 +98,13 @@ namespace {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(net::io_context& ioc, std::shared_ptr<SessionHost> host,
+  Listener(bronpoort::net::IoThreads& io, std::shared_ptr<SessionHost> host,
            std::shared_ptr<net::ssl::context> tls)
-      : ioc_(ioc), acceptor_(ioc), retry_(ioc), host_(std::move(host)), tls_(std::move(tls)) {}
+      : io_(io),
+        acceptor_(io.context(0)),
+        retry_(io.context(0)),
+        host_(std::move(host)),
+        tls_(std::move(tls)) {}
 
   std::optional<std::string> bind(const config::ListenerConfig& cfg) {
     error_code ec;
@@ -132,7 +135,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void do_accept() {
-    acceptor_.async_accept(net::make_strand(ioc_),
+    // Each connection on the next I/O thread's context, for its whole life.
+    acceptor_.async_accept(net::make_strand(io_.next()),
                            [self = shared_from_this()](error_code ec, tcp::socket socket) {
                              self->on_accept(ec, std::move(socket));
                            });
@@ -164,7 +168,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     do_accept();
   }
 
-  net::io_context& ioc_;
+  bronpoort::net::IoThreads& io_;
   tcp::acceptor acceptor_;
   net::steady_timer retry_;
   std::shared_ptr<SessionHost> host_;
@@ -175,12 +179,13 @@ class Listener : public std::enable_shared_from_this<Listener> {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(config::ServerConfig c, RequestHandler& handler, BlockingExecutor& blocking,
-       observability::Metrics& metrics)
+  Impl(config::ServerConfig c, bronpoort::net::IoThreads& threads, RequestHandler& handler,
+       BlockingExecutor& blocking, observability::Metrics& metrics)
       : cfg(std::move(c)),
+        io(threads),
         host(std::make_shared<SessionHost>(cfg.limits, handler, blocking, metrics)),
-        signals(ioc),
-        drain_timer(ioc) {}
+        signals(io.context(0)),
+        drain_timer(io.context(0)) {}
 
   void check_drained(std::chrono::steady_clock::time_point deadline) {
     if (host->active() == 0 || std::chrono::steady_clock::now() >= deadline) {
@@ -189,7 +194,7 @@ struct HttpServer::Impl {
                                  {{"openConnections", host->active()}});
       }
       signals.cancel();
-      ioc.stop();
+      io.stop();
       return;
     }
     drain_timer.expires_after(std::chrono::milliseconds(20));
@@ -199,7 +204,7 @@ struct HttpServer::Impl {
   }
 
   config::ServerConfig cfg;
-  net::io_context ioc;
+  bronpoort::net::IoThreads& io;
   std::shared_ptr<SessionHost> host;
   std::vector<std::shared_ptr<Listener>> listeners;
   net::signal_set signals;
@@ -216,9 +221,10 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(config::ServerConfig config, RequestHandler& handler,
-                       BlockingExecutor& blocking, observability::Metrics& metrics)
-    : impl_(std::make_unique<Impl>(std::move(config), handler, blocking, metrics)) {}
+HttpServer::HttpServer(config::ServerConfig config, bronpoort::net::IoThreads& io,
+                       RequestHandler& handler, BlockingExecutor& blocking,
+                       observability::Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(config), io, handler, blocking, metrics)) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -230,7 +236,7 @@ std::optional<std::string> HttpServer::listen() {
       tls = make_server_tls_context(*lc.tls, error);
       if (!tls) return error;
     }
-    auto listener = std::make_shared<Listener>(impl_->ioc, impl_->host, tls);
+    auto listener = std::make_shared<Listener>(impl_->io, impl_->host, tls);
     if (auto err = listener->bind(lc)) return err;
     observability::log_event(observability::Level::Info, "listening",
                              {{"address", lc.address},
@@ -258,21 +264,11 @@ void HttpServer::on_signal(std::function<void(int)> handler) {
 }
 
 void HttpServer::run() {
-  unsigned n =
-      impl_->cfg.threads ? impl_->cfg.threads : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < n; ++i) {
-    threads.emplace_back([this] {
-      name_this_thread("server-io");
-      bronpoort::net::run_reporting_failures(impl_->ioc, "server-io");
-    });
-  }
-  bronpoort::net::run_reporting_failures(impl_->ioc, "server-io");
-  for (auto& t : threads) t.join();
+  impl_->io.run();
 }
 
 void HttpServer::shutdown(std::chrono::milliseconds grace) {
-  net::post(impl_->ioc, [this, grace] {
+  net::post(impl_->io.context(0), [this, grace] {
     if (impl_->shutting_down) return;
     impl_->shutting_down = true;
     impl_->host->draining = true;

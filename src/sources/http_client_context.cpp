@@ -19,9 +19,13 @@ struct HttpClientContext::Impl {
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
   std::vector<std::thread> threads;
+  std::shared_ptr<net::IoThreads> io_threads;
 };
 
-HttpClientContext::HttpClientContext(std::size_t threads) : impl_(std::make_unique<Impl>()) {
+HttpClientContext::HttpClientContext(std::size_t threads,
+                                     std::shared_ptr<net::IoThreads> io_threads)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->io_threads = std::move(io_threads);
   for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) {
     impl_->threads.emplace_back([this] {
       name_this_thread("upstream-io");
@@ -44,6 +48,10 @@ void HttpClientContext::stop() {
 
 void* HttpClientContext::io() {
   return &impl_->io;
+}
+
+const std::shared_ptr<net::IoThreads>& HttpClientContext::io_threads() const {
+  return impl_->io_threads;
 }
 
 }  // namespace bronpoort::sources

@@ -9,6 +9,7 @@
 //   GET  {detailPath} with {id} percent-encoded -> 200 record | 404
 // Identifiers travel in the POST body, never in the upstream URL, as towards the gateway.
 
+#include <bronpoort/net/io_threads.hpp>
 #include <bronpoort/sources/connector.hpp>
 
 #include <cstddef>
@@ -17,13 +18,16 @@
 
 namespace bronpoort::sources {
 
-// The I/O threads every HTTP upstream pool runs on.
+// The I/O threads the HTTP upstream pools run on: threads of their own, and the server's I/O
+// threads when there are any (`io_threads`).
 class HttpClientContext {
  public:
-  explicit HttpClientContext(std::size_t threads);
+  explicit HttpClientContext(std::size_t threads,
+                             std::shared_ptr<net::IoThreads> io_threads = nullptr);
   ~HttpClientContext();
   void stop();
   void* io();  // boost::asio::io_context*, typed in the .cpp files
+  const std::shared_ptr<net::IoThreads>& io_threads() const;
 
  private:
   struct Impl;

@@ -16,6 +16,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <atomic>
 #include <deque>
 
 namespace bronpoort::sources {
@@ -332,10 +333,46 @@ void Exchange::finish(UpstreamResponse r) {
   if (done) done(std::move(r));
 }
 
+// One pool per server I/O thread, each with its share of max_connections. A call made on an I/O
+// thread uses that thread's pool, so the exchange and what the request does with its answer run
+// on the thread that reads and writes the client's connection: no hand-off to an upstream thread
+// and back. A call from any other thread (the blocking pool, a linked query's input calls) takes
+// the pools in turn.
+class PerThreadUpstream : public HttpUpstream {
+ public:
+  PerThreadUpstream(net::IoThreads& threads, const HttpConnectorConfig& config)
+      : threads_(threads) {
+    HttpConnectorConfig share = config;
+    share.max_connections = config.max_connections / threads.size();
+    for (std::size_t i = 0; i < threads.size(); ++i) {
+      pools_.push_back(std::make_shared<Upstream>(threads.context(i), share));
+    }
+  }
+
+  void exchange(UpstreamRequest request, UpstreamDone done) override {
+    auto home = threads_.current();
+    std::size_t i = home ? *home : next_.fetch_add(1, std::memory_order_relaxed) % pools_.size();
+    pools_[i]->exchange(std::move(request), std::move(done));
+  }
+
+ private:
+  net::IoThreads& threads_;
+  std::vector<std::shared_ptr<Upstream>> pools_;
+  std::atomic<std::size_t> next_{0};
+};
+
 }  // namespace
 
 std::shared_ptr<HttpUpstream> make_http_upstream(HttpClientContext& context,
                                                  const HttpConnectorConfig& config) {
+  const auto& threads = context.io_threads();
+  // Per-thread pools only when every one can have a connection of its own within the cap.
+  if (threads && threads->size() > 1 && config.max_connections >= threads->size()) {
+    return std::make_shared<PerThreadUpstream>(*threads, config);
+  }
+  if (threads && threads->size() == 1) {
+    return std::make_shared<Upstream>(threads->context(0), config);
+  }
   return std::make_shared<Upstream>(*static_cast<asio::io_context*>(context.io()), config);
 }
 

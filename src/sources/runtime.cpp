@@ -10,7 +10,7 @@
 namespace bronpoort::sources {
 
 struct SourceRuntime::Impl {
-  explicit Impl(RuntimeOptions o) : http(o.http_threads) {}
+  explicit Impl(RuntimeOptions o) : http(o.http_threads, std::move(o.io_threads)) {}
   HttpClientContext http;  // first: destroyed last, after every HTTP pool using it
   std::mutex mutex;
   std::map<std::string, std::shared_ptr<SourceConnector>> connectors;

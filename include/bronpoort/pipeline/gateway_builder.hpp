@@ -6,6 +6,7 @@
 #include <bronpoort/access/access_service.hpp>
 #include <bronpoort/config/gateway_config.hpp>
 #include <bronpoort/core/config_error.hpp>
+#include <bronpoort/net/io_threads.hpp>
 #include <bronpoort/net/thread_pool_executor.hpp>
 #include <bronpoort/observability/metrics.hpp>
 #include <bronpoort/pipeline/address_rate.hpp>
@@ -41,6 +42,8 @@ class GatewayServices {
   GatewayServices& operator=(const GatewayServices&) = delete;
 
   observability::Metrics& metrics() { return metrics_; }
+  // The I/O threads the server and the HTTP upstream pools share (server.threads of `first`).
+  net::IoThreads& io_threads() { return *io_; }
   BlockingExecutor& blocking() { return *blocking_; }
   std::shared_ptr<BlockingExecutor> blocking_shared() const { return blocking_; }
   const std::shared_ptr<OrganisationLimiter>& limiter() const { return limiter_; }
@@ -64,6 +67,8 @@ class GatewayServices {
 
  private:
   observability::Metrics metrics_;
+  // Before sources_: the upstream pools live on these threads' contexts.
+  std::shared_ptr<net::IoThreads> io_;
   std::shared_ptr<net::ThreadPoolExecutor> blocking_;
   std::shared_ptr<OrganisationLimiter> limiter_;
   std::shared_ptr<AddressRateLimiter> unauthenticated_limiter_;

@@ -18,6 +18,9 @@
 namespace bronpoort::observability {
 class Metrics;
 }
+namespace bronpoort::net {
+class IoThreads;
+}
 
 namespace bronpoort::server {
 
@@ -31,8 +34,10 @@ class RequestHandler {
 
 class HttpServer {
  public:
-  HttpServer(config::ServerConfig config, RequestHandler& handler, BlockingExecutor& blocking,
-             observability::Metrics& metrics);
+  // Connections are spread over `io`'s contexts (config.threads is what `io` was made with); `io`
+  // must outlive the server and whatever else runs on it (the upstream pools).
+  HttpServer(config::ServerConfig config, net::IoThreads& io, RequestHandler& handler,
+             BlockingExecutor& blocking, observability::Metrics& metrics);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

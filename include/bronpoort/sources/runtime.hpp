@@ -5,6 +5,7 @@
 // pool whose configuration did not change, so a reload neither drops connections nor leaks them.
 // Destroy it only after the server has stopped (never from a connector thread).
 
+#include <bronpoort/net/io_threads.hpp>
 #include <bronpoort/sources/connector.hpp>
 #include <bronpoort/sources/registry.hpp>
 
@@ -14,7 +15,12 @@
 namespace bronpoort::sources {
 
 struct RuntimeOptions {
-  std::size_t http_threads = 1;  // I/O threads shared by every HTTP upstream pool
+  // I/O threads of the HTTP upstream pools for calls made from other threads, and for every call
+  // when there are no `io_threads`.
+  std::size_t http_threads = 1;
+  // The server's I/O threads: each gets its own pool per HTTP upstream, so a call made on one of
+  // them is sent, answered and continued on that thread (sources/http_upstream.cpp).
+  std::shared_ptr<net::IoThreads> io_threads;
 };
 
 class SourceRuntime {

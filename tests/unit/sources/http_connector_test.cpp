@@ -7,7 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/post.hpp>
+
+#include <future>
 #include <set>
+#include <thread>
 
 namespace bronpoort::sources {
 namespace {
@@ -265,6 +269,92 @@ TEST(HttpUpstreamDown, TimesOutConnectingToABlackHole) {
   auto out = fetch_and_wait(*runtime.connector_for(*res), make_request(reg, res, DataQuery{}));
   ASSERT_FALSE(out.ok());
   EXPECT_TRUE(out.error().status == 504 || out.error().status == 502) << out.error().status;
+}
+
+// With the server's I/O threads, a call made on one of them is sent and answered on that thread
+// (its own pool), so the request never waits for a hand-off to another thread; a call made
+// elsewhere is answered on one of them.
+class PerThreadPools : public HttpConnectorTest {
+ protected:
+  void SetUp() override {
+    HttpConnectorTest::SetUp();
+    io_ = std::make_shared<net::IoThreads>(2);
+    runner_ = std::thread([this] { io_->run(); });
+  }
+  void TearDown() override {
+    io_->stop();
+    runner_.join();
+    HttpConnectorTest::TearDown();
+  }
+  struct Answer {
+    bool ok = false;
+    std::thread::id caller;
+    std::thread::id completed_on;
+  };
+  // Fetches on I/O thread `thread`; the answer says which thread called and which completed.
+  Answer fetch_on(SourceConnector& connector, std::size_t thread) {
+    auto promise = std::make_shared<std::promise<Answer>>();
+    auto future = promise->get_future();
+    auto request = testing::make_request(registry_, resource("addresses", "addresses"), list(2));
+    boost::asio::post(io_->context(thread), [&connector, request, promise] {
+      auto caller = std::this_thread::get_id();
+      connector.fetch(request, [promise, caller](FetchOutcome o) {
+        promise->set_value({o.ok(), caller, std::this_thread::get_id()});
+      });
+    });
+    EXPECT_EQ(future.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+    return future.get();
+  }
+  std::shared_ptr<net::IoThreads> io_;
+  std::thread runner_;
+};
+
+TEST_F(PerThreadPools, ACallOnAnIoThreadIsAnsweredOnThatThread) {
+  SourceRuntime runtime({1, io_});
+  auto connector = runtime.connector_for(*resource("addresses", "addresses"));
+  for (std::size_t thread : {0u, 1u, 0u, 1u}) {
+    auto answer = fetch_on(*connector, thread);
+    EXPECT_TRUE(answer.ok);
+    EXPECT_EQ(answer.completed_on, answer.caller) << "thread " << thread;
+  }
+}
+
+TEST_F(PerThreadPools, ACallFromElsewhereIsAnsweredOnAnIoThread) {
+  SourceRuntime runtime({1, io_});
+  auto connector = runtime.connector_for(*resource("addresses", "addresses"));
+  std::set<std::thread::id> io_threads;
+  for (std::size_t thread : {0u, 1u}) io_threads.insert(fetch_on(*connector, thread).caller);
+  for (int i = 0; i < 4; ++i) {
+    auto promise = std::make_shared<std::promise<std::thread::id>>();
+    auto future = promise->get_future();
+    connector->fetch(testing::make_request(registry_, resource("addresses", "addresses"), list(2)),
+                     [promise](FetchOutcome o) {
+                       EXPECT_TRUE(o.ok());
+                       promise->set_value(std::this_thread::get_id());
+                     });
+    ASSERT_EQ(future.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+    EXPECT_EQ(io_threads.count(future.get()), 1u);
+  }
+}
+
+// A cap smaller than the number of threads cannot be shared out: one pool serves every thread,
+// so the source holder still never sees more connections than configured.
+TEST_F(PerThreadPools, ACapBelowTheThreadCountKeepsOnePool) {
+  auto reg = std::make_shared<Registry>(*registry_);
+  for (auto& ds : reg->datasets) {
+    for (auto& res : ds.resources) res.connector.http.max_connections = 1;
+  }
+  registry_ = reg;
+  SourceRuntime runtime({1, io_});
+  auto connector = runtime.connector_for(*resource("addresses", "addresses"));
+  auto first = fetch_on(*connector, 0);
+  auto second = fetch_on(*connector, 1);
+  EXPECT_TRUE(first.ok);
+  EXPECT_TRUE(second.ok);
+  // One pool, on the upstream thread of its own: both answers arrive there.
+  EXPECT_EQ(second.completed_on, first.completed_on);
+  EXPECT_NE(first.completed_on, first.caller);
+  EXPECT_NE(second.completed_on, second.caller);
 }
 
 }  // namespace
