@@ -51,7 +51,7 @@ LogRecord read_record(const pqxx::row& row) {
   return sql::record_from_texts(texts);
 }
 
-class PostgresStore final : public LogStore {
+class PostgresStore final : public TreeLogStore {
  public:
   PostgresStore(std::string dsn, std::string migration_dsn)
       : dsn_(with_timeout(dsn)),
@@ -61,11 +61,6 @@ class PostgresStore final : public LogStore {
     } catch (const StoreError&) {
       // The database may be down at start-up; the first successful connection migrates.
     }
-  }
-
-  void append(const std::vector<LogRecord>& records,
-              const std::vector<Checkpoint>& checkpoints) override {
-    append_with_tree(records, checkpoints, {});
   }
 
   void append_with_tree(const std::vector<LogRecord>& records,
@@ -286,7 +281,7 @@ class PostgresStore final : public LogStore {
       int current =
           txn.exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0][0].as<int>();
       int version = 0;
-      for (const char* migration : postgres::migrations()) {
+      for (const std::string& migration : postgres::migrations()) {
         ++version;
         if (version <= current) continue;
         txn.exec(migration);

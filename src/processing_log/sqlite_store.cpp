@@ -3,6 +3,7 @@
 // log tables append-only. Inserts reuse prepared statements, several rows per statement, and
 // checkpoints run beside the writer rather than inside its commits.
 
+#include "log_schema.hpp"
 #include "sql_shape.hpp"
 #include "sqlite_db.hpp"
 #include "sqlite_tree.hpp"
@@ -24,43 +25,18 @@ namespace {
 using sqlite::Db;
 using sqlite::Statement;
 
-const char* const kMigrations[] = {
-    // 1: the log and its checkpoints, append-only.
-    R"SQL(
-CREATE TABLE processing_log (
-  chain_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
-  prev_hash TEXT NOT NULL, hash TEXT NOT NULL, logged_at_us INTEGER NOT NULL,
-  trace_id TEXT NOT NULL, span_id TEXT NOT NULL, parent_span_id TEXT NOT NULL, name TEXT NOT NULL,
-  start_us INTEGER NOT NULL, end_us INTEGER NOT NULL, status TEXT NOT NULL,
-  processing_activity_id TEXT NOT NULL, data_subject_id TEXT NOT NULL,
-  data_subject_id_type TEXT NOT NULL, pseudonym_key_id TEXT NOT NULL, event TEXT NOT NULL,
-  organisation TEXT NOT NULL, role TEXT NOT NULL, user_id TEXT NOT NULL, purpose TEXT NOT NULL,
-  legal_basis TEXT NOT NULL, dataset TEXT NOT NULL, resource TEXT NOT NULL,
-  owner_organisation TEXT NOT NULL, fields_released TEXT NOT NULL, fields_withheld TEXT NOT NULL,
-  decision TEXT NOT NULL, reason_code TEXT NOT NULL, http_status INTEGER NOT NULL,
-  record_count INTEGER NOT NULL, source_latency_us INTEGER NOT NULL, details TEXT NOT NULL,
-  PRIMARY KEY (chain_id, seq));
-CREATE INDEX processing_log_newest ON processing_log (logged_at_us DESC, chain_id DESC, seq DESC);
-CREATE INDEX processing_log_trace ON processing_log (trace_id);
-CREATE INDEX processing_log_subject ON processing_log (data_subject_id);
-CREATE INDEX processing_log_organisation ON processing_log (organisation, logged_at_us);
-CREATE INDEX processing_log_owner ON processing_log (owner_organisation, logged_at_us);
-CREATE TABLE log_checkpoints (
-  chain_id TEXT NOT NULL, seq INTEGER NOT NULL, head_hash TEXT NOT NULL,
-  signed_at_us INTEGER NOT NULL, key_id TEXT NOT NULL, signature TEXT NOT NULL,
-  PRIMARY KEY (chain_id, seq));
-CREATE TRIGGER processing_log_no_update BEFORE UPDATE ON processing_log
-  BEGIN SELECT RAISE(ABORT, 'processing_log is append-only'); END;
-CREATE TRIGGER processing_log_no_delete BEFORE DELETE ON processing_log
-  BEGIN SELECT RAISE(ABORT, 'processing_log is append-only'); END;
-CREATE TRIGGER log_checkpoints_no_update BEFORE UPDATE ON log_checkpoints
-  BEGIN SELECT RAISE(ABORT, 'log_checkpoints is append-only'); END;
-CREATE TRIGGER log_checkpoints_no_delete BEFORE DELETE ON log_checkpoints
-  BEGIN SELECT RAISE(ABORT, 'log_checkpoints is append-only'); END;
-)SQL",
-    // 2: the Merkle tree over each chain (sqlite_tree.cpp).
-    sqlite::kTreeMigration,
-};
+const std::vector<std::string>& migrations() {
+  using schema::kSqlite;
+  static const std::vector<std::string> list = {
+      // 1: the log and its checkpoints, append-only.
+      schema::log_tables(kSqlite) + kSqlite.append_only("processing_log") +
+          kSqlite.append_only("log_checkpoints"),
+      // 2: the Merkle tree over each chain (sqlite_tree.cpp).
+      schema::tree_tables(kSqlite) + kSqlite.append_only("log_tree_nodes") +
+          kSqlite.append_only("log_tree_heads"),
+  };
+  return list;
+}
 
 std::string question(std::size_t n) {
   return "?" + std::to_string(n);
@@ -92,7 +68,7 @@ std::string insert_sql(std::size_t rows) {
   return sql;
 }
 
-class SqliteStore final : public LogStore {
+class SqliteStore final : public TreeLogStore {
  public:
   // Records per multi-row INSERT: one statement execution stores this many, so a batch costs a
   // sixteenth of the statement round trips; the rest go one by one.
@@ -122,11 +98,6 @@ class SqliteStore final : public LogStore {
     }
     checkpoint_wake_.notify_all();
     checkpoint_thread_.join();
-  }
-
-  void append(const std::vector<LogRecord>& records,
-              const std::vector<Checkpoint>& checkpoints) override {
-    append_with_tree(records, checkpoints, {});
   }
 
   void append_with_tree(const std::vector<LogRecord>& records,
@@ -292,7 +263,7 @@ class SqliteStore final : public LogStore {
       st.step();
       std::int64_t current = st.integer(0);
       std::int64_t version = 0;
-      for (const char* migration : kMigrations) {
+      for (const std::string& migration : migrations()) {
         ++version;
         if (version <= current) continue;
         writer_.exec(migration);

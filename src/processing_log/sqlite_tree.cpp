@@ -2,23 +2,6 @@
 
 namespace bronpoort::processing_log::sqlite {
 
-const char* const kTreeMigration = R"SQL(
-CREATE TABLE log_tree_nodes (
-  chain_id TEXT NOT NULL, level INTEGER NOT NULL, idx INTEGER NOT NULL, hash TEXT NOT NULL,
-  PRIMARY KEY (chain_id, level, idx));
-CREATE TABLE log_tree_heads (
-  chain_id TEXT NOT NULL, tree_size INTEGER NOT NULL, root_hash TEXT NOT NULL,
-  signed_at_us INTEGER NOT NULL, note TEXT NOT NULL, PRIMARY KEY (chain_id, tree_size));
-CREATE TRIGGER log_tree_nodes_no_update BEFORE UPDATE ON log_tree_nodes
-  BEGIN SELECT RAISE(ABORT, 'log_tree_nodes is append-only'); END;
-CREATE TRIGGER log_tree_nodes_no_delete BEFORE DELETE ON log_tree_nodes
-  BEGIN SELECT RAISE(ABORT, 'log_tree_nodes is append-only'); END;
-CREATE TRIGGER log_tree_heads_no_update BEFORE UPDATE ON log_tree_heads
-  BEGIN SELECT RAISE(ABORT, 'log_tree_heads is append-only'); END;
-CREATE TRIGGER log_tree_heads_no_delete BEFORE DELETE ON log_tree_heads
-  BEGIN SELECT RAISE(ABORT, 'log_tree_heads is append-only'); END;
-)SQL";
-
 void insert_tree(Db& db, const TreeAppend& tree) {
   if (!tree.nodes.empty()) {
     Statement st(db,

@@ -8,9 +8,6 @@
 
 namespace bronpoort::processing_log::sqlite {
 
-// Migration 2: the tree tables, append-only like the log.
-extern const char* const kTreeMigration;
-
 // Inside the caller's transaction.
 void insert_tree(Db& db, const TreeAppend& tree);
 std::vector<merkle::StoredNode> read_tree_nodes(Db& db, const std::string& chain_id,

@@ -145,6 +145,19 @@ class LogStore {
   }
 };
 
+// A store that keeps the Merkle tree with the records (SQLite, PostgreSQL): a plain append is a
+// tree append with nothing for the tree.
+class TreeLogStore : public LogStore {
+ public:
+  void append(const std::vector<LogRecord>& records,
+              const std::vector<Checkpoint>& checkpoints) final {
+    append_with_tree(records, checkpoints, {});
+  }
+  void append_with_tree(const std::vector<LogRecord>& records,
+                        const std::vector<Checkpoint>& checkpoints,
+                        const TreeAppend& tree) override = 0;
+};
+
 // Opens the store and applies migrations. Throws StoreError when the database cannot be reached
 // or migrated (SQLite) — PostgreSQL connections are retried lazily, so a database that is down at
 // start-up does not keep the gateway from starting; the log then reports unhealthy.
