@@ -163,6 +163,15 @@ for (const [name, svc] of Object.entries(services)) {
   }
 }
 const gw = services.gateway || {};
+// The demo keys are public: with the defaults, every published port is on loopback only.
+for (const [name, svc] of Object.entries(services)) {
+  for (const p of svc.ports || []) {
+    const published = typeof p === "string" ? interpolate(p) : `${p.host_ip || ""}:${p.published}`;
+    if (!/^127\.0\.0\.1:/.test(published)) {
+      errors.push(`services.${name} publishes ${published} beyond loopback by default (demo keys are public)`);
+    }
+  }
+}
 const cmd = (gw.command || []).map(String);
 const config = cmd[cmd.indexOf("--config") + 1];
 if (!cmd.includes("--config") || !inImage(config || "")) errors.push("services.gateway.command must name --config /opt/bronpoort/...");
