@@ -3,6 +3,7 @@
 // writer resumes by itself when the database comes back.
 
 #include "postgres_migrations.hpp"
+#include "postgres_rows.hpp"
 #include "postgres_tree.hpp"
 #include "sql_shape.hpp"
 
@@ -155,17 +156,15 @@ class PostgresStore final : public TreeLogStore {
 
   std::vector<Checkpoint> checkpoints(const std::string& chain_id) override {
     return read([&](pqxx::work& txn) {
-      auto r = txn.exec_params(
+      return postgres::rows_for_chain(
+          txn,
           "SELECT chain_id, seq, head_hash, signed_at_us, key_id, signature FROM log_checkpoints"
           " WHERE $1 = '' OR chain_id = $1 ORDER BY chain_id, seq",
-          chain_id);
-      std::vector<Checkpoint> out;
-      for (const auto& row : r) {
-        out.push_back({row[0].as<std::string>(), row[1].as<std::int64_t>(),
-                       row[2].as<std::string>(), row[3].as<std::int64_t>(),
-                       row[4].as<std::string>(), row[5].as<std::string>()});
-      }
-      return out;
+          chain_id, [](const pqxx::row& r) {
+            return Checkpoint{r[0].as<std::string>(), r[1].as<std::int64_t>(),
+                              r[2].as<std::string>(), r[3].as<std::int64_t>(),
+                              r[4].as<std::string>(), r[5].as<std::string>()};
+          });
     });
   }
 

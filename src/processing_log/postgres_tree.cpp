@@ -1,6 +1,19 @@
 #include "postgres_tree.hpp"
 
+#include "postgres_rows.hpp"
+
 namespace bronpoort::processing_log::postgres {
+namespace {
+
+constexpr const char* kTreeHeadColumns =
+    "SELECT chain_id, tree_size, root_hash, signed_at_us, note FROM log_tree_heads ";
+
+TreeHead tree_head_row(const pqxx::row& r) {
+  return {r[0].as<std::string>(), r[1].as<std::int64_t>(), r[2].as<std::string>(),
+          r[3].as<std::int64_t>(), r[4].as<std::string>()};
+}
+
+}  // namespace
 
 void insert_tree(pqxx::work& txn, const TreeAppend& tree) {
   // One statement per kind: arrays unnested on the server, one round trip however many nodes.
@@ -61,26 +74,18 @@ std::int64_t count_tree_nodes(pqxx::work& txn, const std::string& chain_id) {
 }
 
 std::vector<TreeHead> read_tree_heads(pqxx::work& txn, const std::string& chain_id) {
-  auto r = txn.exec_params(
-      "SELECT chain_id, tree_size, root_hash, signed_at_us, note FROM log_tree_heads "
-      "WHERE $1 = '' OR chain_id = $1 ORDER BY chain_id, tree_size",
-      chain_id);
-  std::vector<TreeHead> out;
-  for (const auto& row : r) {
-    out.push_back({row[0].as<std::string>(), row[1].as<std::int64_t>(), row[2].as<std::string>(),
-                   row[3].as<std::int64_t>(), row[4].as<std::string>()});
-  }
-  return out;
+  return rows_for_chain(
+      txn,
+      std::string(kTreeHeadColumns) + "WHERE $1 = '' OR chain_id = $1 ORDER BY chain_id, tree_size",
+      chain_id, tree_head_row);
 }
 
 std::optional<TreeHead> read_latest_tree_head(pqxx::work& txn, const std::string& chain_id) {
-  auto r = txn.exec_params(
-      "SELECT chain_id, tree_size, root_hash, signed_at_us, note FROM log_tree_heads "
-      "WHERE chain_id = $1 ORDER BY tree_size DESC LIMIT 1",
-      chain_id);
-  if (r.empty()) return std::nullopt;
-  return TreeHead{r[0][0].as<std::string>(), r[0][1].as<std::int64_t>(), r[0][2].as<std::string>(),
-                  r[0][3].as<std::int64_t>(), r[0][4].as<std::string>()};
+  auto heads = rows_for_chain(
+      txn, std::string(kTreeHeadColumns) + "WHERE chain_id = $1 ORDER BY tree_size DESC LIMIT 1",
+      chain_id, tree_head_row);
+  if (heads.empty()) return std::nullopt;
+  return heads.front();
 }
 
 }  // namespace bronpoort::processing_log::postgres

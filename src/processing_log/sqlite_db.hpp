@@ -6,6 +6,7 @@
 
 #include <bronpoort/common/sqlite_connection.hpp>
 
+#include <string>
 #include <vector>
 
 namespace bronpoort::processing_log::sqlite {
@@ -23,6 +24,16 @@ inline void bind(Statement& st, const std::vector<sql::Value>& values) {
       st.arg(v.text);
     }
   }
+}
+
+// Every row `sql` answers for a chain (its ?1; '' means every chain), each made by `row`.
+template <class Read>
+auto rows_for_chain(Db& db, const std::string& sql, const std::string& chain_id, Read row) {
+  Statement st(db, sql);
+  st.arg(chain_id);
+  std::vector<decltype(row(st))> out;
+  while (st.step()) out.push_back(row(st));
+  return out;
 }
 
 }  // namespace bronpoort::processing_log::sqlite

@@ -206,15 +206,14 @@ class SqliteStore final : public TreeLogStore {
 
   std::vector<Checkpoint> checkpoints(const std::string& chain_id) override {
     std::lock_guard lock(read_mutex_);
-    Statement st(reader_,
-                 "SELECT chain_id, seq, head_hash, signed_at_us, key_id, signature FROM "
-                 "log_checkpoints WHERE ?1 = '' OR chain_id = ?1 ORDER BY chain_id, seq");
-    st.arg(chain_id);
-    std::vector<Checkpoint> out;
-    while (st.step()) {
-      out.push_back({st.text(0), st.integer(1), st.text(2), st.integer(3), st.text(4), st.text(5)});
-    }
-    return out;
+    return sqlite::rows_for_chain(
+        reader_,
+        "SELECT chain_id, seq, head_hash, signed_at_us, key_id, signature FROM "
+        "log_checkpoints WHERE ?1 = '' OR chain_id = ?1 ORDER BY chain_id, seq",
+        chain_id, [](Statement& st) {
+          return Checkpoint{st.text(0),    st.integer(1), st.text(2),
+                            st.integer(3), st.text(4),    st.text(5)};
+        });
   }
 
   std::string durability() const override { return "sqlite journal_mode=WAL synchronous=FULL"; }

@@ -1,6 +1,16 @@
 #include "sqlite_tree.hpp"
 
 namespace bronpoort::processing_log::sqlite {
+namespace {
+
+constexpr const char* kTreeHeadColumns =
+    "SELECT chain_id, tree_size, root_hash, signed_at_us, note FROM log_tree_heads ";
+
+TreeHead tree_head_row(Statement& st) {
+  return {st.text(0), st.integer(1), st.text(2), st.integer(3), st.text(4)};
+}
+
+}  // namespace
 
 void insert_tree(Db& db, const TreeAppend& tree) {
   if (!tree.nodes.empty()) {
@@ -52,24 +62,18 @@ std::int64_t count_tree_nodes(Db& db, const std::string& chain_id) {
 }
 
 std::vector<TreeHead> read_tree_heads(Db& db, const std::string& chain_id) {
-  Statement st(db,
-               "SELECT chain_id, tree_size, root_hash, signed_at_us, note FROM log_tree_heads "
-               "WHERE ?1 = '' OR chain_id = ?1 ORDER BY chain_id, tree_size");
-  st.arg(chain_id);
-  std::vector<TreeHead> out;
-  while (st.step()) {
-    out.push_back({st.text(0), st.integer(1), st.text(2), st.integer(3), st.text(4)});
-  }
-  return out;
+  return rows_for_chain(
+      db,
+      std::string(kTreeHeadColumns) + "WHERE ?1 = '' OR chain_id = ?1 ORDER BY chain_id, tree_size",
+      chain_id, tree_head_row);
 }
 
 std::optional<TreeHead> read_latest_tree_head(Db& db, const std::string& chain_id) {
-  Statement st(db,
-               "SELECT chain_id, tree_size, root_hash, signed_at_us, note FROM log_tree_heads "
-               "WHERE chain_id = ?1 ORDER BY tree_size DESC LIMIT 1");
-  st.arg(chain_id);
-  if (!st.step()) return std::nullopt;
-  return TreeHead{st.text(0), st.integer(1), st.text(2), st.integer(3), st.text(4)};
+  auto heads = rows_for_chain(
+      db, std::string(kTreeHeadColumns) + "WHERE chain_id = ?1 ORDER BY tree_size DESC LIMIT 1",
+      chain_id, tree_head_row);
+  if (heads.empty()) return std::nullopt;
+  return heads.front();
 }
 
 }  // namespace bronpoort::processing_log::sqlite
