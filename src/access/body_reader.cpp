@@ -7,6 +7,7 @@
 #include <bronpoort/schema/bundled.hpp>
 
 #include <algorithm>
+#include <utility>
 
 namespace bronpoort::access {
 
@@ -63,84 +64,85 @@ std::string decision_reason(StrictObject& o) {
   return *r;
 }
 
+// Checks `body` against `schema`, then reads it as a strict object with `read`; whatever either
+// finds wrong is one 400 invalid-body problem about the `what`.
+template <class Read>
+auto read_body(const schema::CompiledSchema& schema, const nlohmann::json& body, const char* what,
+               Read read) -> Result<decltype(read(std::declval<StrictObject&>()))> {
+  if (auto problem = schema::check_request_body(schema, body, what)) return *problem;
+  ConfigErrors errors;
+  const std::string file = "body";
+  StrictObject o(body, "", file, errors);
+  auto value = read(o);
+  if (!errors.empty()) return to_problem(errors, what);
+  return value;
+}
+
 }  // namespace
 
 Result<NewAccessRequest> read_access_request(const nlohmann::json& body) {
   static const auto& schema = schema::bundled_schema("requests/access-request.schema.json");
-  if (auto problem = schema::check_request_body(schema, body, "access request")) return *problem;
-  ConfigErrors errors;
-  const std::string file = "body";
-  StrictObject o(body, "", file, errors);
-  NewAccessRequest r;
-  o.reject_unknown({"role", "purpose", "dataset", "resource", "fields", "motivation"});
-  r.role = name(o, "role", true);
-  r.purpose_id = name(o, "purpose", true);
-  r.dataset = name(o, "dataset", true);
-  r.resource = name(o, "resource", true);
-  r.fields = fields(o, true);
-  if (auto m = o.string("motivation", true)) {
-    if (m->size() > kMaxMotivation) {
-      o.error("/motivation", "must be at most 4000 characters");
-    } else {
-      r.motivation = *m;
+  return read_body(schema, body, "access request", [](StrictObject& o) {
+    NewAccessRequest r;
+    o.reject_unknown({"role", "purpose", "dataset", "resource", "fields", "motivation"});
+    r.role = name(o, "role", true);
+    r.purpose_id = name(o, "purpose", true);
+    r.dataset = name(o, "dataset", true);
+    r.resource = name(o, "resource", true);
+    r.fields = fields(o, true);
+    if (auto m = o.string("motivation", true)) {
+      if (m->size() > kMaxMotivation) {
+        o.error("/motivation", "must be at most 4000 characters");
+      } else {
+        r.motivation = *m;
+      }
     }
-  }
-  if (!errors.empty()) return to_problem(errors, "access request");
-  return r;
+    return r;
+  });
 }
 
 Result<std::string> read_decision_reason(const nlohmann::json& body) {
   static const auto& schema = schema::bundled_schema("requests/access-decision.schema.json");
-  if (auto problem = schema::check_request_body(schema, body, "decision")) return *problem;
-  ConfigErrors errors;
-  const std::string file = "body";
-  StrictObject o(body, "", file, errors);
-  o.reject_unknown({"reason"});
-  std::string reason = decision_reason(o);
-  if (!errors.empty()) return to_problem(errors, "decision");
-  return reason;
+  return read_body(schema, body, "decision", [](StrictObject& o) {
+    o.reject_unknown({"reason"});
+    return decision_reason(o);
+  });
 }
 
 Result<Approval> read_approval(const nlohmann::json& body) {
   static const auto& schema = schema::bundled_schema("requests/access-approval.schema.json");
-  if (auto problem = schema::check_request_body(schema, body, "approval")) return *problem;
-  ConfigErrors errors;
-  const std::string file = "body";
-  StrictObject o(body, "", file, errors);
-  o.reject_unknown({"reason", "fields", "validUntil"});
-  Approval a;
-  a.reason = decision_reason(o);
-  if (o.member("fields", false)) {
-    auto chosen = fields(o, true);
-    std::sort(chosen.begin(), chosen.end());
-    if (std::adjacent_find(chosen.begin(), chosen.end()) != chosen.end()) {
-      o.error("/fields", "names a field twice");
+  return read_body(schema, body, "approval", [](StrictObject& o) {
+    o.reject_unknown({"reason", "fields", "validUntil"});
+    Approval a;
+    a.reason = decision_reason(o);
+    if (o.member("fields", false)) {
+      auto chosen = fields(o, true);
+      std::sort(chosen.begin(), chosen.end());
+      if (std::adjacent_find(chosen.begin(), chosen.end()) != chosen.end()) {
+        o.error("/fields", "names a field twice");
+      }
+      a.fields = std::move(chosen);
     }
-    a.fields = std::move(chosen);
-  }
-  if (auto d = o.string("validUntil", false)) {
-    a.valid_until = common::parse_date(*d);
-    if (!a.valid_until) o.error("/validUntil", "must be a date, YYYY-MM-DD");
-  }
-  if (!errors.empty()) return to_problem(errors, "approval");
-  return a;
+    if (auto d = o.string("validUntil", false)) {
+      a.valid_until = common::parse_date(*d);
+      if (!a.valid_until) o.error("/validUntil", "must be a date, YYYY-MM-DD");
+    }
+    return a;
+  });
 }
 
 Result<AccessCheckQuery> read_access_check(const nlohmann::json& body) {
   static const auto& schema = schema::bundled_schema("requests/access-check.schema.json");
-  if (auto problem = schema::check_request_body(schema, body, "access check")) return *problem;
-  ConfigErrors errors;
-  const std::string file = "body";
-  StrictObject o(body, "", file, errors);
-  AccessCheckQuery q;
-  o.reject_unknown({"role", "purpose", "dataset", "resource", "fields"});
-  if (o.member("role", false)) q.role = name(o, "role", false);
-  q.purpose_id = name(o, "purpose", true);
-  q.dataset = name(o, "dataset", true);
-  q.resource = name(o, "resource", true);
-  q.fields = fields(o, false);
-  if (!errors.empty()) return to_problem(errors, "access check");
-  return q;
+  return read_body(schema, body, "access check", [](StrictObject& o) {
+    AccessCheckQuery q;
+    o.reject_unknown({"role", "purpose", "dataset", "resource", "fields"});
+    if (o.member("role", false)) q.role = name(o, "role", false);
+    q.purpose_id = name(o, "purpose", true);
+    q.dataset = name(o, "dataset", true);
+    q.resource = name(o, "resource", true);
+    q.fields = fields(o, false);
+    return q;
+  });
 }
 
 }  // namespace bronpoort::access
