@@ -23,35 +23,24 @@ nlohmann::json page_json(const RequestContext& ctx, const LogPage& page) {
   return {{"records", records}, {"_links", links}};
 }
 
-class ListEndpoint final : public Endpoint {
+class ListEndpoint final : public LogEndpoint {
  public:
-  ListEndpoint(std::shared_ptr<ProcessingLog> log, BlockingExecutor& executor)
-      : log_(std::move(log)), executor_(executor) {}
+  using LogEndpoint::LogEndpoint;
 
   void handle(RequestContext& ctx, Resume done) const override {
-    Problem problem;
-    auto request = parse_log_query(ctx.request, log_->config().max_page_size, problem);
-    if (!request || !restrict_to_caller(ctx.identity, request->filter, problem)) {
-      ctx.fail(problem);
-      done(Flow::Stop);
-      return;
-    }
+    auto request = caller_log_query(ctx, log_->config().max_page_size, done);
+    if (!request) return;
     LogRead read{request->filter, {}};
     audit_read_then(*log_, executor_, ctx, read, std::move(done), [this, &ctx, req = *request] {
       auto page = log_->store().query(req.filter, req.cursor, req.page_size);
       common::respond_json(ctx, 200, page_json(ctx, page));
     });
   }
-
- private:
-  std::shared_ptr<ProcessingLog> log_;
-  BlockingExecutor& executor_;
 };
 
-class CheckpointsEndpoint final : public Endpoint {
+class CheckpointsEndpoint final : public LogEndpoint {
  public:
-  CheckpointsEndpoint(std::shared_ptr<ProcessingLog> log, BlockingExecutor& executor)
-      : log_(std::move(log)), executor_(executor) {}
+  using LogEndpoint::LogEndpoint;
 
   void handle(RequestContext& ctx, Resume done) const override {
     if (!require_role(ctx, common::roles::kAuditor, done)) return;
@@ -82,16 +71,11 @@ class CheckpointsEndpoint final : public Endpoint {
       common::respond_json(ctx, 200, {{"checkpoints", list}});
     });
   }
-
- private:
-  std::shared_ptr<ProcessingLog> log_;
-  BlockingExecutor& executor_;
 };
 
-class VerifyEndpoint final : public Endpoint {
+class VerifyEndpoint final : public LogEndpoint {
  public:
-  VerifyEndpoint(std::shared_ptr<ProcessingLog> log, BlockingExecutor& executor)
-      : log_(std::move(log)), executor_(executor) {}
+  using LogEndpoint::LogEndpoint;
 
   void handle(RequestContext& ctx, Resume done) const override {
     if (!require_role(ctx, common::roles::kAuditor, done)) return;
@@ -118,8 +102,6 @@ class VerifyEndpoint final : public Endpoint {
   }
 
  private:
-  std::shared_ptr<ProcessingLog> log_;
-  BlockingExecutor& executor_;
   std::shared_ptr<std::atomic<bool>> running_ = std::make_shared<std::atomic<bool>>(false);
 };
 

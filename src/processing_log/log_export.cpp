@@ -49,24 +49,15 @@ class ExportStream final : public ChunkSource {
   std::optional<LogCursor> cursor_;
 };
 
-class ExportEndpoint final : public Endpoint {
+class ExportEndpoint final : public LogEndpoint {
  public:
-  ExportEndpoint(std::shared_ptr<ProcessingLog> log, BlockingExecutor& executor)
-      : log_(std::move(log)), executor_(executor) {}
+  using LogEndpoint::LogEndpoint;
 
   void handle(RequestContext& ctx, Resume done) const override {
-    Problem problem;
-    auto request = parse_log_query(ctx.request, log_->config().max_page_size, problem);
-    if (request && (request->cursor || ctx.request.query_param("pageSize"))) {
-      problem = make_problem(400, "invalid-parameter",
-                             "The export streams every matching record; paging does not apply.");
-      request.reset();
-    }
-    if (!request || !restrict_to_caller(ctx.identity, request->filter, problem)) {
-      ctx.fail(problem);
-      done(Flow::Stop);
-      return;
-    }
+    auto request =
+        caller_log_query(ctx, log_->config().max_page_size, done,
+                         "The export streams every matching record; paging does not apply.");
+    if (!request) return;
     // The first page is read before answering, so a log that cannot be read gives a proper 503
     // instead of a broken stream.
     LogRead read{request->filter, {}};
@@ -80,10 +71,6 @@ class ExportEndpoint final : public Endpoint {
           ctx.response.stream = std::make_shared<ExportStream>(log_, filter, std::move(first));
         });
   }
-
- private:
-  std::shared_ptr<ProcessingLog> log_;
-  BlockingExecutor& executor_;
 };
 
 }  // namespace

@@ -153,6 +153,22 @@ bool restrict_to_caller(const Identity& identity, LogFilter& filter, Problem& pr
   return false;
 }
 
+std::optional<LogRequest> caller_log_query(RequestContext& ctx, int max_page_size, Resume& done,
+                                           const char* unpaged) {
+  Problem problem;
+  auto request = parse_log_query(ctx.request, max_page_size, problem);
+  if (request && unpaged && (request->cursor || ctx.request.query_param("pageSize"))) {
+    problem = make_problem(400, "invalid-parameter", unpaged);
+    request.reset();
+  }
+  if (!request || !restrict_to_caller(ctx.identity, request->filter, problem)) {
+    ctx.fail(problem);
+    done(Flow::Stop);
+    return std::nullopt;
+  }
+  return request;
+}
+
 nlohmann::json describe_filter(const LogFilter& f) {
   nlohmann::json out = nlohmann::json::object();
   auto text = [&](const char* key, const std::string& value) {

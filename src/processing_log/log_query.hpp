@@ -28,6 +28,23 @@ std::optional<LogRequest> parse_log_query(const HttpRequest& request, int max_pa
 // Narrows `filter` to what the caller may see; false with `problem` when it may see nothing.
 bool restrict_to_caller(const Identity& identity, LogFilter& filter, Problem& problem);
 
+// The request's log query, narrowed to what the caller may see. When it is refused (a bad
+// parameter, a caller who may see nothing, or paging where `unpaged` says why it does not apply)
+// the problem is answered, `done` called, and nullopt returned.
+std::optional<LogRequest> caller_log_query(RequestContext& ctx, int max_page_size, Resume& done,
+                                           const char* unpaged = nullptr);
+
+// The endpoints that answer from the log, on the blocking pool.
+class LogEndpoint : public Endpoint {
+ public:
+  LogEndpoint(std::shared_ptr<ProcessingLog> log, BlockingExecutor& executor)
+      : log_(std::move(log)), executor_(executor) {}
+
+ protected:
+  std::shared_ptr<ProcessingLog> log_;
+  BlockingExecutor& executor_;
+};
+
 // What a read of the log asked for, as its audit record states it.
 struct LogRead {
   LogFilter filter;            // after restrict_to_caller
