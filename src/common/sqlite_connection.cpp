@@ -67,7 +67,7 @@ void SqliteStatement::reset() {
   next_ = 0;
 }
 
-void SqliteStatement::bind_text(int index, const std::string& s, bool copy) {
+void SqliteStatement::bind_text(int index, std::string_view s, bool copy) {
   if (sqlite3_bind_text(stmt_, index, s.data(), static_cast<int>(s.size()),
                         copy ? SQLITE_TRANSIENT : SQLITE_STATIC) != SQLITE_OK) {
     throw StoreError(std::string("SQLite bind: ") + sqlite3_errmsg(db_.get()));

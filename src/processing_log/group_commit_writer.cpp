@@ -193,7 +193,7 @@ std::future<AppendResult> GroupCommitWriter::append(std::vector<LogRecord> recor
 }
 
 bool GroupCommitWriter::healthy() const {
-  return impl_->healthy.load();
+  return impl_->healthy.load() && impl_->store->writable();
 }
 
 WriterStats GroupCommitWriter::stats() const {

@@ -1,11 +1,13 @@
-// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a committed batch
-// survives a crash or power loss (the commit returns after the WAL is fsync'd). Triggers make the
-// log tables append-only. Inserts reuse prepared statements, several rows per statement, and
-// checkpoints run beside the writer rather than inside its commits.
+// The embedded store: one SQLite file in WAL mode with synchronous=FULL, beside it the commit
+// journal (sqlite_indexer.hpp): a commit returns once its frame is fsync'd in the journal, and the
+// indexer copies it into the tables. Triggers make the log tables append-only. Inserts reuse
+// prepared statements, several rows per statement, and checkpoints run beside the indexer rather
+// than inside its transactions.
 
 #include "log_schema.hpp"
 #include "sql_shape.hpp"
 #include "sqlite_db.hpp"
+#include "sqlite_indexer.hpp"
 #include "sqlite_tree.hpp"
 
 #include <bronpoort/core/thread_name.hpp>
@@ -34,6 +36,9 @@ const std::vector<std::string>& migrations() {
       // 2: the Merkle tree over each chain (sqlite_tree.cpp).
       schema::tree_tables(kSqlite) + kSqlite.append_only("log_tree_nodes") +
           kSqlite.append_only("log_tree_heads"),
+      // 3: how far the indexer has copied each commit journal into the tables
+      // (sqlite_indexer.hpp). Bookkeeping, not evidence: rows go when their journal does.
+      "CREATE TABLE log_journals (name TEXT PRIMARY KEY, applied INTEGER NOT NULL);",
   };
   return list;
 }
@@ -51,13 +56,17 @@ LogRecord read_record(Statement& st) {
   return sql::record_from_texts(texts);
 }
 
-// Binds one record's columns to consecutive parameters of a kept INSERT statement.
-struct BindRecord {
-  Statement& st;
-  int index;
-  void integer(std::int64_t n) { st.bind_int(++index, n); }
-  void text(const std::string& s, bool stable) { st.bind_text(++index, s, !stable); }
-};
+// Binds one record's columns, as its journal frame holds them, to consecutive parameters of a
+// kept INSERT statement; the texts stay in the frame until the statement is reset.
+void bind_record(Statement& st, int& index, const journal::RecordColumns& columns) {
+  for (const auto& c : columns) {
+    if (c.is_int) {
+      st.bind_int(++index, c.integer);
+    } else {
+      st.bind_text(++index, c.text, false);
+    }
+  }
+}
 
 std::string insert_sql(std::size_t rows) {
   std::string row = "(";
@@ -68,7 +77,7 @@ std::string insert_sql(std::size_t rows) {
   return sql;
 }
 
-class SqliteStore final : public TreeLogStore {
+class SqliteStore final : public TreeLogStore, private journal::IndexTarget {
  public:
   // Records per multi-row INSERT: one statement execution stores this many, so a batch costs a
   // sixteenth of the statement round trips; the rest go one by one.
@@ -77,85 +86,45 @@ class SqliteStore final : public TreeLogStore {
   static constexpr int kCheckpointPages = 1000;
   static constexpr int kCatchUpPages = 4 * kCheckpointPages;
 
-  explicit SqliteStore(std::string path)
+  SqliteStore(std::string path, const SqliteStoreOptions& options)
       : path_(std::move(path)), writer_(path_), reader_(path_), checkpointer_(path_) {
     migrate();
-    // Checkpoints run on their own thread and connection instead of inside the writer's commit
-    // (SQLite's auto-checkpoint), so the one writer every request waits for never copies pages
-    // back into the database file. A passive checkpoint never blocks the writer; commits stay
-    // durable through the WAL and its fsync either way.
+    // Checkpoints run on their own thread and connection instead of inside the writer's commits
+    // (SQLite's auto-checkpoint), so the indexer never copies pages back into the database file.
+    // A passive checkpoint never blocks the writer; commits stay durable through the WAL and its
+    // fsync either way.
     sqlite3_wal_hook(writer_.get(), &SqliteStore::on_commit, this);
     checkpoint_thread_ = std::thread([this] {
       name_this_thread("log-checkpoint");
       checkpoint_loop();
     });
-  }
-
-  ~SqliteStore() override {
-    {
-      std::lock_guard lock(checkpoint_mutex_);
-      checkpoint_stopping_ = true;
-    }
-    checkpoint_wake_.notify_all();
-    checkpoint_thread_.join();
-  }
-
-  void append_with_tree(const std::vector<LogRecord>& records,
-                        const std::vector<Checkpoint>& checkpoints,
-                        const TreeAppend& tree) override {
-    std::lock_guard lock(write_mutex_);
-    run(kept(begin_, "BEGIN IMMEDIATE"));
+    journal::IndexerOptions indexer;
+    indexer.index = options.index;
+    indexer.rotate_bytes = options.journal_file_bytes;
     try {
-      std::size_t i = 0;
-      if (records.size() >= kRowsPerInsert) {
-        Statement& many = kept(insert_many_, insert_sql(kRowsPerInsert));
-        for (; records.size() - i >= kRowsPerInsert; i += kRowsPerInsert) {
-          many.reset();
-          BindRecord bind{many, 0};
-          for (std::size_t k = 0; k < kRowsPerInsert; ++k) {
-            sql::for_each_record_value(records[i + k], bind);
-          }
-          run(many);
-        }
-      }
-      if (i < records.size()) {
-        Statement& one = kept(insert_one_, insert_sql(1));
-        for (; i < records.size(); ++i) {
-          one.reset();
-          BindRecord bind{one, 0};
-          sql::for_each_record_value(records[i], bind);
-          run(one);
-        }
-      }
-      if (!checkpoints.empty()) {
-        Statement& insert =
-            kept(insert_checkpoint_,
-                 "INSERT INTO log_checkpoints (chain_id, seq, head_hash, "
-                 "signed_at_us, key_id, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-        for (const auto& c : checkpoints) {
-          insert.reset();
-          insert.arg(c.chain_id)
-              .arg(c.seq)
-              .arg(c.head_hash)
-              .arg(c.signed_at_us)
-              .arg(c.key_id)
-              .arg(c.signature);
-          run(insert);
-        }
-      }
-      if (!tree.empty()) sqlite::insert_tree(writer_, tree);
-      run(kept(commit_, "COMMIT"));
+      journal::IndexTarget& target = *this;
+      indexer_ = std::make_unique<journal::JournalIndexer>(path_, target, indexer);
     } catch (...) {
-      try {
-        writer_.exec("ROLLBACK");
-      } catch (const StoreError&) {
-        // The failed statement may already have ended the transaction.
-      }
+      stop_checkpoints();
       throw;
     }
   }
 
+  ~SqliteStore() override {
+    indexer_.reset();  // indexes what is left first
+    stop_checkpoints();
+  }
+
+  // Durable once the commit's frame is synced in the journal; the indexer stores it in the
+  // tables (apply) soon after, and every read waits for that.
+  void append_with_tree(const std::vector<LogRecord>& records,
+                        const std::vector<Checkpoint>& checkpoints,
+                        const TreeAppend& tree) override {
+    indexer_->append(records, checkpoints, tree);
+  }
+
   std::optional<ChainHead> chain_head(const std::string& chain_id) override {
+    indexer_->caught_up();
     std::lock_guard lock(read_mutex_);
     Statement st(
         reader_,
@@ -171,6 +140,7 @@ class SqliteStore final : public TreeLogStore {
 
   LogPage query(const LogFilter& filter, const std::optional<LogCursor>& after,
                 int limit) override {
+    indexer_->caught_up();
     auto where = sql::build_where(filter, after, question);
     where.params.push_back(static_cast<std::int64_t>(limit) + 1);
     std::lock_guard lock(read_mutex_);
@@ -185,6 +155,7 @@ class SqliteStore final : public TreeLogStore {
   }
 
   std::vector<std::string> chain_ids() override {
+    indexer_->caught_up();
     std::lock_guard lock(read_mutex_);
     Statement st(reader_, "SELECT DISTINCT chain_id FROM processing_log ORDER BY chain_id");
     std::vector<std::string> out;
@@ -194,6 +165,7 @@ class SqliteStore final : public TreeLogStore {
 
   std::vector<LogRecord> chain_records(const std::string& chain_id, std::int64_t from_seq,
                                        int limit) override {
+    indexer_->caught_up();
     std::lock_guard lock(read_mutex_);
     Statement st(reader_, "SELECT " + sql::record_column_list() +
                               " FROM processing_log WHERE chain_id = ?1 AND seq >= ?2"
@@ -205,6 +177,7 @@ class SqliteStore final : public TreeLogStore {
   }
 
   std::vector<Checkpoint> checkpoints(const std::string& chain_id) override {
+    indexer_->caught_up();
     std::lock_guard lock(read_mutex_);
     return sqlite::rows_for_chain(
         reader_,
@@ -216,30 +189,40 @@ class SqliteStore final : public TreeLogStore {
         });
   }
 
-  std::string durability() const override { return "sqlite journal_mode=WAL synchronous=FULL"; }
+  std::string durability() const override {
+    return "commit journal fdatasync; sqlite journal_mode=WAL synchronous=FULL";
+  }
 
   std::vector<merkle::StoredNode> tree_nodes(const std::string& chain_id,
                                              const std::vector<merkle::NodeId>& ids) override {
+    indexer_->caught_up();
     std::lock_guard lock(read_mutex_);
     return sqlite::read_tree_nodes(reader_, chain_id, ids);
   }
 
   std::int64_t tree_node_count(const std::string& chain_id) override {
+    indexer_->caught_up();
     std::lock_guard lock(read_mutex_);
     return sqlite::count_tree_nodes(reader_, chain_id);
   }
 
   std::vector<TreeHead> tree_heads(const std::string& chain_id) override {
+    indexer_->caught_up();
     std::lock_guard lock(read_mutex_);
     return sqlite::read_tree_heads(reader_, chain_id);
   }
 
   std::optional<TreeHead> latest_tree_head(const std::string& chain_id) override {
+    indexer_->caught_up();
     std::lock_guard lock(read_mutex_);
     return sqlite::read_latest_tree_head(reader_, chain_id);
   }
 
+  void flush() override { indexer_->caught_up(); }
+  bool writable() const override { return indexer_->healthy(); }
+
   bool ping() override {
+    if (!indexer_->healthy()) return false;
     try {
       std::lock_guard lock(read_mutex_);
       Statement st(reader_, "SELECT 1 FROM schema_migrations LIMIT 1");
@@ -251,6 +234,121 @@ class SqliteStore final : public TreeLogStore {
   }
 
  private:
+  // journal::IndexTarget, on the indexer's thread (and the constructor's, while it replays).
+  void apply(const std::vector<journal::Frame>& frames,
+             const std::map<std::string, std::int64_t>& positions) override {
+    std::lock_guard lock(write_mutex_);
+    run(kept(begin_, "BEGIN IMMEDIATE"));
+    try {
+      std::vector<const journal::RecordColumns*> rows;
+      for (const auto& f : frames) {
+        for (const auto& r : f.records) rows.push_back(&r);
+      }
+      insert_records(rows);
+      for (const auto& f : frames) {
+        insert_checkpoints(f.checkpoints);
+        if (!f.tree.empty()) sqlite::insert_tree(writer_, f.tree);
+      }
+      Statement& position = kept(upsert_position_,
+                                 "INSERT INTO log_journals (name, applied) VALUES (?1, ?2) "
+                                 "ON CONFLICT (name) DO UPDATE SET applied = excluded.applied");
+      for (const auto& [name, applied] : positions) {
+        position.reset();
+        position.arg(name).arg(applied);
+        run(position);
+      }
+      run(kept(commit_, "COMMIT"));
+    } catch (...) {
+      try {
+        writer_.exec("ROLLBACK");
+      } catch (const StoreError&) {
+        // The failed statement may already have ended the transaction.
+      }
+      throw;
+    }
+  }
+
+  void insert_records(const std::vector<const journal::RecordColumns*>& rows) {
+    std::size_t i = 0;
+    if (rows.size() >= kRowsPerInsert) {
+      Statement& many = kept(insert_many_, insert_sql(kRowsPerInsert));
+      for (; rows.size() - i >= kRowsPerInsert; i += kRowsPerInsert) {
+        many.reset();
+        int index = 0;
+        for (std::size_t k = 0; k < kRowsPerInsert; ++k) bind_record(many, index, *rows[i + k]);
+        run(many);
+      }
+    }
+    if (i < rows.size()) {
+      Statement& one = kept(insert_one_, insert_sql(1));
+      for (; i < rows.size(); ++i) {
+        one.reset();
+        int index = 0;
+        bind_record(one, index, *rows[i]);
+        run(one);
+      }
+    }
+  }
+
+  void insert_checkpoints(const std::vector<Checkpoint>& checkpoints) {
+    if (checkpoints.empty()) return;
+    Statement& insert = kept(insert_checkpoint_,
+                             "INSERT INTO log_checkpoints (chain_id, seq, head_hash, "
+                             "signed_at_us, key_id, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    for (const auto& c : checkpoints) {
+      insert.reset();
+      insert.arg(c.chain_id)
+          .arg(c.seq)
+          .arg(c.head_hash)
+          .arg(c.signed_at_us)
+          .arg(c.key_id)
+          .arg(c.signature);
+      run(insert);
+    }
+  }
+
+  std::int64_t position(const std::string& journal) override {
+    std::lock_guard lock(write_mutex_);
+    Statement st(writer_, "SELECT applied FROM log_journals WHERE name = ?1");
+    st.arg(journal);
+    return st.step() ? st.integer(0) : 0;
+  }
+
+  void forget(const std::string& journal) override {
+    std::lock_guard lock(write_mutex_);
+    Statement st(writer_, "DELETE FROM log_journals WHERE name = ?1");
+    st.arg(journal);
+    st.step();
+  }
+
+  std::vector<std::string> positioned_journals() override {
+    std::lock_guard lock(write_mutex_);
+    Statement st(writer_, "SELECT name FROM log_journals ORDER BY name");
+    std::vector<std::string> out;
+    while (st.step()) out.push_back(st.text(0));
+    return out;
+  }
+
+  journal::ChainMaxima maxima(const std::string& chain_id) override {
+    std::lock_guard lock(read_mutex_);
+    Statement st(reader_,
+                 "SELECT (SELECT COALESCE(MAX(seq), 0) FROM processing_log WHERE chain_id = ?1), "
+                 "(SELECT COALESCE(MAX(seq), 0) FROM log_checkpoints WHERE chain_id = ?1), "
+                 "(SELECT COALESCE(MAX(tree_size), 0) FROM log_tree_heads WHERE chain_id = ?1)");
+    st.arg(chain_id);
+    st.step();
+    return {st.integer(0), st.integer(1), st.integer(2)};
+  }
+
+  void stop_checkpoints() {
+    {
+      std::lock_guard lock(checkpoint_mutex_);
+      checkpoint_stopping_ = true;
+    }
+    checkpoint_wake_.notify_all();
+    if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
+  }
+
   void migrate() {
     std::lock_guard lock(write_mutex_);
     writer_.exec(
@@ -336,6 +434,7 @@ class SqliteStore final : public TreeLogStore {
   std::unique_ptr<Statement> insert_one_;
   std::unique_ptr<Statement> insert_many_;
   std::unique_ptr<Statement> insert_checkpoint_;
+  std::unique_ptr<Statement> upsert_position_;
   // Reads use their own connection so that they see committed data without waiting for a write;
   // WAL mode lets them run beside the writer.
   std::mutex read_mutex_;
@@ -346,15 +445,18 @@ class SqliteStore final : public TreeLogStore {
   bool checkpoint_due_ = false;
   bool checkpoint_stopping_ = false;
   std::thread checkpoint_thread_;
+  // Last: it stops (and indexes what is left) before the connections go.
+  std::unique_ptr<journal::JournalIndexer> indexer_;
 };
 
 }  // namespace
 
-std::unique_ptr<LogStore> open_sqlite_store(const std::string& path) {
+std::unique_ptr<LogStore> open_sqlite_store(const std::string& path,
+                                            const SqliteStoreOptions& options) {
   std::error_code ec;
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  return std::make_unique<SqliteStore>(path);
+  return std::make_unique<SqliteStore>(path, options);
 }
 
 }  // namespace bronpoort::processing_log

@@ -14,7 +14,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 namespace bronpoort::testing {
 namespace {
@@ -100,10 +102,48 @@ class AccessFourEyes : public ::testing::Test {
     return out;
   }
 
-  int audit_records(const std::string& event, const std::string& object_id) {
-    return std::atoi(sql("SELECT count(*) FROM processing_log WHERE event = '" + event +
-                         "' AND details LIKE '%" + object_id + "%'")
-                         .c_str());
+  // The log's records of `event` about `object_id`. The gateway indexes its commit journal into
+  // the tables read here shortly after the commit, so this waits up to 5 s for `expected`.
+  int audit_records(const std::string& event, const std::string& object_id, int expected) {
+    int n = 0;
+    for (int i = 0; i < 100; ++i) {
+      n = std::atoi(sql("SELECT count(*) FROM processing_log WHERE event = '" + event +
+                        "' AND details LIKE '%" + object_id + "%'")
+                        .c_str());
+      if (n == expected) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return n;
+  }
+
+  // Waits up to 10 s for /readyz to say `ready` (200) or not (503).
+  bool readiness_becomes(bool ready) {
+    for (int i = 0; i < 200; ++i) {
+      auto r = request(gateway_->port(), "GET", "/readyz", "", "");
+      if (r && (r->status == 200) == ready) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  // Makes the processing log refuse records: the SQLite tables refuse them, so the indexer stops
+  // at the next committed record and the log fails closed from then on, until the refusal is
+  // dropped. That record: another organisation's data request, refused (no grant) and logged.
+  void log_refuses_records() {
+    sql("CREATE TRIGGER test_log_refuses BEFORE INSERT ON processing_log "
+        "BEGIN SELECT RAISE(ABORT, 'test: log refuses the record'); END");
+    const std::string outsider =
+        token("--sub analyst-9 --org " + std::string(kBureau) + " --role analyst");
+    auto refused =
+        request(gateway_->port(), "GET", "/v1/datasets/businesses/businesses", "",
+                "Authorization: Bearer " + outsider + "\r\nProcessing-Purpose: bedrijven-analyse");
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 403) << refused->body;
+    ASSERT_TRUE(readiness_becomes(false)) << gateway_->log();
+  }
+  void log_takes_records_again() {
+    sql("DROP TRIGGER test_log_refuses");
+    ASSERT_TRUE(readiness_becomes(true)) << gateway_->log();
   }
 
   TempDir dir_;
@@ -127,7 +167,7 @@ TEST_F(AccessFourEyes, TokenWithBothRolesCannotApproveItsOwnRequest) {
   EXPECT_EQ(code_of(reject), "four-eyes-required");
   EXPECT_EQ(state_of(id, both), "pending");
   EXPECT_FALSE(may_use_businesses(both));
-  EXPECT_EQ(audit_records("access-request.approved", id), 0);
+  EXPECT_EQ(audit_records("access-request.approved", id, 0), 0);
 
   // A second person at the holder decides.
   auto approved = call("POST", "/v1/access-requests/" + id + "/approve", kvk_admin_, "");
@@ -150,15 +190,13 @@ TEST_F(AccessFourEyes, ApprovalDoesNotSpreadToAnotherOrganisationByPrecedent) {
   EXPECT_FALSE(may_use_businesses(other));
 }
 
-// Fail-closed: while the processing log refuses grant-change records, an approval answers 503
-// and the request stays pending; a revocation answers 503 and the grant stays active. When the
-// log takes records again, the same calls go through, each with its record.
+// Fail-closed: while the processing log refuses records, an approval answers 503 and the request
+// stays pending; a revocation answers 503 and the grant stays active. When the log takes records
+// again, the same calls go through, each with its record.
 TEST_F(AccessFourEyes, GrantChangesWaitForTheirDurableAuditRecord) {
   const std::string id = file_request(analyst_);
   ASSERT_FALSE(id.empty());
-  sql("CREATE TRIGGER test_log_refuses BEFORE INSERT ON processing_log "
-      "WHEN NEW.event IN ('access-request.approved', 'access-request.rejected', 'grant.created', "
-      "'grant.revoked') BEGIN SELECT RAISE(ABORT, 'test: log refuses the record'); END");
+  log_refuses_records();
 
   auto approved = call("POST", "/v1/access-requests/" + id + "/approve", kvk_admin_, "");
   EXPECT_EQ(approved.status, 503) << approved.body;
@@ -168,26 +206,25 @@ TEST_F(AccessFourEyes, GrantChangesWaitForTheirDurableAuditRecord) {
   EXPECT_EQ(sql("SELECT state FROM access_requests WHERE id = '" + id + "'"), "pending\n");
   EXPECT_EQ(sql("SELECT count(*) FROM access_grants"), "0\n");
 
-  sql("DROP TRIGGER test_log_refuses");
+  log_takes_records_again();
   approved = call("POST", "/v1/access-requests/" + id + "/approve", kvk_admin_, "");
   ASSERT_EQ(approved.status, 200) << approved.body;
   const std::string grant = json::parse(approved.body)["grant"];
   EXPECT_TRUE(may_use_businesses(analyst_));
-  EXPECT_EQ(audit_records("access-request.approved", id), 1);
-  EXPECT_EQ(audit_records("grant.created", grant), 1);
+  EXPECT_EQ(audit_records("access-request.approved", id, 1), 1);
+  EXPECT_EQ(audit_records("grant.created", grant, 1), 1);
 
-  sql("CREATE TRIGGER test_log_refuses BEFORE INSERT ON processing_log "
-      "WHEN NEW.event = 'grant.revoked' BEGIN SELECT RAISE(ABORT, 'test'); END");
+  log_refuses_records();
   auto revoked = call("DELETE", "/v1/grants/" + grant, kvk_admin_);
   EXPECT_EQ(revoked.status, 503) << revoked.body;
   EXPECT_EQ(code_of(revoked), "audit-unavailable");
   EXPECT_TRUE(may_use_businesses(analyst_));
 
-  sql("DROP TRIGGER test_log_refuses");
+  log_takes_records_again();
   revoked = call("DELETE", "/v1/grants/" + grant, kvk_admin_);
   EXPECT_EQ(revoked.status, 200) << revoked.body;
   EXPECT_FALSE(may_use_businesses(analyst_));
-  EXPECT_EQ(audit_records("grant.revoked", grant), 1);
+  EXPECT_EQ(audit_records("grant.revoked", grant, 1), 1);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -54,7 +55,7 @@ class SqliteStatement {
   // For statements kept and reused: clears the previous execution, then binds by index. A text
   // bound without `copy` must stay alive until the statement is reset again.
   void reset();
-  void bind_text(int index, const std::string& s, bool copy = true);
+  void bind_text(int index, std::string_view s, bool copy = true);
   void bind_int(int index, std::int64_t n);
   // True while a row is available.
   bool step();

@@ -108,6 +108,14 @@ class LogStore {
 
   // Whether the database answers now (for /readyz).
   virtual bool ping() = 0;
+  // False while the store knows that appends fail (the SQLite store while the tables refuse what
+  // its journal holds). Cheap: no I/O, for /readyz.
+  virtual bool writable() const { return true; }
+
+  // Returns once everything appended so far is in the tables that queries read. Reads through the
+  // store do this themselves; it is for whoever reads or changes the database beside the store
+  // (tests acting as an attacker with database access). Throws StoreError when it cannot.
+  virtual void flush() {}
 
   // What makes a commit durable here, as /readyz reports it (e.g. "synchronous_commit=on").
   virtual std::string durability() const = 0;
@@ -165,7 +173,15 @@ class TreeLogStore : public LogStore {
 // only INSERT and SELECT on the log tables.
 std::unique_ptr<LogStore> open_store(const common::StoreConfig& config);
 
-std::unique_ptr<LogStore> open_sqlite_store(const std::string& path);
+struct SqliteStoreOptions {
+  // Copy the commit journal into the tables. Off only in tests that leave a journal behind, as a
+  // killed process does, to see the next open replay it.
+  bool index = true;
+  // Journal size at which commits move on to a new journal file; the old one goes once indexed.
+  std::size_t journal_file_bytes = 64u << 20;
+};
+std::unique_ptr<LogStore> open_sqlite_store(const std::string& path,
+                                            const SqliteStoreOptions& options = {});
 std::unique_ptr<LogStore> open_postgres_store(const std::string& dsn,
                                               const std::string& migration_dsn = {});
 

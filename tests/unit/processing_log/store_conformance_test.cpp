@@ -196,6 +196,7 @@ TEST_P(StoreConformance, PagesNewestFirstWithoutSkipsOrRepeats) {
 
 TEST_P(StoreConformance, DatabaseRefusesUpdateAndDelete) {
   store_->append(linked_records("c", 2), {});
+  store_->flush();
   EXPECT_ANY_THROW(db_->exec_privileged("UPDATE processing_log SET http_status = 200"));
   EXPECT_ANY_THROW(db_->exec_privileged("DELETE FROM processing_log WHERE seq = 2"));
   EXPECT_ANY_THROW(db_->exec_privileged("DELETE FROM processing_log"));
@@ -232,9 +233,12 @@ TEST_P(StoreConformance, WriterChainVerifiesAndContinuesAfterRestart) {
                       .durable);
     }
   }
+  // A restarted process continues the stored chain instead of starting a second one. The first
+  // process has ended: its store is closed before the second opens.
+  shared.reset();
+  shared = db_->open();
   {
-    // A restarted process continues the stored chain instead of starting a second one.
-    GroupCommitWriter writer(db_->open(), nullptr, options);
+    GroupCommitWriter writer(shared, nullptr, options);
     auto r = writer.append({sample_record()}, std::chrono::seconds(10)).get();
     ASSERT_TRUE(r.durable);
     EXPECT_EQ(r.first_seq, 11);

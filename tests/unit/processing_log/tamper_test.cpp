@@ -38,6 +38,7 @@ class Tamper : public ::testing::TestWithParam<std::string> {
       r.http_status = 200 + i;
       ASSERT_TRUE(writer.append({r}, std::chrono::seconds(10)).get().durable);
     }
+    store_->flush();  // the attacker edits the tables, so the records must be in them
   }
 
   ChainReport verify() {

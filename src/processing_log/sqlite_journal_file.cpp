@@ -1,0 +1,207 @@
+// The journal's files: creating, locking, writing ahead and adopting them (sqlite_journal.hpp).
+#include "sqlite_journal.hpp"
+
+#include <openssl/evp.h>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace bronpoort::processing_log::journal {
+namespace {
+
+std::string errno_text(const std::string& what, const std::filesystem::path& path) {
+  return "log journal: " + what + " " + path.filename().string() + ": " + std::strerror(errno);
+}
+
+void sync_directory(const std::filesystem::path& dir) {
+  int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+std::string prefix_of(const std::filesystem::path& db) {
+  return db.filename().string() + ".journal-";
+}
+
+}  // namespace
+
+JournalFile::JournalFile(int fd, std::filesystem::path path, std::size_t size)
+    : fd_(fd),
+      path_(std::move(path)),
+      name_(path_.filename().string()),
+      size_(size),
+      allocated_(size) {}
+
+JournalFile::~JournalFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::unique_ptr<JournalFile> JournalFile::create(const std::filesystem::path& db,
+                                                 const std::string& instance, int generation) {
+  char gen[16];
+  std::snprintf(gen, sizeof gen, "%06d", generation);
+  const auto dir = db.parent_path();
+  const auto path = dir / (prefix_of(db) + instance + "-" + gen);
+  const auto temporary = dir / ("." + path.filename().string() + ".new");
+  int fd = ::open(temporary.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw StoreError(errno_text("cannot create", temporary));
+  std::unique_ptr<JournalFile> file(new JournalFile(fd, temporary, 0));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) throw StoreError(errno_text("cannot lock", temporary));
+  file->write(kFileMagic);
+  file->sync();
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    ::unlink(temporary.c_str());
+    throw StoreError(errno_text("cannot rename", temporary));
+  }
+  sync_directory(dir);
+  file->path_ = path;
+  file->name_ = path.filename().string();
+  return file;
+}
+
+std::unique_ptr<JournalFile> JournalFile::adopt(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return nullptr;
+    throw StoreError(errno_text("cannot open", path));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return nullptr;  // a live process writes it
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_nlink == 0) {
+    ::close(fd);  // removed between listing and locking: its owner finished it
+    return nullptr;
+  }
+  return std::unique_ptr<JournalFile>(
+      new JournalFile(fd, path, static_cast<std::size_t>(st.st_size)));
+}
+
+std::vector<std::filesystem::path> JournalFile::beside(const std::filesystem::path& db) {
+  std::vector<std::filesystem::path> out;
+  const auto dir = db.parent_path().empty() ? std::filesystem::path(".") : db.parent_path();
+  const std::string prefix = prefix_of(db);
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) == 0) out.push_back(db.parent_path() / name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void JournalFile::write(std::string_view frame) {
+  if (broken_) throw StoreError("log journal: an earlier write failed; restart to recover");
+  if (size_ + frame.size() > allocated_) {
+    std::lock_guard lock(grow_mutex_);
+    if (size_ + frame.size() > allocated_) grow(size_ + frame.size());
+  }
+  std::size_t done = 0;
+  while (done < frame.size()) {
+    ssize_t n =
+        ::pwrite(fd_, frame.data() + done, frame.size() - done, static_cast<off_t>(size_ + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      std::string error = errno_text("cannot write", path_);
+      // Leave no partial frame in front of the next one; if that fails too, write no more.
+      if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) broken_ = true;
+      throw StoreError(error);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  size_ += frame.size();
+}
+
+void JournalFile::grow_ahead() {
+  std::lock_guard lock(grow_mutex_);
+  if (broken_ || allocated_ - size_.load() > kGrowBytes / 2) return;
+  grow(allocated_);
+}
+
+// Under grow_mutex_. Only zeros past the frames are written, so the writer may go on meanwhile.
+void JournalFile::grow(std::size_t needed) {
+  const std::size_t target = std::max(needed, allocated_ + kGrowBytes);
+  static const std::string zeros(1u << 20, '\0');
+  for (std::size_t at = allocated_; at < target;) {
+    const std::size_t n = std::min(zeros.size(), target - at);
+    ssize_t written = ::pwrite(fd_, zeros.data(), n, static_cast<off_t>(at));
+    if (written < 0 && errno == EINTR) continue;
+    // Zeros written so far are harmless: the frames end where they did either way.
+    if (written <= 0) throw StoreError(errno_text("cannot grow", path_));
+    at += static_cast<std::size_t>(written);
+  }
+  // The new length and blocks are made durable once here, not by every commit's fdatasync.
+  if (::fdatasync(fd_) != 0) throw StoreError(errno_text("cannot sync", path_));
+  allocated_ = target;
+}
+
+void JournalFile::sync() {
+  if (::fdatasync(fd_) != 0) {
+    // After a failed sync the kernel may have dropped the pages: what was written since the last
+    // good sync may or may not survive, so the file takes no more frames (docs/processing-log.md).
+    broken_ = true;
+    throw StoreError(errno_text("cannot sync", path_));
+  }
+}
+
+std::string JournalFile::read_all() const {
+  std::string bytes(size_, '\0');
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::pread(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw StoreError(errno_text("cannot read", path_));
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  bytes.resize(done);
+  return bytes;
+}
+
+void JournalFile::truncate(std::size_t size) {
+  if (::ftruncate(fd_, static_cast<off_t>(size)) != 0 || ::fdatasync(fd_) != 0) {
+    throw StoreError(errno_text("cannot cut the torn tail of", path_));
+  }
+  size_ = size;
+  allocated_ = size;
+}
+
+void JournalFile::remove() {
+  if (::unlink(path_.c_str()) != 0 && errno != ENOENT) {
+    throw StoreError(errno_text("cannot remove", path_));
+  }
+  sync_directory(path_.parent_path());
+}
+
+ChainLock::ChainLock(const std::filesystem::path& db, const std::string& chain_id) {
+  unsigned char sum[32];
+  unsigned int size = 0;
+  EVP_Digest(chain_id.data(), chain_id.size(), sum, &size, EVP_sha256(), nullptr);
+  char hex[17];
+  for (int i = 0; i < 8; ++i) std::snprintf(hex + 2 * i, 3, "%02x", sum[i]);
+  const auto path = db.parent_path() / (db.filename().string() + ".chain-" + hex + ".lock");
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) throw StoreError(errno_text("cannot open", path));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd_);
+    fd_ = -1;
+    throw StoreError("log chain " + chain_id +
+                     " is being written by another process on this database; give each gateway "
+                     "instance its own chain id (processingLog.chainId)");
+  }
+}
+
+ChainLock::~ChainLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+}  // namespace bronpoort::processing_log::journal

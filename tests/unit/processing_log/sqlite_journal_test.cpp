@@ -1,0 +1,320 @@
+// The SQLite store's commit journal: a commit is durable once its frame is synced in the journal,
+// the indexer copies it into the tables later, and a journal left behind by a process that ended
+// is replayed when the database is next opened. These tests leave journals behind on purpose
+// (SqliteStoreOptions::index = false, as a process killed before its indexer ran would), tear and
+// damage them, and check what the next open makes of them.
+
+#include "../../../src/processing_log/sqlite_journal.hpp"
+#include "../../../src/processing_log/sql_shape.hpp"
+#include "log_test_support.hpp"
+
+#include <bronpoort/processing_log/group_commit_writer.hpp>
+#include <bronpoort/processing_log/verifier.hpp>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+namespace bronpoort::processing_log {
+namespace {
+
+namespace fs = std::filesystem;
+using journal::kFileMagic;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_file(const fs::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
+// Three batches of a chain, linked across batches.
+std::vector<std::vector<LogRecord>> batches(const std::string& chain, int per_batch = 4) {
+  auto records = testing::linked_records(chain, 3 * per_batch);
+  std::vector<std::vector<LogRecord>> out(3);
+  for (int i = 0; i < 3 * per_batch; ++i) out[i / per_batch].push_back(records[i]);
+  return out;
+}
+
+std::vector<std::string> column_texts(const LogRecord& r) {
+  struct Sink {
+    std::vector<std::string>& out;
+    void integer(std::int64_t n) { out.push_back("#" + std::to_string(n)); }
+    void text(const std::string& s, bool) { out.push_back(s); }
+  };
+  std::vector<std::string> out;
+  Sink sink{out};
+  sql::for_each_record_value(r, sink);
+  return out;
+}
+
+std::vector<std::string> column_texts(const journal::RecordColumns& columns) {
+  std::vector<std::string> out;
+  for (const auto& c : columns) {
+    out.push_back(c.is_int ? "#" + std::to_string(c.integer) : std::string(c.text));
+  }
+  return out;
+}
+
+// A journal file's bytes with the given frames.
+std::string journal_of(const std::vector<std::string>& frames) {
+  std::string bytes(kFileMagic);
+  for (const auto& f : frames) bytes += f;
+  return bytes;
+}
+
+TEST(JournalFrame, HoldsExactlyWhatTheAppendWasGiven) {
+  auto records = testing::linked_records("c", 3);
+  records[1].purpose = std::string("with\0nul", 8);
+  records[2].details = {{"reason", "ünïcode"}};
+  Checkpoint cp{"c", 3, records[2].hash, 42, "key-1", "c2lnbmF0dXJl"};
+  TreeAppend tree;
+  tree.chain_id = "c";
+  merkle::StoredNode node;
+  node.id = {4, 7};
+  node.hash.fill(0xab);
+  tree.nodes.push_back(node);
+  tree.heads.push_back({"c", 3, "00ff", 43, "note text\n"});
+
+  const std::string bytes = journal_of({journal::encode(records, {cp}, tree)});
+  auto scanned = journal::scan(bytes, "j");
+  ASSERT_EQ(scanned.frames.size(), 1u);
+  auto decoded = journal::decode(scanned.frames[0].payload);
+  ASSERT_EQ(decoded.records.size(), 3u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(column_texts(decoded.records[i]), column_texts(records[i]));
+  ASSERT_EQ(decoded.checkpoints.size(), 1u);
+  EXPECT_EQ(decoded.checkpoints[0].signature, cp.signature);
+  EXPECT_EQ(decoded.checkpoints[0].seq, 3);
+  ASSERT_EQ(decoded.tree.nodes.size(), 1u);
+  EXPECT_EQ(decoded.tree.nodes[0].id, node.id);
+  EXPECT_EQ(decoded.tree.nodes[0].hash, node.hash);
+  ASSERT_EQ(decoded.tree.heads.size(), 1u);
+  EXPECT_EQ(decoded.tree.heads[0].note, "note text\n");
+  EXPECT_EQ(decoded.tree.chain_id, "c");
+}
+
+TEST(JournalFrame, MalformedPayloadsAreRefusedNotRead) {
+  const std::string frame = journal::encode(testing::linked_records("c", 2), {}, {});
+  const std::string payload = frame.substr(journal::kFrameHeader);
+  // Every shortened payload lacks a value it announces.
+  for (std::size_t n = 0; n < payload.size(); n += 7) {
+    EXPECT_THROW(journal::decode(std::string_view(payload).substr(0, n)), StoreError) << n;
+  }
+  std::string longer = payload + "x";
+  EXPECT_THROW(journal::decode(longer), StoreError);
+  std::string huge_count = payload;
+  huge_count[0] = huge_count[1] = huge_count[2] = '\xff';
+  EXPECT_THROW(journal::decode(huge_count), StoreError);
+}
+
+TEST(JournalScan, ATornLastFrameIsCutWhereverTheCrashTookIt) {
+  auto b = batches("c");
+  std::vector<std::string> frames;
+  for (const auto& batch : b) frames.push_back(journal::encode(batch, {}, {}));
+  const std::string whole = journal_of(frames);
+  const std::size_t second_end = kFileMagic.size() + frames[0].size() + frames[1].size();
+  // Cut anywhere inside the last frame, or with its bytes zeroed from anywhere on (a write whose
+  // later sectors never reached the disk, in a file grown with zeros ahead).
+  for (std::size_t cut = second_end; cut < whole.size(); cut += 3) {
+    auto cut_file = journal::scan(std::string_view(whole).substr(0, cut), "j");
+    EXPECT_EQ(cut_file.frames.size(), 2u) << cut;
+    EXPECT_EQ(cut_file.valid_end, second_end) << cut;
+    std::string zeroed = whole;
+    std::fill(zeroed.begin() + static_cast<std::ptrdiff_t>(cut), zeroed.end(), '\0');
+    zeroed += std::string(4096, '\0');
+    auto zeroed_file = journal::scan(zeroed, "j");
+    EXPECT_EQ(zeroed_file.frames.size(), 2u) << cut;
+    EXPECT_EQ(zeroed_file.valid_end, second_end) << cut;
+  }
+  // Its first sector lost and a later one written: still only the torn last frame.
+  std::string front_lost = whole;
+  std::fill(front_lost.begin() + static_cast<std::ptrdiff_t>(second_end),
+            front_lost.begin() + static_cast<std::ptrdiff_t>(second_end + 512), '\0');
+  EXPECT_EQ(journal::scan(front_lost, "j").frames.size(), 2u);
+  // Intact, with zeros written ahead.
+  EXPECT_EQ(journal::scan(whole + std::string(8192, '\0'), "j").frames.size(), 3u);
+}
+
+TEST(JournalScan, DamageBeforeAnIntactFrameIsRefused) {
+  auto b = batches("c");
+  std::vector<std::string> frames;
+  for (const auto& batch : b) frames.push_back(journal::encode(batch, {}, {}));
+  const std::string whole = journal_of(frames);
+  // A changed byte in the first frame's payload, then in its length: both are followed by frames
+  // that were acknowledged, so the damage is not a crash's and nothing may be cut.
+  for (std::size_t at : {kFileMagic.size() + 40, kFileMagic.size() + 1}) {
+    std::string damaged = whole;
+    damaged[at] = static_cast<char>(damaged[at] ^ 0x5a);
+    try {
+      journal::scan(damaged, "log.db.journal-x");
+      ADD_FAILURE() << "damage at " << at << " was not refused";
+    } catch (const StoreError& e) {
+      EXPECT_NE(std::string(e.what()).find("damaged frame at offset " +
+                                           std::to_string(kFileMagic.size())),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  EXPECT_THROW(journal::scan("NOT-A-JOURNAL-FILE-AT-ALL\n", "j"), StoreError);
+  // A file cut inside its header was never written to.
+  EXPECT_TRUE(journal::scan(kFileMagic.substr(0, 5), "j").frames.empty());
+}
+
+class SqliteJournal : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::temp_path("sqlite-journal");
+    db_ = dir_ / "log.db";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::vector<fs::path> journals() const { return journal::JournalFile::beside(db_); }
+
+  // Appends the three batches with the indexer off and closes the store, as a process killed
+  // before its indexer ran leaves the database: the records only in the journal.
+  fs::path leave_journal_behind(const std::string& chain) {
+    {
+      auto store = open_sqlite_store(db_.string(), {false});
+      for (const auto& batch : batches(chain)) store->append(batch, {});
+    }
+    auto left = journals();
+    EXPECT_EQ(left.size(), 1u);
+    return left.empty() ? fs::path() : left[0];
+  }
+
+  fs::path dir_;
+  fs::path db_;
+};
+
+TEST_F(SqliteJournal, AJournalLeftBehindIsReplayedWhenTheDatabaseIsOpened) {
+  leave_journal_behind("c");
+  auto store = open_sqlite_store(db_.string());
+  auto records = store->chain_records("c", 1, 100);
+  ASSERT_EQ(records.size(), 12u);
+  auto expected = testing::linked_records("c", 12);
+  for (int i = 0; i < 12; ++i)
+    EXPECT_EQ(records[i].canonical_bytes(), expected[i].canonical_bytes());
+  EXPECT_TRUE(verify_log(*store, nullptr).ok);
+  // Replayed and removed; the store's own journal is the only one now.
+  ASSERT_EQ(journals().size(), 1u);
+  store.reset();
+  EXPECT_TRUE(journals().empty());  // a store that closes cleanly leaves none
+  EXPECT_EQ(open_sqlite_store(db_.string())->chain_records("c", 1, 100).size(), 12u);
+}
+
+TEST_F(SqliteJournal, ATornTailIsCutAndTheChainContinuesAfterWhatWasDurable) {
+  auto path = leave_journal_behind("c");
+  auto bytes = read_file(path);
+  auto scanned = journal::scan(bytes, "j");
+  ASSERT_EQ(scanned.frames.size(), 3u);
+  // The crash came while the last batch was being written: half of it on disk.
+  const auto& last = scanned.frames[2];
+  write_file(path, bytes.substr(0, last.offset + (last.end - last.offset) / 2));
+
+  std::shared_ptr<LogStore> store = open_sqlite_store(db_.string());
+  EXPECT_EQ(store->chain_head("c")->seq, 8);
+  GroupCommitWriter writer(store, nullptr, WriterOptions{"c"});
+  auto r = writer.append({testing::sample_record()}, std::chrono::seconds(10)).get();
+  ASSERT_TRUE(r.durable) << r.error;
+  EXPECT_EQ(r.first_seq, 9);
+  auto report = verify_log(*store, nullptr);
+  EXPECT_TRUE(report.ok) << report.to_json().dump();
+}
+
+TEST_F(SqliteJournal, ADamagedJournalKeepsTheStoreFromOpeningAndIsKept) {
+  auto path = leave_journal_behind("c");
+  auto bytes = read_file(path);
+  auto scanned = journal::scan(bytes, "j");
+  ASSERT_EQ(scanned.frames.size(), 3u);
+  bytes[scanned.frames[0].offset + 30] ^= 0x01;
+  write_file(path, bytes);
+  try {
+    open_sqlite_store(db_.string());
+    ADD_FAILURE() << "a store opened over a damaged journal";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("damaged frame"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(fs::exists(path));  // evidence is never deleted to make a start possible
+  EXPECT_EQ(read_file(path), bytes);
+}
+
+TEST_F(SqliteJournal, ALiveStoresJournalIsNotReplayedByAnother) {
+  auto writing = open_sqlite_store(db_.string(), {false});
+  for (const auto& batch : batches("a")) writing->append(batch, {});
+  auto own = journals();
+  ASSERT_EQ(own.size(), 1u);
+  {
+    // A second store on the same database (the verify command beside a running gateway).
+    auto other = open_sqlite_store(db_.string());
+    EXPECT_TRUE(other->chain_records("a", 1, 100).empty());
+    EXPECT_TRUE(fs::exists(own[0]));
+  }
+  writing.reset();  // ends without indexing: the journal stays
+  EXPECT_EQ(open_sqlite_store(db_.string())->chain_records("a", 1, 100).size(), 12u);
+}
+
+TEST_F(SqliteJournal, OneStoreAtATimeAppendsToAChain) {
+  auto first = open_sqlite_store(db_.string());
+  auto second = open_sqlite_store(db_.string());
+  auto b = batches("c");
+  first->append(b[0], {});
+  try {
+    second->append(b[1], {});
+    ADD_FAILURE() << "two stores appended to one chain";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("another process"), std::string::npos) << e.what();
+  }
+  second->append(batches("d")[0], {});  // another chain is free
+  first.reset();
+  second->append(b[1], {});  // the first store is gone: the chain is free and continues
+  EXPECT_EQ(second->chain_head("c")->seq, 8);
+}
+
+TEST_F(SqliteJournal, AppendsThatWouldCollideInTheTablesAreRefusedBeforeTheyAreDurable) {
+  auto store = open_sqlite_store(db_.string());
+  auto b = batches("c");
+  store->append(b[0], {});
+  EXPECT_THROW(store->append(b[0], {}), StoreError);                // the same seqs again
+  EXPECT_THROW(store->append({b[2][1], b[2][0]}, {}), StoreError);  // out of order
+  store->append({}, {Checkpoint{"c", 4, b[0][3].hash, 1, "k", "s"}});
+  EXPECT_THROW(store->append({}, {Checkpoint{"c", 4, b[0][3].hash, 2, "k", "s"}}), StoreError);
+  store->append(b[1], {});
+  EXPECT_EQ(store->chain_head("c")->seq, 8);
+  EXPECT_EQ(store->checkpoints("c").size(), 1u);
+  EXPECT_TRUE(store->ping());  // nothing the indexer could not store was journaled
+}
+
+TEST_F(SqliteJournal, FullJournalFilesMakeWayForNewOnesAndGoOnceIndexed) {
+  SqliteStoreOptions options;
+  options.journal_file_bytes = 4096;
+  std::shared_ptr<LogStore> store = open_sqlite_store(db_.string(), options);
+  {
+    GroupCommitWriter writer(store, nullptr, WriterOptions{"c"});
+    for (int i = 0; i < 40; ++i) {
+      ASSERT_TRUE(writer
+                      .append({testing::sample_record(), testing::sample_record()},
+                              std::chrono::seconds(10))
+                      .get()
+                      .durable);
+    }
+  }
+  store->flush();
+  // Forty commits of about 2.5 KB each took many files; once their frames are indexed they go
+  // (just after the transaction that indexed them), all but the one being written.
+  for (int i = 0; i < 200 && journals().size() > 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(journals().size(), 1u);
+  EXPECT_EQ(store->chain_records("c", 1, 100).size(), 80u);
+  EXPECT_TRUE(verify_log(*store, nullptr).ok);
+  store.reset();
+  EXPECT_TRUE(journals().empty());
+}
+
+}  // namespace
+}  // namespace bronpoort::processing_log
