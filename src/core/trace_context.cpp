@@ -1,10 +1,13 @@
 #include <bronpoort/core/trace_context.hpp>
 
 #include <openssl/rand.h>
+#include <pthread.h>
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 
 namespace bronpoort {
 namespace {
@@ -20,15 +23,44 @@ bool all_zero(std::string_view s) {
   return s.find_first_not_of('0') == std::string_view::npos;
 }
 
+// Bumped in a forked child, so that it never hands out the bytes its parent also holds.
+std::atomic<unsigned> fork_generation{0};
+
+// Ids take their bytes from a per-thread block drawn from OpenSSL's CSPRNG, 4 KiB at a time:
+// every RAND_bytes call asks the kernel for the process id (fork detection), which was three
+// system calls per request. Each byte is handed out once; the block is drawn anew after a fork.
+void random_id_bytes(unsigned char* out, std::size_t n) {
+  struct Block {
+    std::array<unsigned char, 4096> bytes{};
+    std::size_t used = sizeof bytes;
+    unsigned generation = 0;
+  };
+  static const bool registered = [] {
+    pthread_atfork(nullptr, nullptr, [] { fork_generation.fetch_add(1); });
+    return true;
+  }();
+  (void)registered;
+  thread_local Block block;
+  const unsigned generation = fork_generation.load(std::memory_order_relaxed);
+  if (block.used + n > block.bytes.size() || block.generation != generation) {
+    // RAND_bytes only fails when the CSPRNG cannot be seeded; retrying keeps ids unpredictable.
+    while (RAND_bytes(block.bytes.data(), static_cast<int>(block.bytes.size())) != 1) {
+    }
+    block.used = 0;
+    block.generation = generation;
+  }
+  std::memcpy(out, block.bytes.data() + block.used, n);
+  std::memset(block.bytes.data() + block.used, 0, n);
+  block.used += n;
+}
+
 std::string random_hex(std::size_t bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::array<unsigned char, 16> buf{};
   std::string out;
-  // RAND_bytes only fails when the CSPRNG cannot be seeded; retrying keeps ids unpredictable.
   // An all-zero id is invalid in Trace Context, so draw again in that (vanishingly rare) case.
   do {
-    while (RAND_bytes(buf.data(), static_cast<int>(bytes)) != 1) {
-    }
+    random_id_bytes(buf.data(), bytes);
     out.clear();
     for (std::size_t i = 0; i < bytes; ++i) {
       out.push_back(kHex[buf[i] >> 4]);

@@ -12,12 +12,14 @@ import re
 import subprocess
 import sys
 data = sys.argv[1]
-out = subprocess.run(["perf", "script", "-i", data, "-F", "tid,ip,sym"], capture_output=True, text=True).stdout
+out = subprocess.run(["perf", "script", "-i", data, "-F", "comm,tid,ip,sym"], capture_output=True, text=True).stdout
+# Threads that do one stage's work only, whatever their frames say.
+thread_stages = {"log-indexer": "log index (indexer thread)", "log-checkpoint": "log commit (WAL checkpoint thread)"}
 rules = [
  (r"log_access|access_line", "access log line"),
  (r"processing_log::records_for_request|GroupCommitWriter::append|make_storable|CanonicalTemplate::CanonicalTemplate|Pseudonymiser", "log record (build, queue)"),
  (r"checkpoint_loop|sqlite3WalCheckpoint", "log commit (WAL checkpoint thread)"),
- (r"GroupCommitWriter::Impl::writer_loop|SqliteStore|sqlite3|ChainTree|ChainLinker", "log commit (writer thread)"),
+ (r"GroupCommitWriter::Impl::writer_loop|SqliteStore|sqlite3|ChainTree|ChainLinker|JournalIndexer::append|journal::", "log commit (writer thread)"),
  (r"completion_loop|deadline_loop|LogStage::finish|format_receipt", "log completion and deadlines"),
  (r"AuthenticateStage|authenticate::", "authenticate"),
  (r"AccessStage|access::decide|access::\(anonymous namespace\)::Access|PolicySnapshot", "access decision"),
@@ -38,6 +40,10 @@ def flush():
     global total
     if not sample: return
     total += 1
+    comm = sample[0].split()[0] if sample[0].split() else ""
+    if comm in thread_stages:
+        counts[thread_stages[comm]] += 1
+        return
     for sym in sample[1:]:
         for rx, stage in rules:
             if rx.search(sym):

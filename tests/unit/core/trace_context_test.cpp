@@ -2,9 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <mutex>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace bronpoort {
 namespace {
@@ -51,6 +57,43 @@ TEST(TraceContext, NewTraceIdsSortByTimeAndKeepEightRandomBytes) {
   std::set<std::string> tails;
   for (int i = 0; i < 200; ++i) tails.insert(make_trace_context(std::nullopt).trace_id.substr(16));
   EXPECT_EQ(tails.size(), 200u);
+}
+
+// Span ids come from a per-thread block of CSPRNG bytes: no two ids share bytes, across blocks
+// and threads, and a forked child draws its own block instead of repeating its parent's ids.
+TEST(TraceContext, SpanIdsNeverRepeatAcrossThreadsBlocksAndForks) {
+  std::set<std::string> ids;
+  std::mutex mutex;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      std::vector<std::string> mine;
+      for (int i = 0; i < 2000; ++i) mine.push_back(TraceContext::new_span_id());  // 4 blocks
+      std::lock_guard lock(mutex);
+      ids.insert(mine.begin(), mine.end());
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ids.size(), 8000u);
+
+  TraceContext::new_span_id();  // this thread's block is drawn and partly used
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::string id = TraceContext::new_span_id();
+    ssize_t n = ::write(fds[1], id.data(), id.size());
+    _exit(n == 16 ? 0 : 1);
+  }
+  ::close(fds[1]);
+  char buf[16];
+  ASSERT_EQ(::read(fds[0], buf, sizeof buf), 16);
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  const std::string from_child(buf, sizeof buf);
+  EXPECT_NE(from_child, TraceContext::new_span_id()) << "the child repeated the parent's next id";
 }
 
 TEST(TraceContext, RejectsMalformedTraceparents) {
