@@ -129,7 +129,10 @@ void JournalFile::grow_ahead() {
 
 // Under grow_mutex_. Only zeros past the frames are written, so the writer may go on meanwhile.
 void JournalFile::grow(std::size_t needed) {
-  const std::size_t target = std::max(needed, allocated_ + kGrowBytes);
+  // 1 MiB first, doubling up to kGrowBytes: a store that writes little (tests, a quiet demo)
+  // does not write megabytes of zeros ahead.
+  const std::size_t step = std::clamp<std::size_t>(allocated_, 1u << 20, kGrowBytes);
+  const std::size_t target = std::max(needed, allocated_ + step);
   static const std::string zeros(1u << 20, '\0');
   for (std::size_t at = allocated_; at < target;) {
     const std::size_t n = std::min(zeros.size(), target - at);
