@@ -70,8 +70,9 @@ void JournalIndexer::recover() {
 void JournalIndexer::replay(JournalFile& file) {
   const std::string bytes = file.read_all();
   const Scan scanned = scan(bytes, file.name());
-  if (scanned.valid_end < bytes.size()) {
-    // Bytes of a write that never finished syncing: nobody was answered on them.
+  // Past the frames there are zeros written ahead, and perhaps the bytes of a write that never
+  // finished syncing: nobody was answered on those.
+  if (bytes.find_first_not_of('\0', scanned.valid_end) != std::string::npos) {
     common::log_event(common::Level::Warn, "log-journal-torn-tail-cut",
                       {{"journal", file.name()},
                        {"offset", std::to_string(scanned.valid_end)},

@@ -9,6 +9,8 @@
 #include "log_test_support.hpp"
 
 #include <bronpoort/processing_log/group_commit_writer.hpp>
+#include <bronpoort/processing_log/signed_note.hpp>
+#include <bronpoort/processing_log/tree_verification.hpp>
 #include <bronpoort/processing_log/verifier.hpp>
 
 #include <gtest/gtest.h>
@@ -205,6 +207,49 @@ TEST_F(SqliteJournal, AJournalLeftBehindIsReplayedWhenTheDatabaseIsOpened) {
   store.reset();
   EXPECT_TRUE(journals().empty());  // a store that closes cleanly leaves none
   EXPECT_EQ(open_sqlite_store(db_.string())->chain_records("c", 1, 100).size(), 12u);
+}
+
+TEST_F(SqliteJournal, SignedCheckpointsAndTreeHeadsInALeftJournalAreReplayedWithTheRecords) {
+  const auto key =
+      fs::path(BRONPOORT_SOURCE_DIR) / "config/keys" / "demo-log-checkpoint-ed25519.pem";
+  const std::string origin = "bronpoort.local/processing-log";
+  std::string error;
+  std::shared_ptr<const CheckpointSigner> signer =
+      CheckpointSigner::from_pem_file(key, "demo", error);
+  std::shared_ptr<const NoteSigner> note_signer = NoteSigner::from_pem_file(key, origin, error);
+  ASSERT_TRUE(signer && note_signer) << error;
+  WriterOptions options;
+  options.chain_id = "c1";
+  options.checkpoint_every_records = 10;
+  options.note_signer = note_signer;
+  options.origin = origin + "/c1";
+  {
+    std::shared_ptr<LogStore> store = open_sqlite_store(db_.string(), {false});
+    GroupCommitWriter writer(store, signer, options);
+    for (int i = 0; i < 30; ++i) {
+      ASSERT_TRUE(writer
+                      .append({testing::sample_record(), testing::sample_record()},
+                              std::chrono::seconds(10))
+                      .get()
+                      .durable);
+    }
+  }  // the writer's last checkpoint goes into the journal too; nothing was indexed
+
+  auto store = open_sqlite_store(db_.string());
+  EXPECT_EQ(store->chain_head("c1")->seq, 60);
+  EXPECT_EQ(store->checkpoints("c1").size(), 6u);
+  auto heads = store->tree_heads("c1");
+  ASSERT_FALSE(heads.empty());
+  EXPECT_EQ(heads.back().tree_size, 60);
+  EXPECT_GT(store->tree_node_count("c1"), 0);
+  auto checkpoint_verifier = CheckpointVerifier::from_pem(signer->public_key_pem(), error);
+  auto note_verifier = NoteVerifier::from_pem(note_signer->public_key_pem(), origin, error);
+  ASSERT_TRUE(checkpoint_verifier && note_verifier) << error;
+  TreeVerification how{note_verifier.get(), {}, {}};
+  auto report = verify_log(*store, checkpoint_verifier.get(), &how);
+  EXPECT_TRUE(report.ok) << report.to_json().dump();
+  ASSERT_EQ(report.chains.size(), 1u);
+  EXPECT_EQ(report.chains[0].checkpoints, 6);
 }
 
 TEST_F(SqliteJournal, ATornTailIsCutAndTheChainContinuesAfterWhatWasDurable) {
