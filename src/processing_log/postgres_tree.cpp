@@ -15,25 +15,35 @@ TreeHead tree_head_row(const pqxx::row& r) {
 
 }  // namespace
 
+std::string tree_nodes_insert(const TreeAppend& tree, std::vector<std::string>& params) {
+  // Arrays unnested on the server: one statement however many nodes.
+  std::string levels = "{", indexes = "{", hashes = "{";
+  for (std::size_t i = 0; i < tree.nodes.size(); ++i) {
+    const auto& n = tree.nodes[i];
+    const char* sep = i == 0 ? "" : ",";
+    levels += sep + std::to_string(n.id.level);
+    indexes += sep + std::to_string(n.id.index);
+    hashes += sep + merkle::to_hex(n.hash);
+  }
+  levels += "}";
+  indexes += "}";
+  hashes += "}";
+  auto p = [&params](std::string value) {
+    params.push_back(std::move(value));
+    return "$" + std::to_string(params.size());
+  };
+  const std::string chain = p(tree.chain_id);
+  const std::string l = p(levels), i = p(indexes), h = p(hashes);
+  return "INSERT INTO log_tree_nodes (chain_id, level, idx, hash) SELECT " + chain +
+         ", l, i, h FROM unnest(" + l + "::int[], " + i + "::bigint[], " + h +
+         "::text[]) AS t(l, i, h) ON CONFLICT DO NOTHING";
+}
+
 void insert_tree(pqxx::work& txn, const TreeAppend& tree) {
-  // One statement per kind: arrays unnested on the server, one round trip however many nodes.
   if (!tree.nodes.empty()) {
-    std::string levels = "{", indexes = "{", hashes = "{";
-    for (std::size_t i = 0; i < tree.nodes.size(); ++i) {
-      const auto& n = tree.nodes[i];
-      const char* sep = i == 0 ? "" : ",";
-      levels += sep + std::to_string(n.id.level);
-      indexes += sep + std::to_string(n.id.index);
-      hashes += sep + merkle::to_hex(n.hash);
-    }
-    levels += "}";
-    indexes += "}";
-    hashes += "}";
-    txn.exec_params(
-        "INSERT INTO log_tree_nodes (chain_id, level, idx, hash) "
-        "SELECT $1, l, i, h FROM unnest($2::int[], $3::bigint[], $4::text[]) AS t(l, i, h) "
-        "ON CONFLICT DO NOTHING",
-        tree.chain_id, levels, indexes, hashes);
+    std::vector<std::string> params;
+    std::string sql = tree_nodes_insert(tree, params);
+    txn.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
   }
   for (const auto& h : tree.heads) {
     txn.exec_params(

@@ -91,6 +91,25 @@ TEST_P(StoreConformance, BatchIsAllOrNothing) {
   EXPECT_EQ(store_->chain_head("chain-a")->seq, 3);
 }
 
+// A commit's tree nodes land with its records or not at all (PostgreSQL writes both in one
+// statement, SQLite refuses the batch before its journal frame is written).
+TEST_P(StoreConformance, TreeNodesOfAFailedBatchAreNotStored) {
+  auto records = linked_records("chain-t", 3);
+  store_->append({records[0]}, {});
+  TreeAppend tree;
+  tree.chain_id = "chain-t";
+  merkle::StoredNode node;
+  node.id = {4, 0};
+  node.hash.fill(0x11);
+  tree.nodes.push_back(node);
+  EXPECT_THROW(store_->append_with_tree(records, {}, tree), StoreError);  // seq 1 again
+  EXPECT_EQ(store_->tree_node_count("chain-t"), 0);
+  EXPECT_EQ(store_->chain_records("chain-t", 1, 10).size(), 1u);
+  store_->append_with_tree({records[1], records[2]}, {}, tree);
+  EXPECT_EQ(store_->tree_node_count("chain-t"), 1);
+  EXPECT_EQ(store_->chain_head("chain-t")->seq, 3);
+}
+
 TEST_P(StoreConformance, LargeBatchIsStoredInChainOrderAndVerifies) {
   // Larger than one multi-row INSERT, and not a multiple of it: full statements and a remainder.
   constexpr int kRecords = 53;
