@@ -161,7 +161,7 @@ void JournalIndexer::append(const std::vector<LogRecord>& records,
     if (!failure_.empty()) throw StoreError("log index failing: " + failure_);
     if (queued_bytes_ > options_.max_behind_bytes) {
       throw StoreError("log index is " + std::to_string(queued_bytes_) +
-                       " bytes behind its journal" + (failure_.empty() ? "" : ": " + failure_));
+                       " bytes behind its journal");
     }
   }
   std::map<std::string, ChainMaxima> changed;
@@ -247,29 +247,7 @@ void JournalIndexer::index_loop() {
       healthy_ = true;
       applied_.notify_all();
       batch.clear();
-      std::vector<std::shared_ptr<JournalFile>> done;
-      std::erase_if(sealed_, [&](auto& f) {
-        // Only this list holds it once its last frame is indexed.
-        if (f.use_count() > 1) return false;
-        done.push_back(std::move(f));
-        return true;
-      });
-      auto current = file_;  // replaced under this lock
-      lock.unlock();
-      try {
-        current->grow_ahead();
-      } catch (const std::exception& e) {
-        // The writer grows the file itself then, and fails the commit if it cannot.
-        common::log_event(common::Level::Warn, "log-journal-not-grown", {{"error", e.what()}});
-      }
-      for (auto& f : done) {
-        try {
-          retire(f);
-        } catch (const std::exception& e) {
-          common::log_event(common::Level::Warn, "log-journal-not-removed", {{"error", e.what()}});
-        }
-      }
-      lock.lock();
+      tend_files(lock);
       continue;
     }
     // The frames are durable in the journal; keep them in order and try again.
@@ -283,6 +261,32 @@ void JournalIndexer::index_loop() {
     if (stopping_) return;  // the journal stays; the next start replays it
     wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
   }
+}
+
+void JournalIndexer::tend_files(std::unique_lock<std::mutex>& lock) {
+  std::vector<std::shared_ptr<JournalFile>> done;
+  std::erase_if(sealed_, [&](auto& f) {
+    // Only this list holds it once its last frame is indexed.
+    if (f.use_count() > 1) return false;
+    done.push_back(std::move(f));
+    return true;
+  });
+  auto current = file_;  // replaced under this lock
+  lock.unlock();
+  try {
+    current->grow_ahead();
+  } catch (const std::exception& e) {
+    // The writer grows the file itself then, and fails the commit if it cannot.
+    common::log_event(common::Level::Warn, "log-journal-not-grown", {{"error", e.what()}});
+  }
+  for (auto& f : done) {
+    try {
+      retire(f);
+    } catch (const std::exception& e) {
+      common::log_event(common::Level::Warn, "log-journal-not-removed", {{"error", e.what()}});
+    }
+  }
+  lock.lock();
 }
 
 void JournalIndexer::index(std::deque<Entry>& batch) {

@@ -86,6 +86,9 @@ class JournalIndexer {
   ChainMaxima& maxima_of(const std::string& chain_id, std::map<std::string, ChainMaxima>& changed);
   void index_loop();
   void index(std::deque<Entry>& batch);
+  // After a batch is indexed (under mutex_, released meanwhile): removes sealed journals whose
+  // frames are all indexed and writes zeros ahead in the current one.
+  void tend_files(std::unique_lock<std::mutex>& lock);
   void retire(const std::shared_ptr<JournalFile>& file);
 
   std::filesystem::path db_;

@@ -5,7 +5,6 @@
 
 #include <openssl/evp.h>
 
-#include <algorithm>
 #include <cstring>
 
 namespace bronpoort::processing_log::journal {
@@ -28,13 +27,6 @@ void put_text(std::string& out, std::string_view s) {
   out.push_back(kText);
   put_u32(out, static_cast<std::uint32_t>(s.size()));
   out.append(s);
-}
-
-std::array<unsigned char, 32> digest(std::string_view bytes) {
-  std::array<unsigned char, 32> out{};
-  unsigned int size = 0;
-  EVP_Digest(bytes.data(), bytes.size(), out.data(), &size, EVP_sha256(), nullptr);
-  return out;
 }
 
 std::uint32_t get_u32(std::string_view bytes, std::size_t at) {
@@ -104,7 +96,7 @@ struct ColumnSink {
 };
 
 bool checksum_matches(std::string_view bytes, std::size_t at, std::size_t size) {
-  auto sum = digest(bytes.substr(at + kFrameHeader, size));
+  auto sum = sha256(bytes.substr(at + kFrameHeader, size));
   return std::memcmp(sum.data(), bytes.data() + at + 4, kFrameHeader - 4) == 0;
 }
 
@@ -122,6 +114,13 @@ bool intact_frame_after(std::string_view bytes, std::size_t from) {
 }
 
 }  // namespace
+
+std::array<unsigned char, 32> sha256(std::string_view bytes) {
+  std::array<unsigned char, 32> out{};
+  unsigned int size = 0;
+  EVP_Digest(bytes.data(), bytes.size(), out.data(), &size, EVP_sha256(), nullptr);
+  return out;
+}
 
 std::string encode(const std::vector<LogRecord>& records,
                    const std::vector<Checkpoint>& checkpoints, const TreeAppend& tree) {
@@ -158,7 +157,7 @@ std::string encode(const std::vector<LogRecord>& records,
   if (payload.size() > kMaxFrame) throw StoreError("log journal: batch too large for one frame");
   std::string header;
   put_u32(header, static_cast<std::uint32_t>(payload.size()));
-  auto sum = digest(payload);
+  auto sum = sha256(payload);
   header.append(reinterpret_cast<const char*>(sum.data()), kFrameHeader - 4);
   frame.replace(0, kFrameHeader, header);
   return frame;

@@ -45,6 +45,9 @@ struct Frame {
   TreeAppend tree;
 };
 
+// SHA-256 of `bytes`: a frame's checksum (its first 8 bytes) and a chain lock's file name.
+std::array<unsigned char, 32> sha256(std::string_view bytes);
+
 // The whole frame (header and payload) for one append.
 std::string encode(const std::vector<LogRecord>& records,
                    const std::vector<Checkpoint>& checkpoints, const TreeAppend& tree);

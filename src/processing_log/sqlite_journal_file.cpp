@@ -1,8 +1,6 @@
 // The journal's files: creating, locking, writing ahead and adopting them (sqlite_journal.hpp).
 #include "sqlite_journal.hpp"
 
-#include <openssl/evp.h>
-
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -186,9 +184,7 @@ void JournalFile::remove() {
 }
 
 ChainLock::ChainLock(const std::filesystem::path& db, const std::string& chain_id) {
-  unsigned char sum[32];
-  unsigned int size = 0;
-  EVP_Digest(chain_id.data(), chain_id.size(), sum, &size, EVP_sha256(), nullptr);
+  const auto sum = sha256(chain_id);
   char hex[17];
   for (int i = 0; i < 8; ++i) std::snprintf(hex + 2 * i, 3, "%02x", sum[i]);
   const auto path = db.parent_path() / (db.filename().string() + ".chain-" + hex + ".lock");

@@ -2,24 +2,20 @@
 // journal (sqlite_indexer.hpp): a commit returns once its frame is fsync'd in the journal, and the
 // indexer copies it into the tables. Triggers make the log tables append-only. Inserts reuse
 // prepared statements, several rows per statement, and checkpoints run beside the indexer rather
-// than inside its transactions.
+// than inside its transactions (sqlite_checkpointer.hpp).
 
 #include "log_schema.hpp"
 #include "sql_shape.hpp"
+#include "sqlite_checkpointer.hpp"
 #include "sqlite_db.hpp"
 #include "sqlite_indexer.hpp"
 #include "sqlite_tree.hpp"
 
-#include <bronpoort/core/thread_name.hpp>
 #include <bronpoort/processing_log/log_store.hpp>
 
-#include <sqlite3.h>
-
-#include <condition_variable>
 #include <filesystem>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 namespace bronpoort::processing_log {
 namespace {
@@ -82,41 +78,19 @@ class SqliteStore final : public TreeLogStore, private journal::IndexTarget {
   // Records per multi-row INSERT: one statement execution stores this many, so a batch costs a
   // sixteenth of the statement round trips; the rest go one by one.
   static constexpr std::size_t kRowsPerInsert = 16;
-  // WAL size (pages) at which the checkpoint thread copies the WAL back into the database file.
-  static constexpr int kCheckpointPages = 1000;
-  static constexpr int kCatchUpPages = 4 * kCheckpointPages;
 
   SqliteStore(std::string path, const SqliteStoreOptions& options)
-      : path_(std::move(path)), writer_(path_), reader_(path_), checkpointer_(path_) {
+      : path_(std::move(path)), writer_(path_), reader_(path_), checkpointer_(path_, writer_) {
     migrate();
     // A multi-row INSERT inside the indexer's large transactions keeps a statement journal (the
     // pages it changed, to undo just that statement): in a temporary file that was ~9,000 page
     // writes a second, seven times the WAL's. In memory it is a few pages per statement.
     writer_.exec("PRAGMA temp_store = MEMORY");
-    // Checkpoints run on their own thread and connection instead of inside the writer's commits
-    // (SQLite's auto-checkpoint), so the indexer never copies pages back into the database file.
-    // A passive checkpoint never blocks the writer; commits stay durable through the WAL and its
-    // fsync either way.
-    sqlite3_wal_hook(writer_.get(), &SqliteStore::on_commit, this);
-    checkpoint_thread_ = std::thread([this] {
-      name_this_thread("log-checkpoint");
-      checkpoint_loop();
-    });
     journal::IndexerOptions indexer;
     indexer.index = options.index;
     indexer.rotate_bytes = options.journal_file_bytes;
-    try {
-      journal::IndexTarget& target = *this;
-      indexer_ = std::make_unique<journal::JournalIndexer>(path_, target, indexer);
-    } catch (...) {
-      stop_checkpoints();
-      throw;
-    }
-  }
-
-  ~SqliteStore() override {
-    indexer_.reset();  // indexes what is left first
-    stop_checkpoints();
+    journal::IndexTarget& target = *this;
+    indexer_ = std::make_unique<journal::JournalIndexer>(path_, target, indexer);
   }
 
   // Durable once the commit's frame is synced in the journal; the indexer stores it in the
@@ -344,15 +318,6 @@ class SqliteStore final : public TreeLogStore, private journal::IndexTarget {
     return {st.integer(0), st.integer(1), st.integer(2)};
   }
 
-  void stop_checkpoints() {
-    {
-      std::lock_guard lock(checkpoint_mutex_);
-      checkpoint_stopping_ = true;
-    }
-    checkpoint_wake_.notify_all();
-    if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
-  }
-
   void migrate() {
     std::lock_guard lock(write_mutex_);
     writer_.exec(
@@ -396,40 +361,6 @@ class SqliteStore final : public TreeLogStore, private journal::IndexTarget {
     st.reset();
   }
 
-  // SQLite's WAL hook: called on the writer connection after each commit with the WAL's size.
-  static int on_commit(void* self, sqlite3* db, const char* name, int pages) {
-    if (pages >= kCatchUpPages) {
-      // Under steady load the background checkpoint may never find the WAL fully copied at the
-      // moment a write begins, and only then does SQLite start the WAL over. Past this size the
-      // writer checkpoints itself between two commits, as SQLite's auto-checkpoint would; most
-      // pages were already copied in the background, so this is short, and the WAL stays bounded.
-      sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    } else if (pages >= kCheckpointPages) {
-      auto* store = static_cast<SqliteStore*>(self);
-      {
-        std::lock_guard lock(store->checkpoint_mutex_);
-        store->checkpoint_due_ = true;
-      }
-      store->checkpoint_wake_.notify_one();
-    }
-    return SQLITE_OK;
-  }
-
-  void checkpoint_loop() {
-    std::unique_lock lock(checkpoint_mutex_);
-    for (;;) {
-      checkpoint_wake_.wait(lock, [&] { return checkpoint_stopping_ || checkpoint_due_; });
-      if (checkpoint_stopping_) return;
-      checkpoint_due_ = false;
-      lock.unlock();
-      // Passive: copies what no reader still needs and never waits for, or blocks, the writer.
-      // A failure is retried at the next commit past the threshold.
-      sqlite3_wal_checkpoint_v2(checkpointer_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                nullptr);
-      lock.lock();
-    }
-  }
-
   std::string path_;
   std::mutex write_mutex_;
   Db writer_;
@@ -443,13 +374,8 @@ class SqliteStore final : public TreeLogStore, private journal::IndexTarget {
   // WAL mode lets them run beside the writer.
   std::mutex read_mutex_;
   Db reader_;
-  Db checkpointer_;
-  std::mutex checkpoint_mutex_;
-  std::condition_variable checkpoint_wake_;
-  bool checkpoint_due_ = false;
-  bool checkpoint_stopping_ = false;
-  std::thread checkpoint_thread_;
-  // Last: it stops (and indexes what is left) before the connections go.
+  sqlite::WalCheckpointer checkpointer_;
+  // Last, so it goes first: it indexes what is left while the connections are still there.
   std::unique_ptr<journal::JournalIndexer> indexer_;
 };
 
