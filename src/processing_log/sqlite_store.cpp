@@ -9,6 +9,7 @@
 #include "sqlite_checkpointer.hpp"
 #include "sqlite_db.hpp"
 #include "sqlite_indexer.hpp"
+#include "sqlite_lookup.hpp"
 #include "sqlite_tree.hpp"
 
 #include <bronpoort/processing_log/log_store.hpp>
@@ -35,6 +36,9 @@ const std::vector<std::string>& migrations() {
       // 3: how far the indexer has copied each commit journal into the tables
       // (sqlite_indexer.hpp). Bookkeeping, not evidence: rows go when their journal does.
       "CREATE TABLE log_journals (name TEXT PRIMARY KEY, applied INTEGER NOT NULL);",
+      // 4: lookups by trace and subject in sorted batches instead of two random-key indexes
+      // (sqlite_lookup.hpp).
+      sqlite::lookup_migration(),
   };
   return list;
 }
@@ -86,6 +90,7 @@ class SqliteStore final : public TreeLogStore, private journal::IndexTarget {
     // pages it changed, to undo just that statement): in a temporary file that was ~9,000 page
     // writes a second, seven times the WAL's. In memory it is a few pages per statement.
     writer_.exec("PRAGMA temp_store = MEMORY");
+    lookup_ = std::make_unique<sqlite::LookupWriter>(writer_, options.lookup_batch);
     journal::IndexerOptions indexer;
     indexer.index = options.index;
     indexer.rotate_bytes = options.journal_file_bytes;
@@ -120,11 +125,11 @@ class SqliteStore final : public TreeLogStore, private journal::IndexTarget {
                 int limit) override {
     indexer_->caught_up();
     auto where = sql::build_where(filter, after, question);
+    std::string source = sqlite::lookup_source(filter, where.params, question);
     where.params.push_back(static_cast<std::int64_t>(limit) + 1);
     std::lock_guard lock(read_mutex_);
-    Statement st(reader_, "SELECT " + sql::record_column_list() + " FROM processing_log" +
-                              where.sql + sql::kNewestFirst + " LIMIT " +
-                              question(where.params.size()));
+    Statement st(reader_, "SELECT " + sql::record_column_list() + " FROM " + source + where.sql +
+                              sql::kNewestFirst + " LIMIT " + question(where.params.size()));
     sqlite::bind(st, where.params);
     LogPage page;
     while (st.step()) page.records.push_back(read_record(st));
@@ -235,6 +240,7 @@ class SqliteStore final : public TreeLogStore, private journal::IndexTarget {
         position.arg(name).arg(applied);
         run(position);
       }
+      lookup_->after_insert(frames, rows.size());
       run(kept(commit_, "COMMIT"));
     } catch (...) {
       try {
@@ -242,6 +248,7 @@ class SqliteStore final : public TreeLogStore, private journal::IndexTarget {
       } catch (const StoreError&) {
         // The failed statement may already have ended the transaction.
       }
+      lookup_->rolled_back();
       throw;
     }
   }
@@ -325,9 +332,13 @@ class SqliteStore final : public TreeLogStore, private journal::IndexTarget {
         "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
     writer_.exec("BEGIN IMMEDIATE");
     try {
-      Statement st(writer_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-      st.step();
-      std::int64_t current = st.integer(0);
+      std::int64_t current = 0;
+      {
+        // Finished before the migrations run: DROP refuses while a statement is still open.
+        Statement st(writer_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+        st.step();
+        current = st.integer(0);
+      }
       std::int64_t version = 0;
       for (const std::string& migration : migrations()) {
         ++version;
@@ -370,6 +381,7 @@ class SqliteStore final : public TreeLogStore, private journal::IndexTarget {
   std::unique_ptr<Statement> insert_many_;
   std::unique_ptr<Statement> insert_checkpoint_;
   std::unique_ptr<Statement> upsert_position_;
+  std::unique_ptr<sqlite::LookupWriter> lookup_;
   // Reads use their own connection so that they see committed data without waiting for a write;
   // WAL mode lets them run beside the writer.
   std::mutex read_mutex_;

@@ -179,6 +179,9 @@ struct SqliteStoreOptions {
   bool index = true;
   // Journal size at which commits move on to a new journal file; the old one goes once indexed.
   std::size_t journal_file_bytes = 64u << 20;
+  // Records the indexer gathers before it adds them to the trace and subject lookup in one sorted
+  // batch; until then a query by trace or subject reads them one by one (sqlite_lookup.hpp).
+  std::size_t lookup_batch = 16384;
 };
 std::unique_ptr<LogStore> open_sqlite_store(const std::string& path,
                                             const SqliteStoreOptions& options = {});

@@ -269,7 +269,8 @@ TEST_P(StoreConformance, WriterChainVerifiesAndContinuesAfterRestart) {
   EXPECT_TRUE(shared->ping());
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance, ::testing::Values("sqlite", "postgres"),
+INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance,
+                         ::testing::Values("sqlite", "sqlite_lookup_every_commit", "postgres"),
                          [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
