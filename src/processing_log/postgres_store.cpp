@@ -52,30 +52,55 @@ LogRecord read_record(const pqxx::row& row) {
   return sql::record_from_texts(texts);
 }
 
-// "INSERT INTO processing_log ... VALUES (...), ..." for records[begin, end), its parameters
-// appended to `params` (numbered after those already there).
-std::string records_insert(const std::vector<LogRecord>& records, std::size_t begin,
-                           std::size_t end, std::vector<std::string>& params) {
-  const std::size_t ncols = sql::record_columns().size();
-  std::string sql = "INSERT INTO processing_log (" + sql::record_column_list() + ") VALUES ";
-  params.reserve(params.size() + (end - begin) * ncols);
-  for (std::size_t i = begin; i < end; ++i) {
-    sql += (i == begin ? "(" : ", (");
-    for (std::size_t col = 0; col < ncols; ++col) {
-      sql += (col == 0 ? "" : ", ") + dollar(params.size() + col + 1);
-    }
-    sql += ")";
-    auto texts = as_texts(sql::record_values(records[i]));
-    params.insert(params.end(), texts.begin(), texts.end());
+// One element of a PostgreSQL array literal: integers as they are, texts quoted with their
+// backslashes and double quotes escaped, so that commas, braces and "NULL" stay text.
+void append_element(std::string& array, const sql::Value& v) {
+  if (array.size() > 1) array += ',';
+  if (v.is_int) {
+    array += std::to_string(v.integer);
+    return;
   }
-  return sql;
+  array += '"';
+  for (char c : v.text) {
+    if (c == '"' || c == '\\') array += '\\';
+    array += c;
+  }
+  array += '"';
+}
+
+// Prepared statements: their text is the same for any number of records, so PostgreSQL parses and
+// plans them once per connection instead of once per commit (a quarter of its CPU in the
+// benchmark's gateway-pg leg; docs/performance.md). "bp_records" stores records[] from one array
+// per column, "bp_records_nodes" also the Merkle tree's new nodes, in one statement.
+constexpr const char* kInsertRecords = "bp_records";
+constexpr const char* kInsertRecordsAndNodes = "bp_records_nodes";
+
+// "INSERT INTO processing_log (...) SELECT * FROM unnest($first::type[], ...)".
+std::string records_unnest_sql(std::size_t first) {
+  const auto types = sql::record_values(LogRecord{});
+  std::string sql =
+      "INSERT INTO processing_log (" + sql::record_column_list() + ") SELECT * FROM unnest(";
+  for (std::size_t col = 0; col < types.size(); ++col) {
+    sql += (col == 0 ? "" : ", ") + dollar(first + col) +
+           (types[col].is_int ? "::bigint[]" : "::text[]");
+  }
+  return sql + ")";
+}
+
+// The parameters of records_unnest_sql: one array literal per column.
+void records_unnest_params(const std::vector<LogRecord>& records,
+                           std::vector<std::string>& params) {
+  const std::size_t ncols = sql::record_columns().size();
+  std::vector<std::string> arrays(ncols, "{");
+  for (const auto& r : records) {
+    auto values = sql::record_values(r);
+    for (std::size_t col = 0; col < ncols; ++col) append_element(arrays[col], values[col]);
+  }
+  for (auto& a : arrays) params.push_back(std::move(a += '}'));
 }
 
 class PostgresStore final : public TreeLogStore {
  public:
-  // Records per multi-row INSERT.
-  static constexpr std::size_t kRowsPerStatement = 500;
-
   PostgresStore(std::string dsn, std::string migration_dsn)
       : dsn_(with_timeout(dsn)),
         migration_dsn_(with_timeout(migration_dsn.empty() ? dsn : migration_dsn)) {
@@ -90,32 +115,27 @@ class PostgresStore final : public TreeLogStore {
                         const std::vector<Checkpoint>& checkpoints,
                         const TreeAppend& tree) override {
     std::lock_guard lock(write_mutex_);
-    if (!records.empty() && records.size() <= kRowsPerStatement && checkpoints.empty() &&
-        tree.heads.empty()) {
+    if (!records.empty() && checkpoints.empty() && tree.heads.empty()) {
       // The usual commit: the records and the tree's new nodes in one statement (the nodes in a
       // data-modifying WITH), which PostgreSQL runs as one transaction of its own. One round
       // trip instead of BEGIN, INSERT, INSERT, COMMIT; just as atomic and, with the session's
       // synchronous_commit, just as durable when it returns.
       run(writer_, [&](pqxx::connection& c) {
         std::vector<std::string> params;
-        std::string sql;
-        if (!tree.nodes.empty()) {
-          sql = "WITH nodes AS (" + postgres::tree_nodes_insert(tree, params) + ") ";
-        }
-        sql += records_insert(records, 0, records.size(), params);
+        if (!tree.nodes.empty()) postgres::tree_nodes_params(tree, params);
+        records_unnest_params(records, params);
         pqxx::nontransaction statement(c);
-        statement.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+        statement.exec_prepared(tree.nodes.empty() ? kInsertRecords : kInsertRecordsAndNodes,
+                                pqxx::prepare::make_dynamic_params(params));
       });
       return;
     }
     run(writer_, [&](pqxx::connection& c) {
       pqxx::work txn(c);
-      // Many rows per statement: one round trip per chunk instead of per record.
-      for (std::size_t start = 0; start < records.size(); start += kRowsPerStatement) {
+      if (!records.empty()) {
         std::vector<std::string> params;
-        std::string sql = records_insert(
-            records, start, std::min(records.size(), start + kRowsPerStatement), params);
-        txn.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+        records_unnest_params(records, params);
+        txn.exec_prepared(kInsertRecords, pqxx::prepare::make_dynamic_params(params));
       }
       for (const auto& cp : checkpoints) {
         txn.exec_params(
@@ -274,6 +294,9 @@ class PostgresStore final : public TreeLogStore {
 
   Connection connect() {
     auto conn = std::make_unique<pqxx::connection>(dsn_);
+    conn->prepare(kInsertRecords, records_unnest_sql(1));
+    conn->prepare(kInsertRecordsAndNodes, "WITH nodes AS (" + postgres::tree_nodes_sql(1) + ") " +
+                                              records_unnest_sql(postgres::kTreeNodeParams + 1));
     // Sessions run as the INSERT+SELECT-only role when the login may assume it, so even a
     // privileged DSN cannot alter the log through the gateway.
     pqxx::nontransaction tx(*conn);

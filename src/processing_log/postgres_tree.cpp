@@ -15,8 +15,7 @@ TreeHead tree_head_row(const pqxx::row& r) {
 
 }  // namespace
 
-std::string tree_nodes_insert(const TreeAppend& tree, std::vector<std::string>& params) {
-  // Arrays unnested on the server: one statement however many nodes.
+void tree_nodes_params(const TreeAppend& tree, std::vector<std::string>& params) {
   std::string levels = "{", indexes = "{", hashes = "{";
   for (std::size_t i = 0; i < tree.nodes.size(); ++i) {
     const auto& n = tree.nodes[i];
@@ -25,25 +24,25 @@ std::string tree_nodes_insert(const TreeAppend& tree, std::vector<std::string>& 
     indexes += sep + std::to_string(n.id.index);
     hashes += sep + merkle::to_hex(n.hash);
   }
-  levels += "}";
-  indexes += "}";
-  hashes += "}";
-  auto p = [&params](std::string value) {
-    params.push_back(std::move(value));
-    return "$" + std::to_string(params.size());
-  };
-  const std::string chain = p(tree.chain_id);
-  const std::string l = p(levels), i = p(indexes), h = p(hashes);
-  return "INSERT INTO log_tree_nodes (chain_id, level, idx, hash) SELECT " + chain +
-         ", l, i, h FROM unnest(" + l + "::int[], " + i + "::bigint[], " + h +
+  params.push_back(tree.chain_id);
+  params.push_back(levels + "}");
+  params.push_back(indexes + "}");
+  params.push_back(hashes + "}");
+}
+
+std::string tree_nodes_sql(std::size_t first) {
+  // Arrays unnested on the server: one statement however many nodes.
+  auto p = [first](std::size_t k) { return "$" + std::to_string(first + k); };
+  return "INSERT INTO log_tree_nodes (chain_id, level, idx, hash) SELECT " + p(0) +
+         ", l, i, h FROM unnest(" + p(1) + "::int[], " + p(2) + "::bigint[], " + p(3) +
          "::text[]) AS t(l, i, h) ON CONFLICT DO NOTHING";
 }
 
 void insert_tree(pqxx::work& txn, const TreeAppend& tree) {
   if (!tree.nodes.empty()) {
     std::vector<std::string> params;
-    std::string sql = tree_nodes_insert(tree, params);
-    txn.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+    tree_nodes_params(tree, params);
+    txn.exec_params(tree_nodes_sql(1), pqxx::prepare::make_dynamic_params(params));
   }
   for (const auto& h : tree.heads) {
     txn.exec_params(

@@ -9,9 +9,11 @@
 namespace bronpoort::processing_log::postgres {
 
 void insert_tree(pqxx::work& txn, const TreeAppend& tree);
-// The INSERT of the tree's new nodes (none stored twice), its parameters appended to `params` and
-// numbered after those already there; for a statement of the caller's.
-std::string tree_nodes_insert(const TreeAppend& tree, std::vector<std::string>& params);
+// The INSERT of a tree's new nodes (none stored twice), its kTreeNodeParams parameters numbered
+// from $first, for a statement of the caller's; tree_nodes_params appends their values.
+inline constexpr std::size_t kTreeNodeParams = 4;
+std::string tree_nodes_sql(std::size_t first);
+void tree_nodes_params(const TreeAppend& tree, std::vector<std::string>& params);
 std::vector<merkle::StoredNode> read_tree_nodes(pqxx::work& txn, const std::string& chain_id,
                                                 const std::vector<merkle::NodeId>& ids);
 std::int64_t count_tree_nodes(pqxx::work& txn, const std::string& chain_id);

@@ -56,6 +56,34 @@ TEST_P(StoreConformance, AppendedRecordsReadBackExactlyAndHashesStillMatch) {
   EXPECT_FALSE(store_->chain_head("other-chain"));
 }
 
+// The PostgreSQL store sends a batch as one array literal per column: texts that look like array
+// syntax, quotes, backslashes or NULL must come back as they went in, in every column.
+TEST_P(StoreConformance, TextsThatLookLikeArraySyntaxReadBackExactly) {
+  const std::vector<std::string> hostile = {
+      "NULL", "", "a,b", "{x}", "\"quoted\"", "back\\slash\\", "}\",{\"", "tab\there", "é ✓"};
+  std::vector<LogRecord> records;
+  std::string prev = genesis_hash();
+  for (std::size_t i = 0; i < hostile.size(); ++i) {
+    LogRecord r = sample_record("persons", hostile[i]);
+    r.chain_id = "chain-h";
+    r.purpose = hostile[(i + 1) % hostile.size()];
+    r.user = hostile[(i + 2) % hostile.size()];
+    r.details = {{"note", hostile[i]}};
+    r.fields_released = {hostile[i], "x"};
+    link_record(r, static_cast<std::int64_t>(i), prev);
+    prev = r.hash;
+    records.push_back(r);
+  }
+  store_->append(records, {});
+  auto back = store_->chain_records("chain-h", 1, 100);
+  ASSERT_EQ(back.size(), hostile.size());
+  for (std::size_t i = 0; i < back.size(); ++i) {
+    EXPECT_EQ(back[i].organisation, hostile[i]) << i;
+    EXPECT_EQ(back[i].canonical_bytes(), records[i].canonical_bytes()) << i;
+    EXPECT_EQ(chain_hash(back[i].prev_hash, back[i].canonical_bytes()), back[i].hash) << i;
+  }
+}
+
 // The review sent an invalid UTF-8 purpose: PostgreSQL refused it and with it the whole commit
 // batch, so other callers' requests failed with 503. The writer makes every text storable first.
 TEST_P(StoreConformance, CallerBytesThatAreNotUtf8FailNobodysCommit) {
