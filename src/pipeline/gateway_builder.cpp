@@ -239,7 +239,7 @@ BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& se
     chain.render = sources::make_render_data_stage();
   }
   chain.endpoint = std::make_shared<EndpointStage>();
-  // Resumes on the connection's strand (RequestContext::post_home); the pool serves callers
+  // Resumes on the connection's thread (RequestContext::post_home); the pool serves callers
   // without one.
   if (services.log())
     chain.log = processing_log::make_log_stage(services.log(), &services.blocking());

@@ -135,8 +135,11 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void do_accept() {
-    // Each connection on the next I/O thread's context, for its whole life.
-    acceptor_.async_accept(net::make_strand(io_.next()),
+    // Each connection on the next I/O thread's context, for its whole life. That context runs on
+    // one thread only (net::IoThreads), so the connection's handlers never overlap without a
+    // strand, and its executor is the context's own: no strand to enter per handler, and a small
+    // executor that Asio copies in place rather than by reference count.
+    acceptor_.async_accept(io_.next().get_executor(),
                            [self = shared_from_this()](error_code ec, tcp::socket socket) {
                              self->on_accept(ec, std::move(socket));
                            });

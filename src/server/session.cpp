@@ -70,23 +70,43 @@ void Session<Stream>::drain() {
 
 // Our own timer instead of tcp_stream's: on expiry we cancel the pending read and can still
 // answer 408, where tcp_stream would close the socket under us.
+//
+// A request moves its deadline four to six times (idle, header, body, write, and back); setting
+// the timer each time cancelled its wait and ran the cancelled handler. Instead a new deadline only
+// sets the timer when it comes before the timer would fire. The timer is set at most the shortest
+// timeout ahead, so a later deadline never needs it set again: when it fires before the deadline,
+// on_timer sets it once more.
 template <class Stream>
 void Session<Stream>::arm(std::chrono::milliseconds timeout) {
   timed_out_ = false;
-  timer_.expires_after(timeout);
+  const auto now = std::chrono::steady_clock::now();
+  deadline_ = now + timeout;
+  if (timer_at_ > deadline_) set_timer(std::min(deadline_, now + host_->limits.shortest_timeout()));
+}
+
+template <class Stream>
+void Session<Stream>::disarm() {
+  deadline_ = std::chrono::steady_clock::time_point::max();
+}
+
+template <class Stream>
+void Session<Stream>::set_timer(std::chrono::steady_clock::time_point at) {
+  timer_at_ = at;
+  timer_.expires_at(at);
   timer_.async_wait(
       beast::bind_front_handler(&Session::on_timer, this->shared_from_this(), ++timer_generation_));
 }
 
 template <class Stream>
-void Session<Stream>::disarm() {
-  ++timer_generation_;
-  timer_.cancel();
-}
-
-template <class Stream>
 void Session<Stream>::on_timer(unsigned generation, error_code ec) {
-  if (ec || generation != timer_generation_ || phase_ == Phase::Closed) return;
+  // A wait replaced by a newer one, or cancelled when the connection closed.
+  if (generation != timer_generation_ || phase_ == Phase::Closed) return;
+  timer_at_ = std::chrono::steady_clock::time_point::max();
+  if (ec || deadline_ == std::chrono::steady_clock::time_point::max()) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < deadline_) {
+    return set_timer(std::min(deadline_, now + host_->limits.shortest_timeout()));
+  }
   timed_out_ = true;
   error_code ignored;
   socket().cancel(ignored);
@@ -244,7 +264,7 @@ void Session<Stream>::dispatch_request() {
     net::post(ex, std::move(task));
   };
   host_->handler.handle(ctx, [self = this->shared_from_this(), ctx] {
-    // Inline when the chain already finished on this connection's strand (the usual case once
+    // Inline when the chain already finished on this connection's thread (the usual case once
     // the log stage resumes here), otherwise queued to it.
     net::dispatch(self->stream_.get_executor(), [self, ctx] { self->write_response(ctx); });
   });
@@ -363,6 +383,8 @@ void Session<Stream>::close() {
   if (phase_ == Phase::Closed) return;
   set_phase(Phase::Closed);
   disarm();
+  // Ends the timer's wait now, so that it no longer holds the connection.
+  timer_.cancel();
   error_code ignored;
   // Send FIN first so a client still reading gets the whole response, then release the socket.
   socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);

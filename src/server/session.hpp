@@ -1,6 +1,7 @@
 #pragma once
 // One client connection. It only reads requests and writes responses; the RequestHandler decides
-// what to answer. All handlers run on the connection's strand. Private to src/server.
+// what to answer. All handlers run on the connection's I/O thread (its io_context has one). Private
+// to src/server.
 
 #include "session_host.hpp"
 
@@ -61,6 +62,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void set_phase(Phase phase);
   void arm(std::chrono::milliseconds timeout);
   void disarm();
+  void set_timer(std::chrono::steady_clock::time_point at);
   void on_timer(unsigned generation, boost::system::error_code ec);
 
   void on_handshake(boost::system::error_code ec);
@@ -89,7 +91,11 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::shared_ptr<SessionHost> host_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  // One deadline at a time (deadline_; none when max). The timer is set only when a deadline
+  // comes before it would fire; otherwise it fires early and is set again (on_timer).
   boost::asio::steady_timer timer_;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
+  std::chrono::steady_clock::time_point timer_at_ = std::chrono::steady_clock::time_point::max();
   unsigned timer_generation_ = 0;
   bool timed_out_ = false;
   Phase phase_ = Phase::Handshake;

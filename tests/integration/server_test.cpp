@@ -135,6 +135,35 @@ TEST(Server, KeptAliveConnectionAnswersLaterRequestsAndClosesAfterTheIdleTimeout
   EXPECT_GE(std::chrono::steady_clock::now() - idle_from, 600ms);
 }
 
+// A connection's timer is set at most the shortest timeout ahead and set again when it fires
+// before the deadline (session.cpp): a kept-alive connection quiet for several header timeouts,
+// but less than the idle timeout, stays open; a header that then stalls is cut off at the header
+// timeout, not the idle one.
+TEST(Server, EachPhaseKeepsItsOwnTimeoutOnAKeptAliveConnection) {
+  TempDir dir;
+  auto cfg = minimal_config();
+  cfg["server"]["limits"] = {{"headerTimeoutMs", 300}, {"idleTimeoutMs", 4000}};
+  GatewayProcess gw(dir, cfg);
+  Connection c(gw.port());
+  ASSERT_TRUE(c.send(build_request("GET", "/healthz")));
+  auto first = c.read_response();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  std::this_thread::sleep_for(1200ms);  // four header timeouts
+  ASSERT_TRUE(c.send(build_request("GET", "/healthz")));
+  auto second = c.read_response();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 200);
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(c.send("GET /healthz HTTP/1.1\r\nHo"));
+  auto third = c.read_response(5s);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->status, 408);
+  EXPECT_GE(elapsed, 250ms);
+  EXPECT_LT(elapsed, 2s);
+}
+
 // Two requests in one write: the second is already buffered when the first is answered.
 TEST(Server, PipelinedRequestsAreAnsweredInOrder) {
   TempDir dir;

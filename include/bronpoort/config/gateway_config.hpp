@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -43,6 +44,11 @@ struct Limits {
   // burst; past them 429 and no access-log line each.
   double unauthenticated_per_second = 50;
   double unauthenticated_burst = 200;
+
+  // The shortest of the connection timeouts: how far ahead a connection's timer is set.
+  std::chrono::milliseconds shortest_timeout() const {
+    return std::min({header_timeout, body_timeout, idle_timeout, write_timeout});
+  }
 };
 
 struct ServerConfig {
