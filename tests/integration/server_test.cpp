@@ -14,6 +14,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Sends GET /healthz on `c` and expects it answered 200.
+void expect_up(Connection& c) {
+  ASSERT_TRUE(c.send(build_request("GET", "/healthz")));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
 TEST(Server, KeepAliveServesManySequentialRequestsOnOneConnection) {
   TempDir dir;
   GatewayProcess gw(dir, minimal_config());
@@ -118,10 +126,7 @@ TEST(Server, KeptAliveConnectionAnswersLaterRequestsAndClosesAfterTheIdleTimeout
   cfg["server"]["limits"] = {{"idleTimeoutMs", 800}};
   GatewayProcess gw(dir, cfg);
   Connection c(gw.port());
-  ASSERT_TRUE(c.send(build_request("GET", "/healthz")));
-  auto first = c.read_response();
-  ASSERT_TRUE(first);
-  EXPECT_EQ(first->status, 200);
+  expect_up(c);
   std::this_thread::sleep_for(300ms);
   const auto request = build_request("GET", "/healthz");
   ASSERT_TRUE(c.send(request.substr(0, 10)));
@@ -145,15 +150,9 @@ TEST(Server, EachPhaseKeepsItsOwnTimeoutOnAKeptAliveConnection) {
   cfg["server"]["limits"] = {{"headerTimeoutMs", 300}, {"idleTimeoutMs", 4000}};
   GatewayProcess gw(dir, cfg);
   Connection c(gw.port());
-  ASSERT_TRUE(c.send(build_request("GET", "/healthz")));
-  auto first = c.read_response();
-  ASSERT_TRUE(first);
-  EXPECT_EQ(first->status, 200);
+  expect_up(c);
   std::this_thread::sleep_for(1200ms);  // four header timeouts
-  ASSERT_TRUE(c.send(build_request("GET", "/healthz")));
-  auto second = c.read_response();
-  ASSERT_TRUE(second);
-  EXPECT_EQ(second->status, 200);
+  expect_up(c);
   const auto start = std::chrono::steady_clock::now();
   ASSERT_TRUE(c.send("GET /healthz HTTP/1.1\r\nHo"));
   auto third = c.read_response(5s);

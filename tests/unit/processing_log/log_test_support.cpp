@@ -24,17 +24,7 @@ class SqliteDatabase final : public TestDatabase {
   std::string kind() const override { return "sqlite"; }
   std::string location() const override { return path_.string(); }
   std::unique_ptr<LogStore> open() override { return open_sqlite_store(path_.string(), options_); }
-  void exec_privileged(const std::string& sql) override {
-    sqlite3* db = nullptr;
-    sqlite3_open(path_.c_str(), &db);
-    sqlite3_busy_timeout(db, 5000);
-    char* err = nullptr;
-    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-    std::string msg = err ? err : "";
-    sqlite3_free(err);
-    sqlite3_close(db);
-    if (rc != SQLITE_OK) throw std::runtime_error(msg);
-  }
+  void exec_privileged(const std::string& sql) override { exec_sqlite(path_, sql); }
   void exec_bypassing_triggers(const std::string& sql) override {
     // Whoever holds the file can drop the triggers; the hash chain is what catches the change.
     exec_privileged(
@@ -89,6 +79,18 @@ class PostgresDatabase final : public TestDatabase {
 };
 
 }  // namespace
+
+void exec_sqlite(const std::filesystem::path& db, const std::string& sql) {
+  sqlite3* c = nullptr;
+  sqlite3_open(db.c_str(), &c);
+  sqlite3_busy_timeout(c, 5000);
+  char* err = nullptr;
+  int rc = sqlite3_exec(c, sql.c_str(), nullptr, nullptr, &err);
+  std::string msg = err ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(c);
+  if (rc != SQLITE_OK) throw std::runtime_error(msg);
+}
 
 std::string test_pg_dsn() {
   const char* v = std::getenv("BRONPOORT_TEST_PG_DSN");

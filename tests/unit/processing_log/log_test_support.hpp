@@ -30,6 +30,9 @@ class TestDatabase {
   virtual void exec_bypassing_triggers(const std::string& sql) = 0;
 };
 
+// Runs SQL on the SQLite database at `db` on a connection of its own; throws with SQLite's message.
+void exec_sqlite(const std::filesystem::path& db, const std::string& sql);
+
 // nullptr (after GTEST_SKIP or FAIL) when PostgreSQL is required but not available.
 std::unique_ptr<TestDatabase> make_test_database(const std::string& kind);
 

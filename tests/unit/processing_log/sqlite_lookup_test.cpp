@@ -43,17 +43,6 @@ std::vector<std::string> column(const fs::path& db, const std::string& sql, int 
   return out;
 }
 
-void exec(const fs::path& db, const std::string& sql) {
-  sqlite3* c = nullptr;
-  sqlite3_open(db.c_str(), &c);
-  char* err = nullptr;
-  int rc = sqlite3_exec(c, sql.c_str(), nullptr, nullptr, &err);
-  std::string msg = err ? err : "";
-  sqlite3_free(err);
-  sqlite3_close(c);
-  if (rc != SQLITE_OK) throw std::runtime_error(msg);
-}
-
 class SqliteLookup : public ::testing::Test {
  protected:
   void SetUp() override { db_ = testing::temp_path("lookup") / "log.db"; }
@@ -165,8 +154,10 @@ TEST_F(SqliteLookup, TheLookupIsAppendOnly) {
   append(*store, "c", 2, [](int) { return std::pair{kTraceA, std::string("x")}; });
   store->flush();
   // Hiding a record from a citizen's query by deleting its lookup row is refused.
-  EXPECT_THROW(exec(db_, "DELETE FROM log_lookup WHERE kind = 'subject'"), std::runtime_error);
-  EXPECT_THROW(exec(db_, "UPDATE log_lookup SET value = 'other'"), std::runtime_error);
+  EXPECT_THROW(testing::exec_sqlite(db_, "DELETE FROM log_lookup WHERE kind = 'subject'"),
+               std::runtime_error);
+  EXPECT_THROW(testing::exec_sqlite(db_, "UPDATE log_lookup SET value = 'other'"),
+               std::runtime_error);
   EXPECT_EQ(seqs(*store, {.data_subject_id = "x"}), (std::vector<std::int64_t>{2, 1}));
 }
 
@@ -178,11 +169,11 @@ TEST_F(SqliteLookup, ADatabaseFromBeforeTheLookupGetsOneFromItsRecords) {
     });
   }
   // Back to the schema of version 3, as an older build left it.
-  exec(db_,
-       "DROP TABLE log_lookup; DROP TABLE log_lookup_upto; "
-       "DELETE FROM schema_migrations WHERE version = 4; "
-       "CREATE INDEX processing_log_trace ON processing_log (trace_id); "
-       "CREATE INDEX processing_log_subject ON processing_log (data_subject_id);");
+  testing::exec_sqlite(db_,
+                       "DROP TABLE log_lookup; DROP TABLE log_lookup_upto; "
+                       "DELETE FROM schema_migrations WHERE version = 4; "
+                       "CREATE INDEX processing_log_trace ON processing_log (trace_id); "
+                       "CREATE INDEX processing_log_subject ON processing_log (data_subject_id);");
   auto store = open(1000);
   EXPECT_EQ(column(db_, "SELECT kind || ':' || seq FROM log_lookup ORDER BY kind, seq"),
             (std::vector<std::string>{"subject:1", "subject:2", "trace:1", "trace:2", "trace:3"}));
