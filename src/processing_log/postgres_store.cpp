@@ -52,22 +52,6 @@ LogRecord read_record(const pqxx::row& row) {
   return sql::record_from_texts(texts);
 }
 
-// One element of a PostgreSQL array literal: integers as they are, texts quoted with their
-// backslashes and double quotes escaped, so that commas, braces and "NULL" stay text.
-void append_element(std::string& array, const sql::Value& v) {
-  if (array.size() > 1) array += ',';
-  if (v.is_int) {
-    array += std::to_string(v.integer);
-    return;
-  }
-  array += '"';
-  for (char c : v.text) {
-    if (c == '"' || c == '\\') array += '\\';
-    array += c;
-  }
-  array += '"';
-}
-
 // Prepared statements: their text is the same for any number of records, so PostgreSQL parses and
 // plans them once per connection instead of once per commit (a quarter of its CPU in the
 // benchmark's gateway-pg leg; docs/performance.md). "bp_records" stores records[] from one array
@@ -87,16 +71,26 @@ std::string records_unnest_sql(std::size_t first) {
   return sql + ")";
 }
 
-// The parameters of records_unnest_sql: one array literal per column.
+// The parameters of records_unnest_sql: one binary array per column.
 void records_unnest_params(const std::vector<LogRecord>& records,
-                           std::vector<std::string>& params) {
-  const std::size_t ncols = sql::record_columns().size();
-  std::vector<std::string> arrays(ncols, "{");
+                           std::vector<pqxx::binarystring>& params) {
+  const auto types = sql::record_values(LogRecord{});
+  std::vector<postgres::BinaryArray> arrays;
+  arrays.reserve(types.size());
+  for (const auto& t : types) {
+    arrays.emplace_back(t.is_int ? postgres::BinaryArray::kInt8 : postgres::BinaryArray::kText);
+  }
   for (const auto& r : records) {
     auto values = sql::record_values(r);
-    for (std::size_t col = 0; col < ncols; ++col) append_element(arrays[col], values[col]);
+    for (std::size_t col = 0; col < values.size(); ++col) {
+      if (values[col].is_int) {
+        arrays[col].add_int8(values[col].integer);
+      } else {
+        arrays[col].add_text(values[col].text);
+      }
+    }
   }
-  for (auto& a : arrays) params.push_back(std::move(a += '}'));
+  for (const auto& a : arrays) params.push_back(a.param());
 }
 
 class PostgresStore final : public TreeLogStore {
@@ -121,7 +115,7 @@ class PostgresStore final : public TreeLogStore {
       // trip instead of BEGIN, INSERT, INSERT, COMMIT; just as atomic and, with the session's
       // synchronous_commit, just as durable when it returns.
       run(writer_, [&](pqxx::connection& c) {
-        std::vector<std::string> params;
+        std::vector<pqxx::binarystring> params;
         if (!tree.nodes.empty()) postgres::tree_nodes_params(tree, params);
         records_unnest_params(records, params);
         pqxx::nontransaction statement(c);
@@ -133,7 +127,7 @@ class PostgresStore final : public TreeLogStore {
     run(writer_, [&](pqxx::connection& c) {
       pqxx::work txn(c);
       if (!records.empty()) {
-        std::vector<std::string> params;
+        std::vector<pqxx::binarystring> params;
         records_unnest_params(records, params);
         txn.exec_prepared(kInsertRecords, pqxx::prepare::make_dynamic_params(params));
       }

@@ -15,32 +15,30 @@ TreeHead tree_head_row(const pqxx::row& r) {
 
 }  // namespace
 
-void tree_nodes_params(const TreeAppend& tree, std::vector<std::string>& params) {
-  std::string levels = "{", indexes = "{", hashes = "{";
-  for (std::size_t i = 0; i < tree.nodes.size(); ++i) {
-    const auto& n = tree.nodes[i];
-    const char* sep = i == 0 ? "" : ",";
-    levels += sep + std::to_string(n.id.level);
-    indexes += sep + std::to_string(n.id.index);
-    hashes += sep + merkle::to_hex(n.hash);
+void tree_nodes_params(const TreeAppend& tree, std::vector<pqxx::binarystring>& params) {
+  BinaryArray levels(BinaryArray::kInt4), indexes(BinaryArray::kInt8), hashes(BinaryArray::kText);
+  for (const auto& n : tree.nodes) {
+    levels.add_int4(n.id.level);
+    indexes.add_int8(static_cast<std::int64_t>(n.id.index));
+    hashes.add_text(merkle::to_hex(n.hash));
   }
-  params.push_back(tree.chain_id);
-  params.push_back(levels + "}");
-  params.push_back(indexes + "}");
-  params.push_back(hashes + "}");
+  params.push_back(binary_text(tree.chain_id));
+  params.push_back(levels.param());
+  params.push_back(indexes.param());
+  params.push_back(hashes.param());
 }
 
 std::string tree_nodes_sql(std::size_t first) {
   // Arrays unnested on the server: one statement however many nodes.
   auto p = [first](std::size_t k) { return "$" + std::to_string(first + k); };
   return "INSERT INTO log_tree_nodes (chain_id, level, idx, hash) SELECT " + p(0) +
-         ", l, i, h FROM unnest(" + p(1) + "::int[], " + p(2) + "::bigint[], " + p(3) +
+         "::text, l, i, h FROM unnest(" + p(1) + "::int[], " + p(2) + "::bigint[], " + p(3) +
          "::text[]) AS t(l, i, h) ON CONFLICT DO NOTHING";
 }
 
 void insert_tree(pqxx::work& txn, const TreeAppend& tree) {
   if (!tree.nodes.empty()) {
-    std::vector<std::string> params;
+    std::vector<pqxx::binarystring> params;
     tree_nodes_params(tree, params);
     txn.exec_params(tree_nodes_sql(1), pqxx::prepare::make_dynamic_params(params));
   }

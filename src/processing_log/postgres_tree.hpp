@@ -10,10 +10,10 @@ namespace bronpoort::processing_log::postgres {
 
 void insert_tree(pqxx::work& txn, const TreeAppend& tree);
 // The INSERT of a tree's new nodes (none stored twice), its kTreeNodeParams parameters numbered
-// from $first, for a statement of the caller's; tree_nodes_params appends their values.
+// from $first, for a statement of the caller's; tree_nodes_params appends their values (binary).
 inline constexpr std::size_t kTreeNodeParams = 4;
 std::string tree_nodes_sql(std::size_t first);
-void tree_nodes_params(const TreeAppend& tree, std::vector<std::string>& params);
+void tree_nodes_params(const TreeAppend& tree, std::vector<pqxx::binarystring>& params);
 std::vector<merkle::StoredNode> read_tree_nodes(pqxx::work& txn, const std::string& chain_id,
                                                 const std::vector<merkle::NodeId>& ids);
 std::int64_t count_tree_nodes(pqxx::work& txn, const std::string& chain_id);
