@@ -1,11 +1,15 @@
 #include "session.hpp"
 
+#include "response_head.hpp"
+
 #include "tls.hpp"
 
 #include <bronpoort/core/api_version.hpp>
 #include <bronpoort/observability/metrics.hpp>
 
 #include <boost/asio/dispatch.hpp>
+
+#include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -289,6 +293,16 @@ void Session<Stream>::write_response(std::shared_ptr<RequestContext> ctx) {
         beast::bind_front_handler(&Session::on_stream_head, this->shared_from_this()));
     return;
   }
+  if (auto head = response_head(r.status, r.headers, r.body.size(), keep)) {
+    response_head_ = std::move(*head);
+    response_body_ = std::move(r.body);
+    arm(host_->limits.write_timeout);
+    const std::array<net::const_buffer, 2> buffers{net::buffer(response_head_),
+                                                   net::buffer(response_body_)};
+    net::async_write(stream_, buffers,
+                     beast::bind_front_handler(&Session::on_write, this->shared_from_this(), keep));
+    return;
+  }
   response_.emplace(static_cast<http::status>(r.status), 11);
   for (const auto& [name, value] : r.headers.entries()) response_->insert(name, value);
   response_->body() = std::move(r.body);
@@ -321,6 +335,8 @@ template <class Stream>
 void Session<Stream>::on_write(bool keep_alive, error_code ec, std::size_t) {
   disarm();
   response_.reset();
+  std::string().swap(response_head_);
+  std::string().swap(response_body_);
   stream_sr_.reset();
   stream_head_.reset();
   std::string().swap(chunk_);

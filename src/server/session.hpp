@@ -107,6 +107,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   std::shared_ptr<RequestContext> ctx_;  // the request being answered
   std::optional<boost::beast::http::response<boost::beast::http::string_body>> response_;
+  // A whole response written without Beast's serializer (response_head.hpp): head and body.
+  std::string response_head_;
+  std::string response_body_;
   std::optional<boost::beast::http::response<boost::beast::http::empty_body>> stream_head_;
   std::optional<boost::beast::http::response_serializer<boost::beast::http::empty_body>> stream_sr_;
   std::string chunk_;
