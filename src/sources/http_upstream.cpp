@@ -12,6 +12,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -83,7 +84,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   UpstreamRequest request_;
   UpstreamDone done_;
   std::unique_ptr<Connection> conn_;
-  http::request<http::string_body> msg_;
+  std::string bytes_;  // the request as sent (upstream_request_bytes)
   std::optional<http::response_parser<http::string_body>> parser_;
   int attempts_ = 0;
 };
@@ -233,20 +234,7 @@ void Exchange::on_connection(std::unique_ptr<Connection> c, std::optional<Proble
 
 void Exchange::write() {
   const auto& cfg = upstream_->config();
-  msg_ = {};
-  msg_.method(request_.method == "POST" ? http::verb::post : http::verb::get);
-  msg_.target(request_.target);
-  msg_.version(11);
-  msg_.set(http::field::host, cfg.host + ":" + cfg.port);
-  msg_.set(http::field::user_agent, "bronpoort");
-  msg_.set(http::field::accept, "application/json");
-  msg_.keep_alive(true);
-  if (!request_.traceparent.empty()) msg_.set("traceparent", request_.traceparent);
-  if (request_.method == "POST") {
-    msg_.set(http::field::content_type, "application/json");
-    msg_.body() = request_.body;
-  }
-  msg_.prepare_payload();
+  bytes_ = upstream_request_bytes(request_, cfg.host + ":" + cfg.port);
   parser_.emplace();
   parser_->body_limit(request_.max_response_bytes);
   parser_->header_limit(64 * 1024);
@@ -255,7 +243,7 @@ void Exchange::write() {
   conn_->tcp().expires_after(request_.read_timeout);
   auto self = shared_from_this();
   conn_->with_stream([&](auto& stream) {
-    http::async_write(stream, msg_, [self](beast::error_code ec, std::size_t) {
+    asio::async_write(stream, asio::buffer(bytes_), [self](beast::error_code ec, std::size_t) {
       if (ec) return self->fail(ec, false);
       self->read_more();
     });
@@ -362,6 +350,30 @@ class PerThreadUpstream : public HttpUpstream {
 };
 
 }  // namespace
+
+std::string upstream_request_bytes(const UpstreamRequest& request, const std::string& host_port) {
+  const bool post = request.method == "POST";
+  std::string out;
+  out.reserve(160 + request.target.size() + request.traceparent.size() + request.body.size());
+  out += post ? "POST " : "GET ";
+  out += request.target;
+  out += " HTTP/1.1\r\nHost: ";
+  out += host_port;
+  out += "\r\nUser-Agent: bronpoort\r\nAccept: application/json\r\n";
+  if (!request.traceparent.empty()) {
+    out += "traceparent: ";
+    out += request.traceparent;
+    out += "\r\n";
+  }
+  if (post) {
+    out += "Content-Type: application/json\r\nContent-Length: ";
+    out += std::to_string(request.body.size());
+    out += "\r\n";
+  }
+  out += "\r\n";
+  if (post) out += request.body;
+  return out;
+}
 
 std::shared_ptr<HttpUpstream> make_http_upstream(HttpClientContext& context,
                                                  const HttpConnectorConfig& config) {
