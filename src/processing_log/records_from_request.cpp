@@ -102,6 +102,7 @@ std::vector<LogRecord> records_for_request(const RequestContext& ctx, const Pseu
   const std::vector<DataSubject> subjects =
       ctx.refused() && ctx.data_subjects.empty() ? attempted_subjects(ctx) : ctx.data_subjects;
   bool processed = !ctx.refused() || !subjects.empty();
+  out.reserve(subjects.size() + 2);  // the processing records and the audit record, moved once
   if (processed && ctx.route.kind == RouteKind::Data) {
     auto processing = [&]() {
       LogRecord r = base;
