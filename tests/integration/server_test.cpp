@@ -163,6 +163,25 @@ TEST(Server, EachPhaseKeepsItsOwnTimeoutOnAKeptAliveConnection) {
   EXPECT_LT(elapsed, 2s);
 }
 
+// A body that arrives after its header must be read whole, and not taken for the next request.
+TEST(Server, ABodyArrivingAfterItsHeaderIsReadWholeBeforeTheNextRequest) {
+  TempDir dir;
+  GatewayProcess gw(dir, minimal_config());
+  Connection c(gw.port());
+  const std::string body = R"({"note":"GET /healthz HTTP/1.1 inside a body"})";
+  ASSERT_TRUE(
+      c.send("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Content-Length: " +
+             std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 9)));
+  std::this_thread::sleep_for(200ms);
+  ASSERT_TRUE(c.send(body.substr(9)));
+  auto first = c.read_response();
+  ASSERT_TRUE(first);
+  EXPECT_NE(first->status, 400);
+  EXPECT_NE(first->status, 408);
+  expect_up(c);  // the body's bytes were not taken for a request
+}
+
 // Two requests in one write: the second is already buffered when the first is answered.
 TEST(Server, PipelinedRequestsAreAnsweredInOrder) {
   TempDir dir;
