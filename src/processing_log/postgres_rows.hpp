@@ -42,25 +42,23 @@ class BinaryArray {
   // one dimension when there are elements) and the elements.
   pqxx::binarystring param() const {
     std::string out;
-    auto put = [&out](std::uint32_t v) {
-      for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xff);
-    };
-    put(count_ == 0 ? 0 : 1);
-    put(0);
-    put(type_);
+    put32(out, count_ == 0 ? 0 : 1);
+    put32(out, 0);
+    put32(out, type_);
     if (count_ > 0) {
-      put(count_);
-      put(1);
+      put32(out, count_);
+      put32(out, 1);
     }
     out += elements_;
     return pqxx::binarystring(out);
   }
 
  private:
-  void put32(std::uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8)
-      elements_ += static_cast<char>((v >> shift) & 0xff);
+  // Big-endian, as PostgreSQL's binary formats are.
+  static void put32(std::string& out, std::uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xff);
   }
+  void put32(std::uint32_t v) { put32(elements_, v); }
 
   std::uint32_t type_;
   std::uint32_t count_ = 0;

@@ -71,17 +71,18 @@ std::string records_unnest_sql(std::size_t first) {
   return sql + ")";
 }
 
-// The parameters of records_unnest_sql: one binary array per column.
+// The parameters of records_unnest_sql: one binary array per column, of the type the column's
+// values have. `records` is not empty (the caller only sends records).
 void records_unnest_params(const std::vector<LogRecord>& records,
                            std::vector<pqxx::binarystring>& params) {
-  const auto types = sql::record_values(LogRecord{});
   std::vector<postgres::BinaryArray> arrays;
-  arrays.reserve(types.size());
-  for (const auto& t : types) {
-    arrays.emplace_back(t.is_int ? postgres::BinaryArray::kInt8 : postgres::BinaryArray::kText);
-  }
   for (const auto& r : records) {
     auto values = sql::record_values(r);
+    if (arrays.empty()) {
+      for (const auto& v : values) {
+        arrays.emplace_back(v.is_int ? postgres::BinaryArray::kInt8 : postgres::BinaryArray::kText);
+      }
+    }
     for (std::size_t col = 0; col < values.size(); ++col) {
       if (values[col].is_int) {
         arrays[col].add_int8(values[col].integer);

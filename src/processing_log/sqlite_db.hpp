@@ -26,6 +26,18 @@ inline void bind(Statement& st, const std::vector<sql::Value>& values) {
   }
 }
 
+// Steps a statement without result rows and resets it at once, so that a kept statement holds no
+// read or write state between uses, also when it failed.
+inline void run(Statement& st) {
+  try {
+    st.step();
+  } catch (...) {
+    st.reset();
+    throw;
+  }
+  st.reset();
+}
+
 // Every row `sql` answers for a chain (its ?1; '' means every chain), each made by `row`.
 template <class Read>
 auto rows_for_chain(Db& db, const std::string& sql, const std::string& chain_id, Read row) {

@@ -72,8 +72,9 @@ void LookupWriter::rolled_back() {
 
 LookupWriter::~LookupWriter() = default;
 
-void LookupWriter::after_insert(const std::vector<journal::Frame>& frames, std::size_t records) {
+void LookupWriter::after_insert(const std::vector<journal::Frame>& frames) {
   for (const auto& f : frames) {
+    waiting_ += f.records.size();
     for (const auto& r : f.records) {
       std::string_view chain = r.front().text;
       if (known_chains_.find(chain) != known_chains_.end()) continue;
@@ -84,12 +85,10 @@ void LookupWriter::after_insert(const std::vector<journal::Frame>& frames, std::
       }
       new_chain_->reset();
       new_chain_->bind_text(1, chain, false);
-      new_chain_->step();
-      new_chain_->reset();
+      run(*new_chain_);
       known_chains_.emplace(chain);
     }
   }
-  waiting_ += records;
   if (waiting_ >= batch_) merge();
 }
 
@@ -101,15 +100,8 @@ void LookupWriter::merge() {
         "UPDATE log_lookup_upto SET seq = (SELECT MAX(seq) FROM processing_log p "
         "WHERE p.chain_id = log_lookup_upto.chain_id)");
   }
-  for (Statement* st : {add_.get(), advance_.get()}) {
-    try {
-      st->step();
-    } catch (...) {
-      st->reset();
-      throw;
-    }
-    st->reset();
-  }
+  run(*add_);
+  run(*advance_);
   waiting_ = 0;
 }
 

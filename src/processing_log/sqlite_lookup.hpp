@@ -42,7 +42,7 @@ class LookupWriter {
 
   // Called in the indexer's transaction after the frames' records are inserted: gives each new
   // chain its position and, once `batch` records wait, adds them to the lookup.
-  void after_insert(const std::vector<journal::Frame>& frames, std::size_t records);
+  void after_insert(const std::vector<journal::Frame>& frames);
   // The transaction rolled back: forget what it did (new chains, the count of waiting records).
   void rolled_back();
 

@@ -22,6 +22,7 @@ namespace bronpoort::processing_log {
 namespace {
 
 using sqlite::Db;
+using sqlite::run;
 using sqlite::Statement;
 
 const std::vector<std::string>& migrations() {
@@ -240,7 +241,7 @@ class SqliteStore final : public TreeLogStore, private journal::IndexTarget {
         position.arg(name).arg(applied);
         run(position);
       }
-      lookup_->after_insert(frames, rows.size());
+      lookup_->after_insert(frames);
       run(kept(commit_, "COMMIT"));
     } catch (...) {
       try {
@@ -358,18 +359,6 @@ class SqliteStore final : public TreeLogStore, private journal::IndexTarget {
   Statement& kept(std::unique_ptr<Statement>& slot, const std::string& sql) {
     if (!slot) slot = std::make_unique<Statement>(writer_, sql);
     return *slot;
-  }
-
-  // Steps a statement without result rows and resets it at once, so that a kept statement holds
-  // no read or write state between uses, also when it failed.
-  static void run(Statement& st) {
-    try {
-      st.step();
-    } catch (...) {
-      st.reset();
-      throw;
-    }
-    st.reset();
   }
 
   std::string path_;

@@ -1,15 +1,12 @@
 #include "session.hpp"
 
 #include "response_head.hpp"
-
 #include "tls.hpp"
 
 #include <bronpoort/core/api_version.hpp>
 #include <bronpoort/observability/metrics.hpp>
 
 #include <boost/asio/dispatch.hpp>
-
-#include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -17,6 +14,8 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+
+#include <array>
 
 namespace bronpoort::server {
 
@@ -73,29 +72,21 @@ void Session<Stream>::drain() {
 }
 
 // Our own timer instead of tcp_stream's: on expiry we cancel the pending read and can still
-// answer 408, where tcp_stream would close the socket under us.
-//
-// A request moves its deadline four to six times (idle, header, body, write, and back); setting
-// the timer each time cancelled its wait and ran the cancelled handler. Instead a new deadline only
-// sets the timer when it comes before the timer would fire. The timer is set at most the shortest
-// timeout ahead, so a later deadline never needs it set again: when it fires before the deadline,
-// on_timer sets it once more.
+// answer 408, where tcp_stream would close the socket under us. deadline_ says when it must be
+// set (deadline.hpp).
 template <class Stream>
 void Session<Stream>::arm(std::chrono::milliseconds timeout) {
   timed_out_ = false;
-  const auto now = std::chrono::steady_clock::now();
-  deadline_ = now + timeout;
-  if (timer_at_ > deadline_) set_timer(std::min(deadline_, now + host_->limits.shortest_timeout()));
+  if (auto at = deadline_.arm(std::chrono::steady_clock::now(), timeout)) set_timer(*at);
 }
 
 template <class Stream>
 void Session<Stream>::disarm() {
-  deadline_ = std::chrono::steady_clock::time_point::max();
+  deadline_.disarm();
 }
 
 template <class Stream>
 void Session<Stream>::set_timer(std::chrono::steady_clock::time_point at) {
-  timer_at_ = at;
   timer_.expires_at(at);
   timer_.async_wait(
       beast::bind_front_handler(&Session::on_timer, this->shared_from_this(), ++timer_generation_));
@@ -105,11 +96,11 @@ template <class Stream>
 void Session<Stream>::on_timer(unsigned generation, error_code ec) {
   // A wait replaced by a newer one, or cancelled when the connection closed.
   if (generation != timer_generation_ || phase_ == Phase::Closed) return;
-  timer_at_ = std::chrono::steady_clock::time_point::max();
-  if (ec || deadline_ == std::chrono::steady_clock::time_point::max()) return;
-  const auto now = std::chrono::steady_clock::now();
-  if (now < deadline_) {
-    return set_timer(std::min(deadline_, now + host_->limits.shortest_timeout()));
+  if (ec) return deadline_.cancelled();
+  std::optional<std::chrono::steady_clock::time_point> next;
+  if (!deadline_.fired(std::chrono::steady_clock::now(), next)) {
+    if (next) set_timer(*next);
+    return;
   }
   timed_out_ = true;
   error_code ignored;

@@ -3,6 +3,7 @@
 // what to answer. All handlers run on the connection's I/O thread (its io_context has one). Private
 // to src/server.
 
+#include "deadline.hpp"
 #include "session_host.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -41,6 +42,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       : stream_(std::move(socket)),
         host_(std::move(host)),
         timer_(stream_.get_executor()),
+        deadline_(host_->limits.shortest_timeout()),
         remote_address_(std::move(address)) {}
   template <class S = Stream>
   requires(std::is_same_v<S, TlsStream>)
@@ -49,6 +51,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       : stream_(std::move(socket), tls),
         host_(std::move(host)),
         timer_(stream_.get_executor()),
+        deadline_(host_->limits.shortest_timeout()),
         remote_address_(std::move(address)) {}
   ~Session() override;
 
@@ -91,11 +94,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::shared_ptr<SessionHost> host_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  // One deadline at a time (deadline_; none when max). The timer is set only when a deadline
-  // comes before it would fire; otherwise it fires early and is set again (on_timer).
   boost::asio::steady_timer timer_;
-  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
-  std::chrono::steady_clock::time_point timer_at_ = std::chrono::steady_clock::time_point::max();
+  Deadline deadline_;
   unsigned timer_generation_ = 0;
   bool timed_out_ = false;
   Phase phase_ = Phase::Handshake;

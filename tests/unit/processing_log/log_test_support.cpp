@@ -161,6 +161,16 @@ LogRecord sample_record(const std::string& dataset, const std::string& org) {
   return r;
 }
 
+TreeAppend one_node_tree(const std::string& chain, merkle::NodeId id, unsigned char fill) {
+  TreeAppend tree;
+  tree.chain_id = chain;
+  merkle::StoredNode node;
+  node.id = id;
+  node.hash.fill(fill);
+  tree.nodes.push_back(node);
+  return tree;
+}
+
 std::vector<LogRecord> linked_records(const std::string& chain_id, int n, std::int64_t logged_at) {
   std::vector<LogRecord> out;
   std::string hash = genesis_hash();

@@ -48,6 +48,9 @@ LogRecord sample_record(const std::string& dataset = "persons",
                         const std::string& org = "00000001");
 
 // Links `n` sample records into a chain (seq 1..n) for tests that bypass the writer.
+// A tree append for `chain` holding one node `id` whose hash is `fill` in every byte.
+TreeAppend one_node_tree(const std::string& chain, merkle::NodeId id, unsigned char fill);
+
 std::vector<LogRecord> linked_records(const std::string& chain_id, int n,
                                       std::int64_t logged_at_us = 1700000000000000);
 

@@ -35,6 +35,17 @@ void write_file(const fs::path& path, const std::string& bytes) {
   out << bytes;
 }
 
+// Appends `n` requests' worth of records (two each) through `writer`, each durable.
+void append_pairs(GroupCommitWriter& writer, int n) {
+  for (int i = 0; i < n; ++i) {
+    ASSERT_TRUE(
+        writer
+            .append({testing::sample_record(), testing::sample_record()}, std::chrono::seconds(10))
+            .get()
+            .durable);
+  }
+}
+
 // Three batches of a chain, linked across batches.
 std::vector<std::vector<LogRecord>> batches(const std::string& chain, int per_batch = 4) {
   auto records = testing::linked_records(chain, 3 * per_batch);
@@ -75,12 +86,8 @@ TEST(JournalFrame, HoldsExactlyWhatTheAppendWasGiven) {
   records[1].purpose = std::string("with\0nul", 8);
   records[2].details = {{"reason", "ünïcode"}};
   Checkpoint cp{"c", 3, records[2].hash, 42, "key-1", "c2lnbmF0dXJl"};
-  TreeAppend tree;
-  tree.chain_id = "c";
-  merkle::StoredNode node;
-  node.id = {4, 7};
-  node.hash.fill(0xab);
-  tree.nodes.push_back(node);
+  TreeAppend tree = testing::one_node_tree("c", {4, 7}, 0xab);
+  const merkle::StoredNode node = tree.nodes[0];
   tree.heads.push_back({"c", 3, "00ff", 43, "note text\n"});
 
   const std::string bytes = journal_of({journal::encode(records, {cp}, tree)});
@@ -226,13 +233,7 @@ TEST_F(SqliteJournal, SignedCheckpointsAndTreeHeadsInALeftJournalAreReplayedWith
   {
     std::shared_ptr<LogStore> store = open_sqlite_store(db_.string(), {false});
     GroupCommitWriter writer(store, signer, options);
-    for (int i = 0; i < 30; ++i) {
-      ASSERT_TRUE(writer
-                      .append({testing::sample_record(), testing::sample_record()},
-                              std::chrono::seconds(10))
-                      .get()
-                      .durable);
-    }
+    ASSERT_NO_FATAL_FAILURE(append_pairs(writer, 30));
   }  // the writer's last checkpoint goes into the journal too; nothing was indexed
 
   auto store = open_sqlite_store(db_.string());
@@ -340,13 +341,7 @@ TEST_F(SqliteJournal, FullJournalFilesMakeWayForNewOnesAndGoOnceIndexed) {
   std::shared_ptr<LogStore> store = open_sqlite_store(db_.string(), options);
   {
     GroupCommitWriter writer(store, nullptr, WriterOptions{"c"});
-    for (int i = 0; i < 40; ++i) {
-      ASSERT_TRUE(writer
-                      .append({testing::sample_record(), testing::sample_record()},
-                              std::chrono::seconds(10))
-                      .get()
-                      .durable);
-    }
+    ASSERT_NO_FATAL_FAILURE(append_pairs(writer, 40));
   }
   store->flush();
   // Forty commits of about 2.5 KB each took many files; once their frames are indexed they go

@@ -124,12 +124,7 @@ TEST_P(StoreConformance, BatchIsAllOrNothing) {
 TEST_P(StoreConformance, TreeNodesOfAFailedBatchAreNotStored) {
   auto records = linked_records("chain-t", 3);
   store_->append({records[0]}, {});
-  TreeAppend tree;
-  tree.chain_id = "chain-t";
-  merkle::StoredNode node;
-  node.id = {4, 0};
-  node.hash.fill(0x11);
-  tree.nodes.push_back(node);
+  TreeAppend tree = testing::one_node_tree("chain-t", {4, 0}, 0x11);
   EXPECT_THROW(store_->append_with_tree(records, {}, tree), StoreError);  // seq 1 again
   EXPECT_EQ(store_->tree_node_count("chain-t"), 0);
   EXPECT_EQ(store_->chain_records("chain-t", 1, 10).size(), 1u);
