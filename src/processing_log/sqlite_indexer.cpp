@@ -186,13 +186,17 @@ void JournalIndexer::append(const std::vector<LogRecord>& records,
   // Written is as good as landed: after a failed sync the frame may still reach the disk, so the
   // chain continues after it either way (the caller is told the commit failed).
   for (auto& [chain, m] : changed) maxima_[chain] = m;
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
+    // The indexer waits for a first frame, then lingers until enough have gathered: waking it for
+    // every commit in between only puts it back to sleep (a thread switch per commit).
+    wake = queue_.empty() || queued_bytes_ + entry.bytes.size() >= kBatchBytes;
     queued_bytes_ += entry.bytes.size();
     queue_.push_back(std::move(entry));
     ++appended_;
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
   if (!sync_error.empty()) throw StoreError(sync_error);
 }
 
