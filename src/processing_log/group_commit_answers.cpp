@@ -1,27 +1,10 @@
-// Answering the requests that wait for the writer: after a commit (on the completion thread),
-// after a failure, and when a deadline passes before the writer took them.
+// Answering the requests that wait for the writer when a commit failed, and when a deadline passes
+// before the writer took them (a commit's own answers are in group_commit_writer.cpp).
 #include "group_commit_impl.hpp"
 
 namespace bronpoort::processing_log {
 
 using writer::kDeadlineSlack;
-
-void GroupCommitWriter::Impl::completion_loop() {
-  std::unique_lock lock(completion_mutex);
-  for (;;) {
-    completion_wake.wait(lock, [&] { return completion_stopping || !completions.empty(); });
-    if (completions.empty()) return;
-    auto [batch, first] = std::move(completions.front());
-    completions.pop_front();
-    lock.unlock();
-    for (auto& p : batch) {
-      p->complete({true, {}, first, std::move(p->leaves)});
-      first += static_cast<std::int64_t>(p->records.size());
-    }
-    batch.clear();
-    lock.lock();
-  }
-}
 
 void GroupCommitWriter::Impl::fail(std::vector<std::shared_ptr<Pending>>& batch,
                                    const std::string& error) {

@@ -92,13 +92,6 @@ struct GroupCommitWriter::Impl {
   std::multimap<Clock::time_point, std::weak_ptr<Pending>> deadlines;
   bool deadline_stopping = false;
 
-  // Committed batches whose callbacks are still to run: a thread of their own runs them, so that
-  // waking the requests does not hold up the next commit.
-  std::mutex completion_mutex;
-  std::condition_variable completion_wake;
-  std::deque<std::pair<std::vector<std::shared_ptr<Pending>>, std::int64_t>> completions;
-  bool completion_stopping = false;
-
   // Chain state; only the writer thread touches it.
   bool head_known = false;
   std::int64_t head_seq = 0;
@@ -116,7 +109,6 @@ struct GroupCommitWriter::Impl {
 
   std::thread writer_thread;
   std::thread deadline_thread;
-  std::thread completion_thread;
 
   void writer_loop();
   bool load_head();
@@ -130,7 +122,6 @@ struct GroupCommitWriter::Impl {
   // On shutdown: sign the head so that the last records are covered by a checkpoint.
   void final_checkpoint();
   void commit(std::vector<std::shared_ptr<Pending>>& batch);
-  void completion_loop();
   void fail(std::vector<std::shared_ptr<Pending>>& batch, const std::string& error);
   // Without traffic: recover readiness after a failure, and sign the head when it is time.
   void idle_work();

@@ -25,7 +25,7 @@ class LogStage final : public Stage {
     log_->writer().append(std::move(records), log_->config().commit_timeout,
                           [&ctx, resume = std::move(resume), continuation = continuation_,
                            chain = &log_->writer().chain_id()](const AppendResult& result) {
-                            // On the writer's completion thread: a throw here must not end it
+                            // On the writer thread: a throw here must not end it
                             // (complete_guarded).
                             complete_guarded(ctx, "processing-log", resume, [&](const Resume& now) {
                               auto later = [&ctx, resume, result, chain] {

@@ -68,9 +68,9 @@ class GroupCommitWriter {
   // Queues `records` (chain_id, seq, hashes and logged_at are filled in by the writer). `done` is
   // called exactly once: from the writer thread after the commit, or with durable=false when the
   // commit failed, the queue is full, the writer stopped, or `timeout` passed first. Callbacks
-  // must be quick: after a commit they run one after another on the writer's completion thread
-  // (not the committing thread), otherwise on the deadline thread or the caller's. The records
-  // are serialised here, on the calling thread, so the writer only links and stores them.
+  // must be quick and must not wait for the log: after a commit they run one after another on the
+  // writer thread, before its next commit; otherwise on the deadline thread or the caller's. The
+  // records are serialised here, on the calling thread, so the writer only links and stores them.
   void append(std::vector<LogRecord> records, std::chrono::milliseconds timeout,
               AppendCallback done);
   std::future<AppendResult> append(std::vector<LogRecord> records,

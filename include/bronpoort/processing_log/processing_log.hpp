@@ -56,9 +56,9 @@ class ProcessingLog {
 
 // The pipeline's log stage: runs for refused requests too, and lets a response carrying data
 // continue only once its records are durable; otherwise it is replaced by 503 log-unavailable.
-// Without `continuation` the pipeline resumes on the writer's completion thread (never on the
-// thread that commits, so rendering a response does not hold up other requests' commits); with
-// one, it resumes there, at the cost of one more thread hand-off per request.
+// A request with a home thread (`ctx.post_home`, every request the server reads) resumes there.
+// Otherwise it resumes on `continuation`; without one, on the writer thread itself, which only
+// tests do: rendering a response there holds up the next commit.
 std::shared_ptr<const Stage> make_log_stage(std::shared_ptr<ProcessingLog> log,
                                             BlockingExecutor* continuation = nullptr);
 

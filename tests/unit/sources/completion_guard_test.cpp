@@ -77,7 +77,7 @@ class CompletionGuard : public ::testing::Test {
   }
   void TearDown() override {
     connector_->drain();
-    // The connector's pool and the log writer's completion thread let go of the pipeline just
+    // The connector's pool and the log writer's thread let go of the pipeline just
     // after the response: wait for that, so nothing joins a thread from that thread itself.
     const auto deadline = std::chrono::steady_clock::now() + 5s;
     while (pipeline_.use_count() > 1 && std::chrono::steady_clock::now() < deadline) {
