@@ -24,6 +24,9 @@
 # BRONPOORT_BENCH_LEGS limits the legs run (default "direct nginx gateway"), e.g. for profiling.
 # BRONPOORT_BENCH_GATEWAY_CONFIG=FILE is a JSON object merged into the generated gateway config
 # (e.g. {"processingLog": {"maxWaitMicros": 500}}) to compare settings.
+# After the ratios comes each leg's CPU per request, by process (from /proc: the server under test,
+# the demo source, wrk, PostgreSQL for gateway-pg, and the whole machine), since on a machine whose
+# cores the client and the source share, the ratios alone do not say whose CPU bounds a leg.
 # BRONPOORT_BENCH_PG=1 adds the leg "gateway-pg": a second gateway, identical but for its store
 # (log and grants) in a throwaway local PostgreSQL 15 cluster (scripts/pg-cluster.sh: fsync on,
 # synchronous_commit on, as the store sets it per session).
@@ -62,6 +65,8 @@ wait_for_port() {
 
 "$BUILD_DIR/bronpoort-demo-source" --port "$PORT" --threads 2 >"$WORK/demo.log" 2>&1 &
 pids+=($!)
+SOURCE_PID=$!
+declare -A server_pids # leg -> the processes that serve it (besides the source)
 wait_for_port "$PORT"
 # An id that exists with the default seed and size.
 ID=$(curl -sf -X POST "http://127.0.0.1:$PORT/bag/addresses/query" \
@@ -133,6 +138,7 @@ CONF
     >"$WORK/nginx/logs/stdout.log" 2>&1 &
   pids+=($!)
   wait_for_port "$NGINX_PORT"
+  server_pids[nginx]="$! $(pgrep -P $! | tr '\n' ' ')"
   NGINX_URL=http://127.0.0.1:$NGINX_PORT
 fi
 
@@ -169,6 +175,7 @@ PY
     exit 1
   }
   echo "$1 pid ${pids[-1]} on http://127.0.0.1:$port" >&2
+  server_pids[$1]=${pids[-1]}
   GATEWAY_STARTED_URL=http://127.0.0.1:$port
 }
 
@@ -193,6 +200,7 @@ if [ "${BRONPOORT_BENCH_GATEWAY:-}" = start ]; then
     }
     start_gateway gateway-pg "{\"store\": {\"kind\": \"postgres\", \"dsn\": \"$PG_DSN\"}}"
     GATEWAY_PG_URL=$GATEWAY_STARTED_URL
+    PG_PID=$(head -1 "$WORK/pg/data/postmaster.pid")
   fi
   TOKEN=$("$BUILD_DIR/bronpoort" token --config "$WORK/gateway/gateway.json" --ttl 3600 \
     --sub bench-case-worker --org 00000001001234567000 --role case-worker)
@@ -236,7 +244,35 @@ url_of() {
   esac
 }
 
+# CPU ticks (user + system, every thread) of the given processes; fields counted after the name.
+ticks_of() {
+  local total=0 p
+  for p in "$@"; do
+    [ -r "/proc/$p/stat" ] || continue
+    total=$((total + $(sed 's/.*) //' "/proc/$p/stat" | awk '{ print $12 + $13 }')))
+  done
+  echo "$total"
+}
+# "server source postgres wrk+children machine-busy machine-all" ticks for a leg, and the time.
+cpu_snapshot() {
+  local pg=0
+  [ "$1" = gateway-pg ] && pg=$(ticks_of "$PG_PID" $(pgrep -P "$PG_PID"))
+  echo "$(ticks_of ${server_pids[$1]:-}) $(ticks_of "$SOURCE_PID") $pg" \
+    "$(sed 's/.*) //' /proc/$$/stat | awk '{ print $14 + $15 }')" \
+    "$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)" \
+    "$(date +%s.%N)"
+}
+# µs of CPU per request for each process group, from two snapshots and the leg's rate.
+cpu_per_request() {
+  awk -v rate="$3" -v hz="$(getconf CLK_TCK)" -v cores="$(nproc)" -v a="$1" -v b="$2" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); secs = y[7] - x[7]
+    us = 1e6 / hz / secs / rate
+    printf "%.1f,%.1f,%.1f,%.1f,%.1f", (y[1] - x[1]) * us, (y[2] - x[2]) * us, (y[4] - x[4]) * us,
+      (y[3] - x[3]) * us, (y[5] - x[5]) / (y[6] - x[6]) * cores * 1e6 / rate }'
+}
+
 declare -A result   # "<connections> <leg> <round>" -> "rate p50 p99 statuses"
+declare -A cpu      # "<connections> <leg> <round>" -> "server,source,wrk,postgres,machine" µs
 for CONNECTIONS in "${CONNECTION_COUNTS[@]}"; do
   for round in $(seq "$ROUNDS"); do
     order=("${legs[@]}")
@@ -245,11 +281,14 @@ for CONNECTIONS in "${CONNECTION_COUNTS[@]}"; do
       for ((i = ${#legs[@]} - 1; i >= 0; i--)); do order+=("${legs[$i]}"); done
     fi
     for leg in "${order[@]}"; do
+      before=$(cpu_snapshot "$leg")
       if [[ $leg == gateway* ]]; then
         result["$CONNECTIONS $leg $round"]=$(run_wrk "${headers[@]}" "$(url_of "$leg")")
       else
         result["$CONNECTIONS $leg $round"]=$(run_wrk "$(url_of "$leg")")
       fi
+      cpu["$CONNECTIONS $leg $round"]=$(cpu_per_request "$before" "$(cpu_snapshot "$leg")" \
+        "${result["$CONNECTIONS $leg $round"]%% *}")
     done
   done
 done
@@ -289,5 +328,14 @@ for CONNECTIONS in "${CONNECTION_COUNTS[@]}"; do
     done
     range=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{ v[NR] = $1 } END { printf "%s..%s", v[1], v[NR] }')
     echo "ratio $a/$b at $CONNECTIONS connections: ${ratios[*]} (range $range)"
+  done
+  echo "CPU per request at $CONNECTIONS connections, µs, median of the rounds (server = nginx or the gateway):"
+  printf '%-11s %8s %8s %8s %8s %8s\n' leg server source wrk postgres machine
+  for leg in "${legs[@]}"; do
+    for round in $(seq "$ROUNDS"); do echo "${cpu["$CONNECTIONS $leg $round"]}"; done |
+      python3 -c '
+import statistics, sys
+rows = [[float(v) for v in line.split(",")] for line in sys.stdin if line.strip()]
+print("%-11s" % sys.argv[1] + "".join(" %8.1f" % statistics.median(c) for c in zip(*rows)))' "$leg"
   done
 done
