@@ -160,7 +160,13 @@ Where build_where(const LogFilter& f, const std::optional<LogCursor>& after,
   add_text("decision", f.decision);
   if (f.kind) add("kind", "=", std::string(record_kind_name(*f.kind)));
   add_text("processing_activity_id", f.processing_activity_id);
-  add_text("data_subject_id", f.data_subject_id);
+  if (!f.data_subject_id.empty()) {
+    add("data_subject_id", "=", f.data_subject_id);
+    // Implied by the line above, but PostgreSQL's subject index is partial (records about a
+    // person only): stated, a plan made without knowing the subject (a prepared statement's
+    // generic plan) may use it too.
+    terms.push_back("data_subject_id <> ''");
+  }
   add_text("data_subject_id_type", f.data_subject_id_type);
   if (after) {
     // Keyset paging, spelled out rather than as a row comparison so both databases use the index.
