@@ -59,16 +59,17 @@ LogRecord read_record(const pqxx::row& row) {
 constexpr const char* kInsertRecords = "bp_records";
 constexpr const char* kInsertRecordsAndNodes = "bp_records_nodes";
 
-// "INSERT INTO processing_log (...) SELECT * FROM unnest($first::type[], ...)".
+// "INSERT INTO processing_log (...) SELECT unnest($first::type[]), ...". In the select list the
+// arrays are unnested side by side, row by row; "SELECT * FROM unnest(...)" first copied every
+// row into a tuplestore (7 % of PostgreSQL's CPU in the gateway-pg leg; docs/performance.md).
 std::string records_unnest_sql(std::size_t first) {
   const auto types = sql::record_values(LogRecord{});
-  std::string sql =
-      "INSERT INTO processing_log (" + sql::record_column_list() + ") SELECT * FROM unnest(";
+  std::string sql = "INSERT INTO processing_log (" + sql::record_column_list() + ") SELECT ";
   for (std::size_t col = 0; col < types.size(); ++col) {
-    sql += (col == 0 ? "" : ", ") + dollar(first + col) +
-           (types[col].is_int ? "::bigint[]" : "::text[]");
+    sql += (col == 0 ? "unnest(" : ", unnest(") + dollar(first + col) +
+           (types[col].is_int ? "::bigint[])" : "::text[])");
   }
-  return sql + ")";
+  return sql;
 }
 
 // The parameters of records_unnest_sql: one binary array per column, of the type the column's

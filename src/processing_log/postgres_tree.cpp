@@ -32,8 +32,8 @@ std::string tree_nodes_sql(std::size_t first) {
   // Arrays unnested on the server: one statement however many nodes.
   auto p = [first](std::size_t k) { return "$" + std::to_string(first + k); };
   return "INSERT INTO log_tree_nodes (chain_id, level, idx, hash) SELECT " + p(0) +
-         "::text, l, i, h FROM unnest(" + p(1) + "::int[], " + p(2) + "::bigint[], " + p(3) +
-         "::text[]) AS t(l, i, h) ON CONFLICT DO NOTHING";
+         "::text, unnest(" + p(1) + "::int[]), unnest(" + p(2) + "::bigint[]), unnest(" + p(3) +
+         "::text[]) ON CONFLICT DO NOTHING";
 }
 
 void insert_tree(pqxx::work& txn, const TreeAppend& tree) {
