@@ -1,5 +1,6 @@
 #include "session.hpp"
 
+#include "parsed_request.hpp"
 #include "response_head.hpp"
 #include "tls.hpp"
 
@@ -227,29 +228,12 @@ void Session<Stream>::dispatch_request() {
   set_phase(Phase::Processing);
   auto& req = parser_->get();
   auto ctx = std::make_shared<RequestContext>();
-  ctx->trace = make_trace_context(std::nullopt);
-  for (const auto& field : req) {
-    ctx->request.headers.add(std::string(field.name_string()), std::string(field.value()));
-  }
-  if (ctx->request.headers.count("traceparent") == 1) {
-    ctx->trace = make_trace_context(ctx->request.headers.find("traceparent"));
-  }
-  ctx->request.method = std::string(req.method_string());
-  ctx->request.target = std::string(req.target());
-  const std::string_view target(req.target().data(), req.target().size());
-  const auto qmark = target.find('?');
-  const std::string_view raw_path = target.substr(0, qmark);
-  if (qmark != std::string_view::npos)
-    ctx->request.raw_query = std::string(target.substr(qmark + 1));
-  if (raw_path.empty() || raw_path.front() != '/' ||
-      !percent_decode(raw_path, ctx->request.path, false) ||
-      !parse_query(ctx->request.raw_query, ctx->request.query)) {
+  if (!fill_request(req, *ctx)) {
     return respond_error(
         400, "malformed-target",
         "The request target must be an absolute path with valid percent-encoding of UTF-8 "
         "text (e.g. %C3%A9 for é; a lone %FF is not).");
   }
-  ctx->request.body = std::move(req.body());
   ctx->request.remote_address = remote_address_;
   ctx->request.tls = kTls;
   ctx->request.client_certificate = client_certificate_;
