@@ -91,6 +91,10 @@ class SqliteStore final : public TreeLogStore, private journal::IndexTarget {
     // pages it changed, to undo just that statement): in a temporary file that was ~9,000 page
     // writes a second, seven times the WAL's. In memory it is a few pages per statement.
     writer_.exec("PRAGMA temp_store = MEMORY");
+    // One indexer transaction changes ~2.5 MB of pages at full load; in SQLite's default 2 MB
+    // cache it read ~0.6 pages a request back from the file. 32 MiB holds a transaction's pages
+    // and the trees' upper levels (docs/performance.md, "sixth steps").
+    writer_.exec("PRAGMA cache_size = -32768");
     lookup_ = std::make_unique<sqlite::LookupWriter>(writer_, options.lookup_batch);
     journal::IndexerOptions indexer;
     indexer.index = options.index;
