@@ -86,9 +86,10 @@ class JournalFile {
  public:
   // A new, empty journal beside `db`, named "<db>.journal-<instance>-<generation>". It is created
   // under a temporary name, locked, synced and only then renamed, so another process's recovery
-  // never takes it for a dead one's.
+  // never takes it for a dead one's. With `direct`, it writes directly where it can.
   static std::unique_ptr<JournalFile> create(const std::filesystem::path& db,
-                                             const std::string& instance, int generation);
+                                             const std::string& instance, int generation,
+                                             bool direct = true);
   // An existing journal that no live process holds; nullptr when one does.
   static std::unique_ptr<JournalFile> adopt(const std::filesystem::path& path);
   // The journals beside `db`, in the order they were written (instance, then generation).
@@ -101,6 +102,12 @@ class JournalFile {
   // Appends `frame` at the end. Throws StoreError when it cannot; the file is then cut back to
   // where it was (or, when even that fails, takes no more frames).
   void write(std::string_view frame);
+  // From here on write() bypasses the page cache (O_DIRECT): it writes whole 4 KiB blocks, the
+  // file's last partial block again with the new frame after it, and the zeros ahead pad the
+  // rest. The kernel then copies nothing and starts no writeback of its own; sync() only flushes
+  // the disk's cache. False (and nothing changes) where the file system refuses O_DIRECT.
+  bool write_directly();
+  bool direct() const { return direct_fd_ >= 0; }
   // Makes what was written durable (fdatasync). Throws StoreError when it cannot: what was written
   // may or may not be on disk then, and the file takes no more frames.
   void sync();
@@ -121,7 +128,18 @@ class JournalFile {
  private:
   JournalFile(int fd, std::filesystem::path path, std::size_t size);
   void grow(std::size_t needed);
+  void write_buffered(std::string_view frame);
+  void write_direct(std::string_view frame);
+  [[noreturn]] void cut_back(const std::string& error);
   int fd_ = -1;
+  int direct_fd_ = -1;
+  // Direct writes: the bytes of the file's last, partial block, and a block-aligned buffer.
+  std::string tail_;
+  struct AlignedFree {
+    void operator()(char* p) const;
+  };
+  std::unique_ptr<char, AlignedFree> block_buffer_;
+  std::size_t block_capacity_ = 0;
   std::filesystem::path path_;
   std::string name_;
   std::atomic<std::size_t> size_{0};

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace bronpoort::processing_log::journal {
@@ -25,6 +26,14 @@ void sync_directory(const std::filesystem::path& dir) {
   ::close(fd);
 }
 
+// Direct writes go in whole blocks of this size at offsets that are multiples of it (the page
+// size, and a multiple of any disk's logical block).
+constexpr std::size_t kBlock = 4096;
+
+std::size_t round_up(std::size_t n) {
+  return (n + kBlock - 1) / kBlock * kBlock;
+}
+
 std::string prefix_of(const std::filesystem::path& db) {
   return db.filename().string() + ".journal-";
 }
@@ -39,11 +48,17 @@ JournalFile::JournalFile(int fd, std::filesystem::path path, std::size_t size)
       allocated_(size) {}
 
 JournalFile::~JournalFile() {
+  if (direct_fd_ >= 0) ::close(direct_fd_);
   if (fd_ >= 0) ::close(fd_);
 }
 
+void JournalFile::AlignedFree::operator()(char* p) const {
+  std::free(p);
+}
+
 std::unique_ptr<JournalFile> JournalFile::create(const std::filesystem::path& db,
-                                                 const std::string& instance, int generation) {
+                                                 const std::string& instance, int generation,
+                                                 bool direct) {
   char gen[16];
   std::snprintf(gen, sizeof gen, "%06d", generation);
   const auto dir = db.parent_path();
@@ -62,6 +77,7 @@ std::unique_ptr<JournalFile> JournalFile::create(const std::filesystem::path& db
   sync_directory(dir);
   file->path_ = path;
   file->name_ = path.filename().string();
+  if (direct) file->write_directly();
   return file;
 }
 
@@ -99,24 +115,92 @@ std::vector<std::filesystem::path> JournalFile::beside(const std::filesystem::pa
 
 void JournalFile::write(std::string_view frame) {
   if (broken_) throw StoreError("log journal: an earlier write failed; restart to recover");
-  if (size_ + frame.size() > allocated_) {
+  // Direct writes cover whole blocks, so the zeros ahead must reach the end of the last one.
+  const std::size_t end = direct_fd_ >= 0 ? round_up(size_ + frame.size()) : size_ + frame.size();
+  if (end > allocated_) {
     std::lock_guard lock(grow_mutex_);
-    if (size_ + frame.size() > allocated_) grow(size_ + frame.size());
+    if (end > allocated_) grow(end);
   }
+  if (direct_fd_ >= 0) {
+    write_direct(frame);
+  } else {
+    write_buffered(frame);
+  }
+  size_ += frame.size();
+}
+
+void JournalFile::write_buffered(std::string_view frame) {
   std::size_t done = 0;
   while (done < frame.size()) {
     ssize_t n =
         ::pwrite(fd_, frame.data() + done, frame.size() - done, static_cast<off_t>(size_ + done));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      std::string error = errno_text("cannot write", path_);
-      // Leave no partial frame in front of the next one; if that fails too, write no more.
-      if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) broken_ = true;
-      throw StoreError(error);
+    if (n <= 0) cut_back(errno_text("cannot write", path_));
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+void JournalFile::write_direct(std::string_view frame) {
+  const std::size_t start = size_ - tail_.size();  // a block boundary
+  const std::size_t used = tail_.size() + frame.size();
+  const std::size_t length = round_up(used);
+  if (length > block_capacity_) {
+    void* memory = nullptr;
+    if (::posix_memalign(&memory, kBlock, length) != 0) {
+      throw StoreError("log journal: no memory for a frame of " + std::to_string(frame.size()) +
+                       " bytes");
+    }
+    block_buffer_.reset(static_cast<char*>(memory));
+    block_capacity_ = length;
+  }
+  char* blocks = block_buffer_.get();
+  std::memcpy(blocks, tail_.data(), tail_.size());
+  std::memcpy(blocks + tail_.size(), frame.data(), frame.size());
+  std::memset(blocks + used, 0, length - used);
+  std::size_t done = 0;
+  while (done < length) {
+    ssize_t n =
+        ::pwrite(direct_fd_, blocks + done, length - done, static_cast<off_t>(start + done));
+    if (n < 0 && errno == EINTR) continue;
+    // A short direct write ends off a block boundary, where the next one could not start.
+    if (n <= 0 || static_cast<std::size_t>(n) % kBlock != 0) {
+      cut_back(n < 0 ? errno_text("cannot write", path_) : "log journal: short write to " + name_);
     }
     done += static_cast<std::size_t>(n);
   }
-  size_ += frame.size();
+  const std::size_t partial = used % kBlock;
+  tail_.assign(blocks + used - partial, partial);
+}
+
+// Leaves no partial frame in front of the next one; if that fails too, the file takes no more.
+void JournalFile::cut_back(const std::string& error) {
+  std::lock_guard lock(grow_mutex_);
+  if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) broken_ = true;
+  allocated_ = size_.load();
+  throw StoreError(error);
+}
+
+bool JournalFile::write_directly() {
+  if (direct_fd_ >= 0) return true;
+  int fd = ::open(path_.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
+  if (fd < 0) return false;  // EINVAL where the file system has no O_DIRECT (tmpfs)
+  // The last partial block's bytes: the next direct write carries them again.
+  const std::size_t start = size_ / kBlock * kBlock;
+  std::string tail(size_ - start, '\0');
+  std::size_t done = 0;
+  while (done < tail.size()) {
+    ssize_t n =
+        ::pread(fd_, tail.data() + done, tail.size() - done, static_cast<off_t>(start + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  tail_ = std::move(tail);
+  direct_fd_ = fd;
+  return true;
 }
 
 void JournalFile::grow_ahead() {
@@ -130,7 +214,7 @@ void JournalFile::grow(std::size_t needed) {
   // 1 MiB first, doubling up to kGrowBytes: a store that writes little (tests, a quiet demo)
   // does not write megabytes of zeros ahead.
   const std::size_t step = std::clamp<std::size_t>(allocated_, 1u << 20, kGrowBytes);
-  const std::size_t target = std::max(needed, allocated_ + step);
+  const std::size_t target = round_up(std::max(needed, allocated_ + step));
   static const std::string zeros(1u << 20, '\0');
   for (std::size_t at = allocated_; at < target;) {
     const std::size_t n = std::min(zeros.size(), target - at);

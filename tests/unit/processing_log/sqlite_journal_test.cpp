@@ -15,6 +15,10 @@
 
 #include <gtest/gtest.h>
 
+#include <linux/magic.h>
+#include <sys/vfs.h>
+
+#include <atomic>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -173,6 +177,67 @@ TEST(JournalScan, DamageBeforeAnIntactFrameIsRefused) {
   // A file cut inside its header was never written to.
   EXPECT_TRUE(journal::scan(kFileMagic.substr(0, 5), "j").frames.empty());
 }
+
+// Direct writes (O_DIRECT) rewrite the file's last partial block with each frame; buffered ones
+// append. Either way the file must hold the header, every frame in order and then only zeros,
+// also while the indexer's thread grows the file ahead meanwhile.
+class JournalFileWrites : public ::testing::TestWithParam<bool> {};
+
+TEST_P(JournalFileWrites, HoldEveryFrameInOrderAcrossBlocksAndGrowth) {
+  const fs::path dir = testing::temp_path("journal-file");
+  const fs::path db = dir / "log.db";
+  fs::create_directories(dir);
+  auto file = journal::JournalFile::create(db, "test", 1, GetParam());
+  struct statfs fs_info {};
+  ASSERT_EQ(::statfs(dir.c_str(), &fs_info), 0);
+  if (!GetParam()) {
+    EXPECT_FALSE(file->direct());
+  } else if (fs_info.f_type != TMPFS_MAGIC) {
+    EXPECT_TRUE(file->direct());
+  }
+
+  // Stopped and joined however the test ends, before the file goes.
+  struct Grower {
+    std::atomic<bool> done{false};
+    std::thread thread;
+    ~Grower() {
+      done = true;
+      if (thread.joinable()) thread.join();
+    }
+  } grower;
+  grower.thread = std::thread([&] {
+    while (!grower.done) file->grow_ahead();
+  });
+  std::string expected(kFileMagic);
+  // Sizes that end a frame inside a block, exactly on its end and past several blocks, then
+  // enough to outgrow the first zeros written ahead (1 MiB).
+  std::vector<std::size_t> sizes = {1, 100, 4096 - kFileMagic.size() - 101, 4096, 5000, 9000, 3};
+  for (std::size_t i = 0; i < 400; ++i) sizes.push_back(1 + (i * 7919) % 9000);
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    std::string frame(sizes[i], '\0');
+    for (std::size_t b = 0; b < frame.size(); ++b) frame[b] = static_cast<char>('a' + (i + b) % 26);
+    file->write(frame);
+    if (i % 3 == 0) file->sync();
+    expected += frame;
+    ASSERT_EQ(file->size(), expected.size()) << i;
+  }
+  file->sync();
+  grower.done = true;
+  grower.thread.join();
+
+  EXPECT_EQ(file->read_all(), expected);
+  const std::string on_disk = read_file(dir / file->name());
+  ASSERT_GE(on_disk.size(), expected.size());
+  EXPECT_EQ(on_disk.substr(0, expected.size()), expected);
+  EXPECT_EQ(on_disk.find_first_not_of('\0', expected.size()), std::string::npos);
+  file.reset();
+  fs::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(DirectAndBuffered, JournalFileWrites, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& p) {
+                           return p.param ? "Direct" : "Buffered";
+                         });
 
 class SqliteJournal : public ::testing::Test {
  protected:
