@@ -105,7 +105,8 @@ class JournalFile {
   // From here on write() bypasses the page cache (O_DIRECT): it writes whole 4 KiB blocks, the
   // file's last partial block again with the new frame after it, and the zeros ahead pad the
   // rest. The kernel then copies nothing and starts no writeback of its own; sync() only flushes
-  // the disk's cache. False (and nothing changes) where the file system refuses O_DIRECT.
+  // the disk's cache. False (and nothing changes) where the file system refuses O_DIRECT; one
+  // that opens with it but refuses a write (EINVAL) gets that write and the rest buffered.
   bool write_directly();
   bool direct() const { return direct_fd_ >= 0; }
   // Makes what was written durable (fdatasync). Throws StoreError when it cannot: what was written

@@ -162,6 +162,15 @@ void JournalFile::write_direct(std::string_view frame) {
     ssize_t n =
         ::pwrite(direct_fd_, blocks + done, length - done, static_cast<off_t>(start + done));
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINVAL && done == 0) {
+      // A file system that opens with O_DIRECT but refuses the writes (some network and FUSE
+      // ones): nothing was written, so the frame goes through the page cache, and so do the rest.
+      ::close(direct_fd_);
+      direct_fd_ = -1;
+      tail_.clear();
+      write_buffered(frame);
+      return;
+    }
     // A short direct write ends off a block boundary, where the next one could not start.
     if (n <= 0 || static_cast<std::size_t>(n) % kBlock != 0) {
       cut_back(n < 0 ? errno_text("cannot write", path_) : "log journal: short write to " + name_);
