@@ -40,6 +40,8 @@ std::vector<std::shared_ptr<const Stage>> outside_chain(const ChainStages& s) {
   auto add_data = [&](const std::shared_ptr<const Stage>& stage) {
     if (stage) out.push_back(only_for(RouteKind::Data, stage));
   };
+  // The log writer may wait for this request's records before a commit (GroupCommitWriter).
+  add(s.log_expect);
   // Who is calling, from the token alone; an invalid token is refused here, a missing one only
   // where the route needs it (below).
   add(s.authenticate);

@@ -241,8 +241,10 @@ BuiltGateway build_gateway(const config::GatewayConfig& cfg, GatewayServices& se
   chain.endpoint = std::make_shared<EndpointStage>();
   // Resumes on the connection's thread (RequestContext::post_home); the pool serves callers
   // without one.
-  if (services.log())
+  if (services.log()) {
+    chain.log_expect = processing_log::make_log_expect_stage(services.log());
     chain.log = processing_log::make_log_stage(services.log(), &services.blocking());
+  }
   built.pipeline = std::make_shared<Pipeline>(outside_chain(chain), &services.metrics());
   return built;
 }

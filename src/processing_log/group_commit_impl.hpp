@@ -83,6 +83,8 @@ struct GroupCommitWriter::Impl {
   std::condition_variable wake;
   std::deque<std::shared_ptr<Pending>> queue;
   std::size_t queued_records = 0;
+  // Requests announced with expect() that have not yet appended (or ended).
+  std::atomic<std::int64_t> on_the_way{0};
   bool stopping = false;
 
   // Deadlines, watched by their own thread so that a commit stuck on a dead database still

@@ -24,9 +24,14 @@ void GroupCommitWriter::Impl::writer_loop() {
         idle_work();
         continue;
       }
-      if (options.max_wait.count() > 0 && queued_records < options.max_batch_records && !stopping) {
-        wake.wait_for(lock, options.max_wait,
-                      [&] { return stopping || queued_records >= options.max_batch_records; });
+      // Waiting for more records makes a commit carry more of them, which costs less CPU per
+      // record, but only while enough requests are still on their way: once every request in
+      // flight waits here, waiting longer would only leave the cores idle (docs/performance.md).
+      if (options.max_wait.count() > 0 && queued_records < options.max_batch_records && !stopping &&
+          on_the_way.load() >= options.min_on_the_way) {
+        wake.wait_for(lock, options.max_wait, [&] {
+          return stopping || queued_records >= options.max_batch_records || on_the_way.load() <= 0;
+        });
       }
       std::size_t taken = 0;
       while (!queue.empty() && (batch.empty() || taken + queue.front()->records.size() <=
@@ -151,6 +156,7 @@ void GroupCommitWriter::append(std::vector<LogRecord> records, std::chrono::mill
   pending->done = std::move(done);
   pending->deadline = Clock::now() + timeout;
   std::size_t n = pending->records.size();
+  bool notify = false;
   {
     std::unique_lock lock(impl_->mutex);
     if (impl_->stopping) {
@@ -163,10 +169,13 @@ void GroupCommitWriter::append(std::vector<LogRecord> records, std::chrono::mill
       pending->complete({false, "log queue full", 0});
       return;
     }
+    // Only the first record wakes a waiting writer, and a full batch one that lingers: waking it
+    // for every append while it lingers would only put it back to sleep.
+    notify = impl_->queue.empty() || impl_->queued_records + n >= impl_->options.max_batch_records;
     impl_->queue.push_back(pending);
     impl_->queued_records += n;
   }
-  impl_->wake.notify_one();
+  if (notify) impl_->wake.notify_one();
   {
     std::lock_guard lock(impl_->deadline_mutex);
     bool earliest = impl_->deadlines.empty() || pending->deadline < impl_->deadlines.begin()->first;
@@ -181,6 +190,19 @@ std::future<AppendResult> GroupCommitWriter::append(std::vector<LogRecord> recor
   auto future = promise->get_future();
   append(std::move(records), timeout, [promise](const AppendResult& r) { promise->set_value(r); });
   return future;
+}
+
+std::shared_ptr<void> GroupCommitWriter::expect() {
+  impl_->on_the_way.fetch_add(1);
+  // The token holds the writer's state, not the writer: a request may outlive the writer.
+  return std::shared_ptr<void>(impl_.get(), [impl = impl_](void*) {
+    if (impl->on_the_way.fetch_sub(1) == 1) {
+      // The last one in: a lingering writer commits now. The lock orders this with its check of
+      // the count, so the wake-up cannot fall between its check and its wait.
+      { std::lock_guard lock(impl->mutex); }
+      impl->wake.notify_one();
+    }
+  });
 }
 
 bool GroupCommitWriter::healthy() const {

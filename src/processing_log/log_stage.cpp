@@ -17,7 +17,11 @@ class LogStage final : public Stage {
   bool runs_after_refusal() const override { return true; }
 
   void run(RequestContext& ctx, Resume resume) const override {
+    // Let go only once the records are queued: a writer waiting for this request then commits
+    // them with the rest.
+    auto expected = std::move(ctx.log_expected);
     if (!should_log(ctx)) {
+      expected.reset();
       resume(ctx.refused() ? Flow::Stop : Flow::Continue);
       return;
     }
@@ -42,6 +46,7 @@ class LogStage final : public Stage {
                               }
                             });
                           });
+    expected.reset();
   }
 
  private:
@@ -79,7 +84,24 @@ class LogStage final : public Stage {
   BlockingExecutor* continuation_;
 };
 
+class LogExpectStage final : public Stage {
+ public:
+  explicit LogExpectStage(std::shared_ptr<ProcessingLog> log) : log_(std::move(log)) {}
+  const char* name() const override { return "processing-log-expect"; }
+  void run(RequestContext& ctx, Resume resume) const override {
+    ctx.log_expected = log_->writer().expect();
+    resume(Flow::Continue);
+  }
+
+ private:
+  std::shared_ptr<ProcessingLog> log_;
+};
+
 }  // namespace
+
+std::shared_ptr<const Stage> make_log_expect_stage(std::shared_ptr<ProcessingLog> log) {
+  return std::make_shared<LogExpectStage>(std::move(log));
+}
 
 std::shared_ptr<const Stage> make_log_stage(std::shared_ptr<ProcessingLog> log,
                                             BlockingExecutor* continuation) {

@@ -55,6 +55,9 @@ struct RequestContext {
   // Resources a stage holds for the life of the request (e.g. a concurrency slot); released
   // when the context is destroyed after the response is written.
   std::vector<std::shared_ptr<void>> holds;
+  // Tells the log writer that this request is on its way to the log (GroupCommitWriter::expect);
+  // the log stage lets go of it once the request's records are queued.
+  std::shared_ptr<void> log_expected;
   // Counted in metrics but not written to the access log line by line (a flood of refusals).
   bool quiet = false;
   // Runs a task on the thread (strand) that owns the request's connection; set by the server.

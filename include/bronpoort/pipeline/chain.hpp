@@ -16,6 +16,8 @@ namespace bronpoort::pipeline {
 // there are no data stages (access, fetch, validate, minimise, render), without a processing log
 // no log stage.
 struct ChainStages {
+  // First: announces the request to the log writer (processing_log::make_log_expect_stage).
+  std::shared_ptr<const Stage> log_expect;
   std::shared_ptr<const Stage> authenticate;
   std::shared_ptr<const Stage> organisation_limit;
   std::shared_ptr<const Stage> route;

@@ -10,7 +10,7 @@
 //     "pseudonymKeyFile": "keys/demo-pseudonym.key",
 //     "checkpointKeyFile": "keys/demo-log-checkpoint-ed25519.pem", "checkpointKeyId": "demo",
 //     "checkpointPublicKeyFile": "keys/demo-log-checkpoint-ed25519.pub.pem",
-//     "maxBatchRecords": 512, "maxWaitMicros": 0, "commitTimeoutMs": 2000,
+//     "maxBatchRecords": 512, "maxWaitMicros": 500, "commitTimeoutMs": 2000,
 //     "checkpointEveryRecords": 1000, "checkpointEverySeconds": 60, "maxPageSize": 500,
 //     "checkpointOrigin": "bronpoort.example/processing-log",
 //     "witnesses": [{"name": "witness.example/w1", "url": "http://127.0.0.1:8091",

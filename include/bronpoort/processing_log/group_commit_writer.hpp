@@ -22,7 +22,12 @@ namespace bronpoort::processing_log {
 struct WriterOptions {
   std::string chain_id = "gateway-1";
   std::size_t max_batch_records = 512;
-  std::chrono::microseconds max_wait{0};  // linger for more records before committing
+  // How long the writer may wait for more records before it commits, and only while requests
+  // announced with expect() are still on their way to append() (docs/processing-log.md).
+  std::chrono::microseconds max_wait{0};
+  // ... and only when at least this many are on their way when it would start to wait. With
+  // fewer, the cores run out of work before the wait ends (measured: docs/performance.md).
+  std::int64_t min_on_the_way = 16;
   std::int64_t checkpoint_every_records = 1000;
   std::chrono::milliseconds checkpoint_every{60000};
   std::size_t max_queued_records = 100000;  // beyond this, appends fail at once (back-pressure)
@@ -75,6 +80,11 @@ class GroupCommitWriter {
               AppendCallback done);
   std::future<AppendResult> append(std::vector<LogRecord> records,
                                    std::chrono::milliseconds timeout);
+
+  // Announces a request that is on its way to append() (or to its end without one): until the
+  // returned token goes, a commit may wait up to max_wait for it. Release the token after the
+  // request's append(), so that the commit it waited for takes its records.
+  std::shared_ptr<void> expect();
 
   // False after a failed commit until the store answers again.
   bool healthy() const;

@@ -62,6 +62,10 @@ class ProcessingLog {
 std::shared_ptr<const Stage> make_log_stage(std::shared_ptr<ProcessingLog> log,
                                             BlockingExecutor* continuation = nullptr);
 
+// The first stage of the chain: announces each request to the log writer, so that a commit may
+// wait (up to maxWaitMicros) for requests still on their way to the log stage.
+std::shared_ptr<const Stage> make_log_expect_stage(std::shared_ptr<ProcessingLog> log);
+
 // The auditor and citizen endpoints. Database work runs on `executor`, which must outlive them.
 std::vector<EndpointRoute> make_log_endpoints(std::shared_ptr<ProcessingLog> log,
                                               BlockingExecutor& executor);

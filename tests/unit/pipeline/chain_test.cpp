@@ -37,6 +37,7 @@ std::shared_ptr<const Stage> named(const char* name) {
 
 ChainStages all_stages() {
   ChainStages s;
+  s.log_expect = named("processing-log-expect");
   s.authenticate = named("authenticate");
   s.organisation_limit = named("organisation-limit");
   s.route = named("route");
@@ -57,10 +58,18 @@ std::vector<std::string> names(const std::vector<std::shared_ptr<const Stage>>& 
   return out;
 }
 
-const std::vector<std::string> kOutside = {
-    "authenticate",  "organisation-limit", "route",    "unauthenticated-rate", "access",
-    "fetch",         "validate-response",  "minimise", "render-data",          "endpoint",
-    "processing-log"};
+const std::vector<std::string> kOutside = {"processing-log-expect",
+                                           "authenticate",
+                                           "organisation-limit",
+                                           "route",
+                                           "unauthenticated-rate",
+                                           "access",
+                                           "fetch",
+                                           "validate-response",
+                                           "minimise",
+                                           "render-data",
+                                           "endpoint",
+                                           "processing-log"};
 const std::vector<std::string> kLinkageInputs = {
     "route", "access", "fetch", "validate-response", "minimise", "processing-log"};
 
@@ -85,7 +94,7 @@ TEST(Chain, DataStagesOnlyRunForDataRoutes) {
   stages.fetch = std::make_shared<Failing>();
   auto wired = outside_chain(stages);
   bool resumed = false;
-  wired[5]->run(endpoint_request, [&](Flow f) {
+  wired[6]->run(endpoint_request, [&](Flow f) {
     resumed = true;
     EXPECT_EQ(f, Flow::Continue);
   });
@@ -93,16 +102,17 @@ TEST(Chain, DataStagesOnlyRunForDataRoutes) {
   EXPECT_FALSE(endpoint_request.problem);
   RequestContext data_request;
   data_request.route.kind = RouteKind::Data;
-  wired[5]->run(data_request, [](Flow) {});
+  wired[6]->run(data_request, [](Flow) {});
   ASSERT_TRUE(data_request.problem);
 }
 
 TEST(Chain, WithoutSourcesThereAreNoDataStages) {
   auto s = all_stages();
   s.access = s.fetch = s.validate = s.minimise = s.render = nullptr;
-  EXPECT_EQ(names(outside_chain(s)),
-            (std::vector<std::string>{"authenticate", "organisation-limit", "route",
-                                      "unauthenticated-rate", "endpoint", "processing-log"}));
+  EXPECT_EQ(
+      names(outside_chain(s)),
+      (std::vector<std::string>{"processing-log-expect", "authenticate", "organisation-limit",
+                                "route", "unauthenticated-rate", "endpoint", "processing-log"}));
 }
 
 TEST(Chain, RefusesDataWithoutAnyOfItsChecksOrItsRecord) {

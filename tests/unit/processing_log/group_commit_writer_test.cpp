@@ -142,6 +142,56 @@ TEST(GroupCommitWriter, BatchNeverExceedsMaxBatchRecords) {
   EXPECT_GE(writer.stats().batches, 4u);  // 10 records, at most 3 per commit
 }
 
+// maxWaitMicros: a commit waits for requests announced with expect() (up to max_wait), so that
+// one commit takes them all, and not a moment longer once none is on its way.
+TEST(GroupCommitWriter, ACommitWaitsForRequestsOnTheirWayAndNoLonger) {
+  auto store = std::make_shared<FakeStore>();
+  WriterOptions options;
+  options.max_wait = 30s;  // far beyond the test's timeouts: only the announcements may end a wait
+  options.min_on_the_way = 2;
+  GroupCommitWriter writer(store, nullptr, options);
+  auto first_on_its_way = writer.expect();
+  auto second_on_its_way = writer.expect();
+  auto third_on_its_way = writer.expect();  // ends without records
+  auto first = writer.append({sample_record()}, 60s);
+  first_on_its_way.reset();  // appended; two are still on their way, enough to wait for
+  EXPECT_EQ(first.wait_for(200ms), std::future_status::timeout);
+  EXPECT_EQ(store->record_count(), 0u);
+  auto second = writer.append({sample_record(), sample_record()}, 60s);
+  second_on_its_way.reset();
+  EXPECT_EQ(first.wait_for(200ms), std::future_status::timeout);
+  third_on_its_way.reset();  // the last one: the commit goes now
+  ASSERT_EQ(first.wait_for(5s), std::future_status::ready);
+  ASSERT_EQ(second.wait_for(5s), std::future_status::ready);
+  EXPECT_TRUE(first.get().durable);
+  EXPECT_TRUE(second.get().durable);
+  EXPECT_EQ(store->record_count(), 3u);
+  EXPECT_EQ(writer.stats().batches, 1u);  // both requests in one commit
+
+  // Nothing on its way: a record is committed at once, whatever max_wait says.
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(writer.append({sample_record()}, 60s).get().durable);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  EXPECT_EQ(writer.stats().batches, 2u);
+
+  // Fewer on their way than min_on_the_way: no wait, the one that is on its way comes later.
+  auto on_its_way = writer.expect();
+  const auto again = std::chrono::steady_clock::now();
+  EXPECT_TRUE(writer.append({sample_record()}, 60s).get().durable);
+  EXPECT_LT(std::chrono::steady_clock::now() - again, 5s);
+  EXPECT_EQ(writer.stats().batches, 3u);
+}
+
+TEST(GroupCommitWriter, AnAnnouncementMayOutliveItsWriter) {
+  std::shared_ptr<void> on_its_way;
+  {
+    GroupCommitWriter writer(std::make_shared<FakeStore>(), nullptr, WriterOptions{});
+    on_its_way = writer.expect();
+  }
+  on_its_way.reset();  // a request that ended after the gateway's log stopped: no crash
+  SUCCEED();
+}
+
 TEST(GroupCommitWriter, FailedCommitIsReportedAndReadinessRecovers) {
   auto store = std::make_shared<FakeStore>();
   WriterOptions options;

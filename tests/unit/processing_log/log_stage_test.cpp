@@ -202,6 +202,40 @@ TEST_F(LogStage, ControlEndpointsAreNotLogged) {
   EXPECT_TRUE(all().empty());
 }
 
+// The expect stage announces a request to a writer that waits (maxWaitMicros) while any is on its
+// way; the log stage must let go once the records are queued, or every commit would wait out
+// max_wait. With a 30 s max_wait, the answer coming in seconds shows both halves work.
+TEST(LogStageExpectation, TheLogStageLetsGoOfTheAnnouncementOnceItsRecordsAreQueued) {
+  auto store = std::make_shared<testing::FakeStore>();
+  auto config = test_config();
+  config.writer.max_wait = 30s;
+  config.writer.min_on_the_way = 1;
+  config.commit_timeout = 60s;
+  auto log = ProcessingLog::start(config, store);
+  auto expect = make_log_expect_stage(log);
+  auto stage = make_log_stage(log);
+  auto logged = data_request();
+  auto not_logged = data_request();
+  not_logged.route.kind = RouteKind::Endpoint;  // no records: let go without an append
+  not_logged.decision.evaluated = false;
+  ASSERT_EQ(run_stage(*expect, logged), Flow::Continue);
+  ASSERT_EQ(run_stage(*expect, not_logged), Flow::Continue);
+  EXPECT_TRUE(logged.log_expected);
+  const auto started = std::chrono::steady_clock::now();
+  std::promise<Flow> flow;
+  stage->run(logged, [&](Flow f) { flow.set_value(f); });
+  EXPECT_FALSE(logged.log_expected);
+  auto answer = flow.get_future();
+  // The other request is still on its way: the commit waits for it.
+  EXPECT_EQ(answer.wait_for(300ms), std::future_status::timeout);
+  EXPECT_EQ(run_stage(*stage, not_logged), Flow::Continue);
+  EXPECT_FALSE(not_logged.log_expected);
+  ASSERT_EQ(answer.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(answer.get(), Flow::Continue);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
+  EXPECT_EQ(store->record_count(), 3u);
+}
+
 TEST(LogStageContinuation, ResumesOnTheGivenExecutorNotTheWriterThread) {
   class RecordingExecutor : public BlockingExecutor {
    public:
