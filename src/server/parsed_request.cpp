@@ -4,13 +4,13 @@ namespace bronpoort::server {
 
 bool fill_request(boost::beast::http::request<boost::beast::http::string_body>& req,
                   RequestContext& ctx) {
-  ctx.trace = make_trace_context(std::nullopt);
   for (const auto& field : req) {
     ctx.request.headers.add(std::string(field.name_string()), std::string(field.value()));
   }
-  if (ctx.request.headers.count("traceparent") == 1) {
-    ctx.trace = make_trace_context(ctx.request.headers.find("traceparent"));
-  }
+  // From a single traceparent header, else a new trace (made once either way).
+  const auto& headers = ctx.request.headers;
+  ctx.trace = make_trace_context(headers.count("traceparent") == 1 ? headers.find("traceparent")
+                                                                   : std::nullopt);
   ctx.request.method = std::string(req.method_string());
   ctx.request.target = std::string(req.target());
   const std::string_view target(req.target().data(), req.target().size());
