@@ -235,7 +235,7 @@ class SqliteStore final : public TreeLogStore, private journal::IndexTarget {
       insert_records(rows);
       for (const auto& f : frames) {
         insert_checkpoints(f.checkpoints);
-        if (!f.tree.empty()) sqlite::insert_tree(writer_, f.tree);
+        if (!f.tree.empty()) tree_.insert(f.tree);
       }
       Statement& position = kept(upsert_position_,
                                  "INSERT INTO log_journals (name, applied) VALUES (?1, ?2) "
@@ -375,6 +375,7 @@ class SqliteStore final : public TreeLogStore, private journal::IndexTarget {
   std::unique_ptr<Statement> insert_checkpoint_;
   std::unique_ptr<Statement> upsert_position_;
   std::unique_ptr<sqlite::LookupWriter> lookup_;
+  sqlite::TreeWriter tree_{writer_};
   // Reads use their own connection so that they see committed data without waiting for a write;
   // WAL mode lets them run beside the writer.
   std::mutex read_mutex_;

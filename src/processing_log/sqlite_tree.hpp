@@ -8,8 +8,22 @@
 
 namespace bronpoort::processing_log::sqlite {
 
-// Inside the caller's transaction.
-void insert_tree(Db& db, const TreeAppend& tree);
+// The tree's inserts on the indexer's connection, inside the caller's transaction. Prepared once
+// and reused: the indexer stores a tree append for every commit, and preparing its statements
+// each time cost more than running them (docs/performance.md).
+class TreeWriter {
+ public:
+  explicit TreeWriter(Db& writer) : writer_(writer) {}
+  void insert(const TreeAppend& tree);
+
+ private:
+  Statement& kept(std::unique_ptr<Statement>& slot, const char* sql);
+
+  Db& writer_;
+  std::unique_ptr<Statement> node_;
+  std::unique_ptr<Statement> head_;
+};
+
 std::vector<merkle::StoredNode> read_tree_nodes(Db& db, const std::string& chain_id,
                                                 const std::vector<merkle::NodeId>& ids);
 std::int64_t count_tree_nodes(Db& db, const std::string& chain_id);
