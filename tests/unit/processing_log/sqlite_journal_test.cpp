@@ -15,13 +15,42 @@
 
 #include <gtest/gtest.h>
 
+#include <dlfcn.h>
+#include <fcntl.h>
 #include <linux/magic.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <fstream>
 #include <iterator>
 #include <thread>
+
+namespace {
+
+// While set, pwrite(2) to a descriptor opened with O_DIRECT fails with EINVAL before writing
+// anything, as on file systems that open with O_DIRECT but refuse the writes (some network and
+// FUSE ones). The pwrite below stands in for the C library's in this test binary; with the flag
+// unset, as in every other test, it only passes the call on.
+std::atomic<bool> refuse_direct_writes{false};
+std::atomic<int> refused_direct_writes{0};
+
+}  // namespace
+
+extern "C" ssize_t pwrite(int fd, const void* buf, size_t count, off_t offset) {
+  using Pwrite = ssize_t (*)(int, const void*, size_t, off_t);
+  static const auto real = reinterpret_cast<Pwrite>(::dlsym(RTLD_NEXT, "pwrite"));
+  if (refuse_direct_writes.load()) {
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0 && (flags & O_DIRECT) != 0) {
+      ++refused_direct_writes;
+      errno = EINVAL;
+      return -1;
+    }
+  }
+  return real(fd, buf, count, offset);
+}
 
 namespace bronpoort::processing_log {
 namespace {
@@ -238,6 +267,57 @@ INSTANTIATE_TEST_SUITE_P(DirectAndBuffered, JournalFileWrites, ::testing::Bool()
                          [](const ::testing::TestParamInfo<bool>& p) {
                            return p.param ? "Direct" : "Buffered";
                          });
+
+// A file system that opens with O_DIRECT but refuses the writes: the frame that met the refusal
+// and every later one go through the page cache, and the file still holds every frame in order.
+TEST(JournalFileDirectWrites, RefusedWithEinvalTheFrameAndTheRestAreWrittenBuffered) {
+  const fs::path dir = testing::temp_path("journal-refused");
+  const fs::path db = dir / "log.db";
+  fs::create_directories(dir);
+  auto file = journal::JournalFile::create(db, "test", 1, true);
+  if (!file->direct()) GTEST_SKIP() << "this file system refuses O_DIRECT at open already";
+  struct Restore {
+    ~Restore() { refuse_direct_writes = false; }
+  } restore;
+  std::string expected(kFileMagic);
+  auto frame = [](std::size_t size, char first) {
+    std::string f(size, '\0');
+    for (std::size_t b = 0; b < size; ++b) f[b] = static_cast<char>(first + b % 26);
+    return f;
+  };
+  // Direct, leaving a partial block that a direct write would carry again.
+  expected += frame(5000, 'a');
+  file->write(expected.substr(kFileMagic.size()));
+  file->sync();
+  ASSERT_TRUE(file->direct());
+
+  refuse_direct_writes = true;
+  const int refused_before = refused_direct_writes.load();
+  for (std::size_t size : {3000u, 4096u, 1u, 9000u}) {
+    std::string f = frame(size, 'A');
+    ASSERT_NO_THROW(file->write(f));
+    expected += f;
+    ASSERT_EQ(file->size(), expected.size());
+  }
+  EXPECT_EQ(refused_direct_writes.load() - refused_before, 1);  // the first only; then buffered
+  EXPECT_FALSE(file->direct());
+  file->sync();
+  refuse_direct_writes = false;
+  // Buffered for good: it does not go back to direct writes on its own.
+  std::string last = frame(700, 'k');
+  file->write(last);
+  expected += last;
+  file->sync();
+  EXPECT_FALSE(file->direct());
+
+  EXPECT_EQ(file->read_all(), expected);
+  const std::string on_disk = read_file(dir / file->name());
+  ASSERT_GE(on_disk.size(), expected.size());
+  EXPECT_EQ(on_disk.substr(0, expected.size()), expected);
+  EXPECT_EQ(on_disk.find_first_not_of('\0', expected.size()), std::string::npos);
+  file.reset();
+  fs::remove_all(dir);
+}
 
 class SqliteJournal : public ::testing::Test {
  protected:
