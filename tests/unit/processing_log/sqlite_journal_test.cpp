@@ -25,16 +25,30 @@
 #include <cerrno>
 #include <fstream>
 #include <iterator>
+#include <string_view>
 #include <thread>
 
 namespace {
 
-// While set, pwrite(2) to a descriptor opened with O_DIRECT fails with EINVAL before writing
-// anything, as on file systems that open with O_DIRECT but refuse the writes (some network and
-// FUSE ones). The pwrite below stands in for the C library's in this test binary; with the flag
-// unset, as in every other test, it only passes the call on.
+// The pwrite below stands in for the C library's in this test binary, so that tests can make
+// the journal's writes fail as file systems do. With both flags unset, as in every other test, it
+// only passes the call on.
+// - refuse_direct_writes: a write to a descriptor opened with O_DIRECT fails with EINVAL before
+//   writing anything (some network and FUSE file systems open with O_DIRECT but refuse writes).
+// - disk_full_for_journals: a write to a journal file writes half of what it was given and says
+//   so; the next one fails with ENOSPC (a disk that fills up in the middle of a frame).
 std::atomic<bool> refuse_direct_writes{false};
 std::atomic<int> refused_direct_writes{0};
+std::atomic<bool> disk_full_for_journals{false};
+std::atomic<int> journal_writes_cut{0};
+
+bool is_journal(int fd) {
+  char target[4096];
+  const std::string link = "/proc/self/fd/" + std::to_string(fd);
+  const ssize_t n = ::readlink(link.c_str(), target, sizeof target - 1);
+  return n > 0 && std::string_view(target, static_cast<std::size_t>(n)).find(".journal-") !=
+                      std::string_view::npos;
+}
 
 }  // namespace
 
@@ -48,6 +62,18 @@ extern "C" ssize_t pwrite(int fd, const void* buf, size_t count, off_t offset) {
       errno = EINVAL;
       return -1;
     }
+  }
+  if (disk_full_for_journals.load() && is_journal(fd)) {
+    static thread_local bool half_written = false;
+    if (!half_written && count >= 2 * 4096) {
+      // Whole blocks, as a direct write would end: the code must still cut them off.
+      half_written = true;
+      ++journal_writes_cut;
+      return real(fd, buf, count / 2 / 4096 * 4096, offset);
+    }
+    half_written = false;
+    errno = ENOSPC;
+    return -1;
   }
   return real(fd, buf, count, offset);
 }
@@ -263,6 +289,48 @@ TEST_P(JournalFileWrites, HoldEveryFrameInOrderAcrossBlocksAndGrowth) {
   fs::remove_all(dir);
 }
 
+// A disk that fills up in the middle of a frame: the write fails, the part that reached the file
+// is cut off, and the next frame follows the last good one as if the failed one never was.
+TEST_P(JournalFileWrites, AFrameCutShortByAFullDiskLeavesNothingBeforeTheNext) {
+  const fs::path dir = testing::temp_path("journal-full");
+  const fs::path db = dir / "log.db";
+  fs::create_directories(dir);
+  auto file = journal::JournalFile::create(db, "test", 1, GetParam());
+  struct Restore {
+    ~Restore() { disk_full_for_journals = false; }
+  } restore;
+  auto frame = [](std::size_t size, char first) {
+    std::string f(size, '\0');
+    for (std::size_t b = 0; b < size; ++b) f[b] = static_cast<char>(first + b % 26);
+    return f;
+  };
+  std::string expected(kFileMagic);
+  const std::string a = frame(5000, 'a');
+  file->write(a);
+  file->sync();
+  expected += a;
+
+  disk_full_for_journals = true;
+  const int cut_before = journal_writes_cut.load();
+  EXPECT_THROW(file->write(frame(20000, 'A')), StoreError);
+  EXPECT_EQ(journal_writes_cut.load() - cut_before, 1);  // part of it reached the file first
+  EXPECT_EQ(file->size(), expected.size());
+  disk_full_for_journals = false;
+  EXPECT_FALSE(file->broken());
+
+  const std::string c = frame(3000, 'n');
+  file->write(c);
+  file->sync();
+  expected += c;
+  EXPECT_EQ(file->read_all(), expected);
+  const std::string on_disk = read_file(dir / file->name());
+  ASSERT_GE(on_disk.size(), expected.size());
+  EXPECT_EQ(on_disk.substr(0, expected.size()), expected);
+  EXPECT_EQ(on_disk.find_first_not_of('\0', expected.size()), std::string::npos);
+  file.reset();
+  fs::remove_all(dir);
+}
+
 INSTANTIATE_TEST_SUITE_P(DirectAndBuffered, JournalFileWrites, ::testing::Bool(),
                          [](const ::testing::TestParamInfo<bool>& p) {
                            return p.param ? "Direct" : "Buffered";
@@ -414,6 +482,39 @@ TEST_F(SqliteJournal, ATornTailIsCutAndTheChainContinuesAfterWhatWasDurable) {
   ASSERT_TRUE(r.durable) << r.error;
   EXPECT_EQ(r.first_seq, 9);
   auto report = verify_log(*store, nullptr);
+  EXPECT_TRUE(report.ok) << report.to_json().dump();
+}
+
+// A commit the disk cannot hold is refused (its requests answer 503 upstream of this); the
+// chain then goes on from the last durable record, with no gap, and verifies, also reopened.
+TEST_F(SqliteJournal, ACommitTheDiskCannotHoldIsRefusedAndTheChainGoesOnAfterTheLastDurable) {
+  struct Restore {
+    ~Restore() { disk_full_for_journals = false; }
+  } restore;
+  {
+    std::shared_ptr<LogStore> store = open_sqlite_store(db_.string());
+    GroupCommitWriter writer(store, nullptr, WriterOptions{"c"});
+    append_pairs(writer, 3);  // seq 1 to 6
+
+    disk_full_for_journals = true;
+    const int cut_before = journal_writes_cut.load();
+    std::vector<LogRecord> many(40, testing::sample_record());  // a frame of several blocks
+    auto refused = writer.append(std::move(many), std::chrono::seconds(10)).get();
+    EXPECT_FALSE(refused.durable);
+    EXPECT_FALSE(refused.error.empty());
+    EXPECT_EQ(journal_writes_cut.load() - cut_before, 1);
+    disk_full_for_journals = false;
+
+    auto r = writer.append({testing::sample_record()}, std::chrono::seconds(10)).get();
+    ASSERT_TRUE(r.durable) << r.error;
+    EXPECT_EQ(r.first_seq, 7);  // the refused records took no sequence numbers
+    EXPECT_EQ(store->chain_records("c", 1, 100).size(), 7u);
+    auto report = verify_log(*store, nullptr);
+    EXPECT_TRUE(report.ok) << report.to_json().dump();
+  }
+  auto reopened = open_sqlite_store(db_.string());
+  EXPECT_EQ(reopened->chain_head("c")->seq, 7);
+  auto report = verify_log(*reopened, nullptr);
   EXPECT_TRUE(report.ok) << report.to_json().dump();
 }
 
