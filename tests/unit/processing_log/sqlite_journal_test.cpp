@@ -21,6 +21,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <fstream>
@@ -41,6 +42,9 @@ std::atomic<bool> refuse_direct_writes{false};
 std::atomic<int> refused_direct_writes{0};
 std::atomic<bool> disk_full_for_journals{false};
 std::atomic<int> journal_writes_cut{0};
+// - fail_journal_syncs: fdatasync of a journal file fails with EIO (a disk that reports a lost
+//   write; the pages may or may not have reached it).
+std::atomic<bool> fail_journal_syncs{false};
 
 bool is_journal(int fd) {
   char target[4096];
@@ -76,6 +80,16 @@ extern "C" ssize_t pwrite(int fd, const void* buf, size_t count, off_t offset) {
     return -1;
   }
   return real(fd, buf, count, offset);
+}
+
+extern "C" int fdatasync(int fd) {
+  using Fdatasync = int (*)(int);
+  static const auto real = reinterpret_cast<Fdatasync>(::dlsym(RTLD_NEXT, "fdatasync"));
+  if (fail_journal_syncs.load() && is_journal(fd)) {
+    errno = EIO;
+    return -1;
+  }
+  return real(fd);
 }
 
 namespace bronpoort::processing_log {
@@ -516,6 +530,48 @@ TEST_F(SqliteJournal, ACommitTheDiskCannotHoldIsRefusedAndTheChainGoesOnAfterThe
   EXPECT_EQ(reopened->chain_head("c")->seq, 7);
   auto report = verify_log(*reopened, nullptr);
   EXPECT_TRUE(report.ok) << report.to_json().dump();
+}
+
+// A failed fdatasync: the pages may or may not reach the disk, and retrying the sync on the same
+// file could report success for pages the kernel dropped. So the commit fails (its requests
+// answer 503), the file takes no more frames, the next commit goes to a new journal, and the
+// chain continues after the unsure frame, which counts as written: a later record never claims
+// a predecessor that might turn up after all.
+TEST_F(SqliteJournal, AFailedSyncFailsTheCommitAndTheNextGoesToANewJournalAfterIt) {
+  struct Restore {
+    ~Restore() { fail_journal_syncs = false; }
+  } restore;
+  {
+    std::shared_ptr<LogStore> store = open_sqlite_store(db_.string());
+    GroupCommitWriter writer(store, nullptr, WriterOptions{"c"});
+    append_pairs(writer, 3);  // seq 1 to 6
+    const auto first_journal = journals();
+    ASSERT_EQ(first_journal.size(), 1u);
+
+    fail_journal_syncs = true;
+    auto unsure =
+        writer
+            .append({testing::sample_record(), testing::sample_record()}, std::chrono::seconds(10))
+            .get();
+    fail_journal_syncs = false;
+    EXPECT_FALSE(unsure.durable);
+    EXPECT_NE(unsure.error.find("sync"), std::string::npos) << unsure.error;
+
+    auto r = writer.append({testing::sample_record()}, std::chrono::seconds(10)).get();
+    ASSERT_TRUE(r.durable) << r.error;
+    EXPECT_EQ(r.first_seq, 9);  // after the unsure frame's 7 and 8
+    // The frame went to a new journal; the old one goes once the indexer is through with it.
+    const auto now = journals();
+    EXPECT_TRUE(std::any_of(now.begin(), now.end(), [&](const fs::path& p) {
+      return p != first_journal[0];
+    })) << "the journal whose sync failed took another frame";
+    EXPECT_EQ(store->chain_records("c", 1, 100).size(), 9u);
+    auto report = verify_log(*store, nullptr);
+    EXPECT_TRUE(report.ok) << report.to_json().dump();
+  }
+  auto reopened = open_sqlite_store(db_.string());
+  EXPECT_EQ(reopened->chain_head("c")->seq, 9);
+  EXPECT_TRUE(verify_log(*reopened, nullptr).ok);
 }
 
 TEST_F(SqliteJournal, ADamagedJournalKeepsTheStoreFromOpeningAndIsKept) {
