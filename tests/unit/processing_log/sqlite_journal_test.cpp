@@ -108,6 +108,23 @@ void write_file(const fs::path& path, const std::string& bytes) {
   out << bytes;
 }
 
+// `size` bytes of the alphabet from `first` on, over and over.
+std::string patterned(std::size_t size, char first) {
+  std::string f(size, '\0');
+  for (std::size_t b = 0; b < size; ++b) f[b] = static_cast<char>(first + b % 26);
+  return f;
+}
+
+// The journal holds `expected` (its header and frames) and only zeros after it, also on disk.
+void expect_holds(const journal::JournalFile& file, const fs::path& dir,
+                  const std::string& expected) {
+  EXPECT_EQ(file.read_all(), expected);
+  const std::string on_disk = read_file(dir / file.name());
+  ASSERT_GE(on_disk.size(), expected.size());
+  EXPECT_EQ(on_disk.substr(0, expected.size()), expected);
+  EXPECT_EQ(on_disk.find_first_not_of('\0', expected.size()), std::string::npos);
+}
+
 // Appends `n` requests' worth of records (two each) through `writer`, each durable.
 void append_pairs(GroupCommitWriter& writer, int n) {
   for (int i = 0; i < n; ++i) {
@@ -294,11 +311,7 @@ TEST_P(JournalFileWrites, HoldEveryFrameInOrderAcrossBlocksAndGrowth) {
   grower.done = true;
   grower.thread.join();
 
-  EXPECT_EQ(file->read_all(), expected);
-  const std::string on_disk = read_file(dir / file->name());
-  ASSERT_GE(on_disk.size(), expected.size());
-  EXPECT_EQ(on_disk.substr(0, expected.size()), expected);
-  EXPECT_EQ(on_disk.find_first_not_of('\0', expected.size()), std::string::npos);
+  expect_holds(*file, dir, expected);
   file.reset();
   fs::remove_all(dir);
 }
@@ -313,34 +326,25 @@ TEST_P(JournalFileWrites, AFrameCutShortByAFullDiskLeavesNothingBeforeTheNext) {
   struct Restore {
     ~Restore() { disk_full_for_journals = false; }
   } restore;
-  auto frame = [](std::size_t size, char first) {
-    std::string f(size, '\0');
-    for (std::size_t b = 0; b < size; ++b) f[b] = static_cast<char>(first + b % 26);
-    return f;
-  };
   std::string expected(kFileMagic);
-  const std::string a = frame(5000, 'a');
+  const std::string a = patterned(5000, 'a');
   file->write(a);
   file->sync();
   expected += a;
 
   disk_full_for_journals = true;
   const int cut_before = journal_writes_cut.load();
-  EXPECT_THROW(file->write(frame(20000, 'A')), StoreError);
+  EXPECT_THROW(file->write(patterned(20000, 'A')), StoreError);
   EXPECT_EQ(journal_writes_cut.load() - cut_before, 1);  // part of it reached the file first
   EXPECT_EQ(file->size(), expected.size());
   disk_full_for_journals = false;
   EXPECT_FALSE(file->broken());
 
-  const std::string c = frame(3000, 'n');
+  const std::string c = patterned(3000, 'n');
   file->write(c);
   file->sync();
   expected += c;
-  EXPECT_EQ(file->read_all(), expected);
-  const std::string on_disk = read_file(dir / file->name());
-  ASSERT_GE(on_disk.size(), expected.size());
-  EXPECT_EQ(on_disk.substr(0, expected.size()), expected);
-  EXPECT_EQ(on_disk.find_first_not_of('\0', expected.size()), std::string::npos);
+  expect_holds(*file, dir, expected);
   file.reset();
   fs::remove_all(dir);
 }
@@ -362,13 +366,8 @@ TEST(JournalFileDirectWrites, RefusedWithEinvalTheFrameAndTheRestAreWrittenBuffe
     ~Restore() { refuse_direct_writes = false; }
   } restore;
   std::string expected(kFileMagic);
-  auto frame = [](std::size_t size, char first) {
-    std::string f(size, '\0');
-    for (std::size_t b = 0; b < size; ++b) f[b] = static_cast<char>(first + b % 26);
-    return f;
-  };
   // Direct, leaving a partial block that a direct write would carry again.
-  expected += frame(5000, 'a');
+  expected += patterned(5000, 'a');
   file->write(expected.substr(kFileMagic.size()));
   file->sync();
   ASSERT_TRUE(file->direct());
@@ -376,7 +375,7 @@ TEST(JournalFileDirectWrites, RefusedWithEinvalTheFrameAndTheRestAreWrittenBuffe
   refuse_direct_writes = true;
   const int refused_before = refused_direct_writes.load();
   for (std::size_t size : {3000u, 4096u, 1u, 9000u}) {
-    std::string f = frame(size, 'A');
+    std::string f = patterned(size, 'A');
     ASSERT_NO_THROW(file->write(f));
     expected += f;
     ASSERT_EQ(file->size(), expected.size());
@@ -386,17 +385,13 @@ TEST(JournalFileDirectWrites, RefusedWithEinvalTheFrameAndTheRestAreWrittenBuffe
   file->sync();
   refuse_direct_writes = false;
   // Buffered for good: it does not go back to direct writes on its own.
-  std::string last = frame(700, 'k');
+  std::string last = patterned(700, 'k');
   file->write(last);
   expected += last;
   file->sync();
   EXPECT_FALSE(file->direct());
 
-  EXPECT_EQ(file->read_all(), expected);
-  const std::string on_disk = read_file(dir / file->name());
-  ASSERT_GE(on_disk.size(), expected.size());
-  EXPECT_EQ(on_disk.substr(0, expected.size()), expected);
-  EXPECT_EQ(on_disk.find_first_not_of('\0', expected.size()), std::string::npos);
+  expect_holds(*file, dir, expected);
   file.reset();
   fs::remove_all(dir);
 }
@@ -421,6 +416,42 @@ class SqliteJournal : public ::testing::Test {
     auto left = journals();
     EXPECT_EQ(left.size(), 1u);
     return left.empty() ? fs::path() : left[0];
+  }
+
+  struct AroundAFault {
+    AppendResult failed;
+    AppendResult next;
+    std::vector<fs::path> journals_before;
+    std::vector<fs::path> journals_after;
+  };
+  // Six durable records, then a commit of `failing` records while `fault` is set, then one more
+  // record. Checks that the log then holds `head` records and verifies, also reopened.
+  AroundAFault commit_around(std::atomic<bool>& fault, std::size_t failing, std::int64_t head) {
+    struct Restore {
+      std::atomic<bool>& fault;
+      ~Restore() { fault = false; }
+    } restore{fault};
+    AroundAFault out;
+    {
+      std::shared_ptr<LogStore> store = open_sqlite_store(db_.string());
+      GroupCommitWriter writer(store, nullptr, WriterOptions{"c"});
+      append_pairs(writer, 3);  // seq 1 to 6
+      out.journals_before = journals();
+      fault = true;
+      std::vector<LogRecord> records(failing, testing::sample_record());
+      out.failed = writer.append(std::move(records), std::chrono::seconds(10)).get();
+      fault = false;
+      out.next = writer.append({testing::sample_record()}, std::chrono::seconds(10)).get();
+      out.journals_after = journals();
+      EXPECT_EQ(store->chain_records("c", 1, 100).size(), static_cast<std::size_t>(head));
+      auto report = verify_log(*store, nullptr);
+      EXPECT_TRUE(report.ok) << report.to_json().dump();
+    }
+    auto reopened = open_sqlite_store(db_.string());
+    EXPECT_EQ(reopened->chain_head("c")->seq, head);
+    auto report = verify_log(*reopened, nullptr);
+    EXPECT_TRUE(report.ok) << report.to_json().dump();
+    return out;
   }
 
   fs::path dir_;
@@ -502,34 +533,14 @@ TEST_F(SqliteJournal, ATornTailIsCutAndTheChainContinuesAfterWhatWasDurable) {
 // A commit the disk cannot hold is refused (its requests answer 503 upstream of this); the
 // chain then goes on from the last durable record, with no gap, and verifies, also reopened.
 TEST_F(SqliteJournal, ACommitTheDiskCannotHoldIsRefusedAndTheChainGoesOnAfterTheLastDurable) {
-  struct Restore {
-    ~Restore() { disk_full_for_journals = false; }
-  } restore;
-  {
-    std::shared_ptr<LogStore> store = open_sqlite_store(db_.string());
-    GroupCommitWriter writer(store, nullptr, WriterOptions{"c"});
-    append_pairs(writer, 3);  // seq 1 to 6
-
-    disk_full_for_journals = true;
-    const int cut_before = journal_writes_cut.load();
-    std::vector<LogRecord> many(40, testing::sample_record());  // a frame of several blocks
-    auto refused = writer.append(std::move(many), std::chrono::seconds(10)).get();
-    EXPECT_FALSE(refused.durable);
-    EXPECT_FALSE(refused.error.empty());
-    EXPECT_EQ(journal_writes_cut.load() - cut_before, 1);
-    disk_full_for_journals = false;
-
-    auto r = writer.append({testing::sample_record()}, std::chrono::seconds(10)).get();
-    ASSERT_TRUE(r.durable) << r.error;
-    EXPECT_EQ(r.first_seq, 7);  // the refused records took no sequence numbers
-    EXPECT_EQ(store->chain_records("c", 1, 100).size(), 7u);
-    auto report = verify_log(*store, nullptr);
-    EXPECT_TRUE(report.ok) << report.to_json().dump();
-  }
-  auto reopened = open_sqlite_store(db_.string());
-  EXPECT_EQ(reopened->chain_head("c")->seq, 7);
-  auto report = verify_log(*reopened, nullptr);
-  EXPECT_TRUE(report.ok) << report.to_json().dump();
+  const int cut_before = journal_writes_cut.load();
+  // 40 records: a frame of several blocks, so that part of it reaches the file first.
+  auto around = commit_around(disk_full_for_journals, 40, 7);
+  EXPECT_EQ(journal_writes_cut.load() - cut_before, 1);
+  EXPECT_FALSE(around.failed.durable);
+  EXPECT_FALSE(around.failed.error.empty());
+  ASSERT_TRUE(around.next.durable) << around.next.error;
+  EXPECT_EQ(around.next.first_seq, 7);  // the refused records took no sequence numbers
 }
 
 // A failed fdatasync: the pages may or may not reach the disk, and retrying the sync on the same
@@ -538,40 +549,17 @@ TEST_F(SqliteJournal, ACommitTheDiskCannotHoldIsRefusedAndTheChainGoesOnAfterThe
 // chain continues after the unsure frame, which counts as written: a later record never claims
 // a predecessor that might turn up after all.
 TEST_F(SqliteJournal, AFailedSyncFailsTheCommitAndTheNextGoesToANewJournalAfterIt) {
-  struct Restore {
-    ~Restore() { fail_journal_syncs = false; }
-  } restore;
-  {
-    std::shared_ptr<LogStore> store = open_sqlite_store(db_.string());
-    GroupCommitWriter writer(store, nullptr, WriterOptions{"c"});
-    append_pairs(writer, 3);  // seq 1 to 6
-    const auto first_journal = journals();
-    ASSERT_EQ(first_journal.size(), 1u);
-
-    fail_journal_syncs = true;
-    auto unsure =
-        writer
-            .append({testing::sample_record(), testing::sample_record()}, std::chrono::seconds(10))
-            .get();
-    fail_journal_syncs = false;
-    EXPECT_FALSE(unsure.durable);
-    EXPECT_NE(unsure.error.find("sync"), std::string::npos) << unsure.error;
-
-    auto r = writer.append({testing::sample_record()}, std::chrono::seconds(10)).get();
-    ASSERT_TRUE(r.durable) << r.error;
-    EXPECT_EQ(r.first_seq, 9);  // after the unsure frame's 7 and 8
-    // The frame went to a new journal; the old one goes once the indexer is through with it.
-    const auto now = journals();
-    EXPECT_TRUE(std::any_of(now.begin(), now.end(), [&](const fs::path& p) {
-      return p != first_journal[0];
-    })) << "the journal whose sync failed took another frame";
-    EXPECT_EQ(store->chain_records("c", 1, 100).size(), 9u);
-    auto report = verify_log(*store, nullptr);
-    EXPECT_TRUE(report.ok) << report.to_json().dump();
-  }
-  auto reopened = open_sqlite_store(db_.string());
-  EXPECT_EQ(reopened->chain_head("c")->seq, 9);
-  EXPECT_TRUE(verify_log(*reopened, nullptr).ok);
+  auto around = commit_around(fail_journal_syncs, 2, 9);
+  EXPECT_FALSE(around.failed.durable);
+  EXPECT_NE(around.failed.error.find("sync"), std::string::npos) << around.failed.error;
+  ASSERT_TRUE(around.next.durable) << around.next.error;
+  EXPECT_EQ(around.next.first_seq, 9);  // after the unsure frame's 7 and 8
+  // The next frame went to a new journal; the old one goes once the indexer is through with it.
+  ASSERT_EQ(around.journals_before.size(), 1u);
+  const auto& old = around.journals_before[0];
+  EXPECT_TRUE(std::any_of(around.journals_after.begin(), around.journals_after.end(),
+                          [&](const fs::path& p) { return p != old; }))
+      << "the journal whose sync failed took another frame";
 }
 
 TEST_F(SqliteJournal, ADamagedJournalKeepsTheStoreFromOpeningAndIsKept) {
