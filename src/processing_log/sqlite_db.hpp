@@ -6,6 +6,7 @@
 
 #include <bronpoort/common/sqlite_connection.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,14 @@ inline void run(Statement& st) {
     throw;
   }
   st.reset();
+}
+
+// A statement prepared on `db` at its first use and kept in `slot` for the next ones: the indexer
+// runs the same few statements in every transaction, and preparing one can cost more than
+// running it (docs/performance.md). Run it with run(), so that it holds no state between uses.
+inline Statement& kept(Db& db, std::unique_ptr<Statement>& slot, const std::string& sql) {
+  if (!slot) slot = std::make_unique<Statement>(db, sql);
+  return *slot;
 }
 
 // Every row `sql` answers for a chain (its ?1; '' means every chain), each made by `row`.

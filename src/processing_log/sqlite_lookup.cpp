@@ -79,13 +79,12 @@ void LookupWriter::after_insert(const std::vector<journal::Frame>& frames) {
       std::string_view chain = r.front().text;
       if (known_chains_.find(chain) != known_chains_.end()) continue;
       // Position 0: a chain's records are all after it until its first batch is added.
-      if (!new_chain_) {
-        new_chain_ = std::make_unique<Statement>(
-            writer_, "INSERT OR IGNORE INTO log_lookup_upto (chain_id, seq) VALUES (?1, 0)");
-      }
-      new_chain_->reset();
-      new_chain_->bind_text(1, chain, false);
-      run(*new_chain_);
+      Statement& new_chain =
+          kept(writer_, new_chain_,
+               "INSERT OR IGNORE INTO log_lookup_upto (chain_id, seq) VALUES (?1, 0)");
+      new_chain.reset();
+      new_chain.bind_text(1, chain, false);
+      run(new_chain);
       known_chains_.emplace(chain);
     }
   }
@@ -93,15 +92,10 @@ void LookupWriter::after_insert(const std::vector<journal::Frame>& frames) {
 }
 
 void LookupWriter::merge() {
-  if (!add_) add_ = std::make_unique<Statement>(writer_, lookup_rows(kAfterPosition));
-  if (!advance_) {
-    advance_ = std::make_unique<Statement>(
-        writer_,
-        "UPDATE log_lookup_upto SET seq = (SELECT MAX(seq) FROM processing_log p "
-        "WHERE p.chain_id = log_lookup_upto.chain_id)");
-  }
-  run(*add_);
-  run(*advance_);
+  run(kept(writer_, add_, lookup_rows(kAfterPosition)));
+  run(kept(writer_, advance_,
+           "UPDATE log_lookup_upto SET seq = (SELECT MAX(seq) FROM processing_log p "
+           "WHERE p.chain_id = log_lookup_upto.chain_id)"));
   waiting_ = 0;
 }
 

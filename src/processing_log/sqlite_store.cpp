@@ -361,8 +361,7 @@ class SqliteStore final : public TreeLogStore, private journal::IndexTarget {
 
   // A statement prepared once on the writer connection and reused (under write_mutex_).
   Statement& kept(std::unique_ptr<Statement>& slot, const std::string& sql) {
-    if (!slot) slot = std::make_unique<Statement>(writer_, sql);
-    return *slot;
+    return sqlite::kept(writer_, slot, sql);
   }
 
   std::string path_;

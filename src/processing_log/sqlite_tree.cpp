@@ -12,14 +12,9 @@ TreeHead tree_head_row(Statement& st) {
 
 }  // namespace
 
-Statement& TreeWriter::kept(std::unique_ptr<Statement>& slot, const char* sql) {
-  if (!slot) slot = std::make_unique<Statement>(writer_, sql);
-  return *slot;
-}
-
 void TreeWriter::insert(const TreeAppend& tree) {
   if (!tree.nodes.empty()) {
-    Statement& st = kept(node_,
+    Statement& st = kept(writer_, node_,
                          "INSERT OR IGNORE INTO log_tree_nodes (chain_id, level, idx, hash) "
                          "VALUES (?1, ?2, ?3, ?4)");
     for (const auto& n : tree.nodes) {
@@ -28,18 +23,18 @@ void TreeWriter::insert(const TreeAppend& tree) {
       st.bind_int(2, static_cast<std::int64_t>(n.id.level));
       st.bind_int(3, static_cast<std::int64_t>(n.id.index));
       st.bind_text(4, merkle::to_hex(n.hash));
-      st.step();
+      run(st);
     }
   }
   if (!tree.heads.empty()) {
     Statement& st =
-        kept(head_,
+        kept(writer_, head_,
              "INSERT INTO log_tree_heads (chain_id, tree_size, root_hash, signed_at_us, note) "
              "VALUES (?1, ?2, ?3, ?4, ?5)");
     for (const auto& h : tree.heads) {
       st.reset();
       st.arg(h.chain_id).arg(h.tree_size).arg(h.root_hash).arg(h.signed_at_us).arg(h.note);
-      st.step();
+      run(st);
     }
   }
 }

@@ -8,17 +8,14 @@
 
 namespace bronpoort::processing_log::sqlite {
 
-// The tree's inserts on the indexer's connection, inside the caller's transaction. Prepared once
-// and reused: the indexer stores a tree append for every commit, and preparing its statements
-// each time cost more than running them (docs/performance.md).
+// The tree's inserts on the indexer's connection, inside the caller's transaction, with
+// statements kept from one transaction to the next (kept()).
 class TreeWriter {
  public:
   explicit TreeWriter(Db& writer) : writer_(writer) {}
   void insert(const TreeAppend& tree);
 
  private:
-  Statement& kept(std::unique_ptr<Statement>& slot, const char* sql);
-
   Db& writer_;
   std::unique_ptr<Statement> node_;
   std::unique_ptr<Statement> head_;
