@@ -73,26 +73,31 @@ std::string records_unnest_sql(std::size_t first) {
 }
 
 // The parameters of records_unnest_sql: one binary array per column, of the type the column's
-// values have. `records` is not empty (the caller only sends records).
+// values have, filled straight from the records. `records` is not empty (the caller only sends
+// records).
 void records_unnest_params(const std::vector<LogRecord>& records,
                            std::vector<pqxx::binarystring>& params) {
-  std::vector<postgres::BinaryArray> arrays;
-  for (const auto& r : records) {
-    auto values = sql::record_values(r);
-    if (arrays.empty()) {
-      for (const auto& v : values) {
-        arrays.emplace_back(v.is_int ? postgres::BinaryArray::kInt8 : postgres::BinaryArray::kText);
-      }
+  struct Columns {
+    std::vector<postgres::BinaryArray>& arrays;
+    std::size_t column = 0;
+    postgres::BinaryArray& next(std::uint32_t type) {
+      if (column == arrays.size()) arrays.emplace_back(type);
+      return arrays[column++];
     }
-    for (std::size_t col = 0; col < values.size(); ++col) {
-      if (values[col].is_int) {
-        arrays[col].add_int8(values[col].integer);
-      } else {
-        arrays[col].add_text(values[col].text);
-      }
+    void integer(std::int64_t n) { next(postgres::BinaryArray::kInt8).add_int8(n); }
+    void text(const std::string& s, bool) { next(postgres::BinaryArray::kText).add_text(s); }
+  };
+  std::vector<postgres::BinaryArray> arrays;
+  arrays.reserve(sql::record_columns().size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    Columns columns{arrays};
+    sql::for_each_record_value(records[i], columns);
+    if (i == 0) {
+      // Records are much alike: room for the rest at the first one's sizes and a little more.
+      for (auto& a : arrays) a.reserve(a.size() * (records.size() - 1) * 5 / 4);
     }
   }
-  for (const auto& a : arrays) params.push_back(a.param());
+  for (auto& a : arrays) params.push_back(a.param());
 }
 
 class PostgresStore final : public TreeLogStore {

@@ -1,6 +1,7 @@
 // PostgreSQL-only behaviour: the INSERT+SELECT-only role, recovery after lost connections, several
 // instances sharing one database, migrations.
 
+#include "../../../src/processing_log/postgres_rows.hpp"
 #include "../../../src/processing_log/sql_shape.hpp"
 #include "log_test_support.hpp"
 
@@ -19,6 +20,53 @@ namespace {
 using namespace std::chrono_literals;
 using namespace std::string_literals;
 using testing::sample_record;
+
+// The bytes of an array parameter, as array_recv reads them: needs no server.
+std::string bytes_of(const pqxx::binarystring& b) {
+  return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+TEST(PostgresBinaryArray, AnEmptyArrayIsItsShortHeaderOnly) {
+  postgres::BinaryArray texts(postgres::BinaryArray::kText);
+  EXPECT_EQ(bytes_of(texts.param()),
+            "\0\0\0\0"s
+            "\0\0\0\0"s
+            "\0\0\0\x19"s);
+}
+
+TEST(PostgresBinaryArray, ElementsFollowTheHeaderWithTheirLengths) {
+  postgres::BinaryArray texts(postgres::BinaryArray::kText);
+  texts.reserve(64);
+  texts.add_text("ab");
+  texts.add_text("");
+  texts.add_text("{\"x\"}");
+  EXPECT_EQ(texts.size(), 4u + 2 + 4 + 4 + 5);
+  EXPECT_EQ(bytes_of(texts.param()),
+            "\0\0\0\x01"s
+            "\0\0\0\0"s
+            "\0\0\0\x19"s
+            "\0\0\0\x03"s
+            "\0\0\0\x01"s
+            "\0\0\0\x02"s
+            "ab"s
+            "\0\0\0\0"s
+            "\0\0\0\x05{\"x\"}"s);
+
+  postgres::BinaryArray numbers(postgres::BinaryArray::kInt8);
+  numbers.add_int8(-2);
+  numbers.add_int8(std::int64_t{1} << 40);
+  const std::string first = bytes_of(numbers.param());
+  EXPECT_EQ(first,
+            "\0\0\0\x01"s
+            "\0\0\0\0"s
+            "\0\0\0\x14"s
+            "\0\0\0\x02"s
+            "\0\0\0\x01"s
+            "\0\0\0\x08\xff\xff\xff\xff\xff\xff\xff\xfe"s
+            "\0\0\0\x08\0\0\x01\0\0\0\0\0"s);
+  // Asked again, the parameter is the same: the header is written over, not added.
+  EXPECT_EQ(bytes_of(numbers.param()), first);
+}
 
 class PostgresStore : public ::testing::Test {
  protected:
