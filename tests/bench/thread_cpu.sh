@@ -14,7 +14,8 @@
 # like, e.g. the indexer's WAL pages; socket sendmsg/recvmsg are not counted there.
 #
 # The environment of sources_detail.sh applies (BRONPOORT_BUILD_DIR, BRONPOORT_BENCH_GATEWAY_CONFIG,
-# ...); the leg lasts MEASURE + 4 seconds. Compare builds or settings in alternating pairs: the
+# ...); the leg lasts MEASURE + 4 seconds. BRONPOORT_BENCH_PG=1 measures the gateway-pg leg instead
+# (the log in a throwaway PostgreSQL cluster; the SQLite gateway's leg runs first, unmeasured). Compare builds or settings in alternating pairs: the
 # machine is shared and one run says little.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -27,10 +28,15 @@ trap 'rm -f "$out" "$out".a "$out".b' EXIT
 BRONPOORT_BUILD_DIR=$BUILD_DIR BRONPOORT_BENCH_LEGS=gateway BRONPOORT_BENCH_GATEWAY=start \
   "$ROOT/tests/bench/sources_detail.sh" "$((MEASURE + 4))s" "$CONNECTIONS" >"$out" 2>&1 &
 bench=$!
+LEG=gateway
+[ "${BRONPOORT_BENCH_PG:-0}" = 1 ] && LEG=gateway-pg
 pid=""
-for _ in $(seq 300); do
-  pid=$(pgrep -f "$BUILD_DIR/bronpoort serve" | head -1 || true)
-  [ -n "$pid" ] && pgrep -x wrk >/dev/null && break
+for _ in $(seq 600); do
+  # sources_detail.sh prints "<leg> pid N on URL" once the leg's gateway listens; the leg's load
+  # runs once a wrk has that URL on its command line.
+  read -r pid url < <(awk -v leg="$LEG" '$1 == leg && $2 == "pid" {print $3, $5}' "$out") || true
+  [ -n "$pid" ] && pgrep -f "wrk .*$url/" >/dev/null && break
+  pid=""
   sleep 0.1
 done
 if [ -z "$pid" ]; then
@@ -55,14 +61,14 @@ sleep "$MEASURE"
 snapshot >"$out.b"
 wait "$bench"
 
-rate=$(awk '/^gateway +[0-9]/ {print $2; exit}' "$out")
+rate=$(awk -v leg="$LEG" '$1 == leg && $2 ~ /^[0-9]+$/ {print $2; exit}' "$out")
 if [ -z "$rate" ] || [ "$rate" = 0 ]; then
   cat "$out" >&2
   echo "thread_cpu.sh: no gateway rate in the benchmark's output" >&2
   exit 1
 fi
 hz=$(getconf CLK_TCK)
-echo "gateway leg, $CONNECTIONS connections: $rate req/s; per thread over ${MEASURE}s:"
+echo "$LEG leg, $CONNECTIONS connections: $rate req/s; per thread over ${MEASURE}s:"
 printf '%-16s %12s %12s %12s\n' thread "µs/request" "reads/req" "writes/req"
 join "$out.a" "$out.b" | awk -v rate="$rate" -v s="$MEASURE" -v hz="$hz" '{
   n = rate * s
