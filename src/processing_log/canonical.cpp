@@ -1,5 +1,7 @@
 #include <bronpoort/processing_log/canonical.hpp>
 
+#include "json_text.hpp"
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -9,10 +11,9 @@
 namespace bronpoort::processing_log {
 namespace {
 
-std::string dump(const nlohmann::json& j) {
-  // Invalid UTF-8 from a caller must not throw on the writer thread; replace it instead.
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
+using json_text::append_json;
+using json_text::append_list;
+using json_text::append_string;
 
 void append_int(std::string& out, std::int64_t v) {
   char buf[24];
@@ -26,30 +27,6 @@ int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return -1;
-}
-
-// Appends `s` as nlohmann::json would dump it. Almost every log text is printable ASCII without
-// quotes or backslashes, which needs no escaping; anything else goes through nlohmann itself, so
-// escapes and the replacement of invalid UTF-8 are exactly those of format v1.
-void append_string(std::string& out, const std::string& s) {
-  for (unsigned char c : s) {
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      out += dump(s);
-      return;
-    }
-  }
-  out += '"';
-  out += s;
-  out += '"';
-}
-
-void append_list(std::string& out, const std::vector<std::string>& list) {
-  out += '[';
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    if (i > 0) out += ',';
-    append_string(out, list[i]);
-  }
-  out += ']';
 }
 
 // One "key": pair; keys are constants that need no escaping.
@@ -73,7 +50,7 @@ CanonicalTemplate::CanonicalTemplate(const LogRecord& r) {
   append_string(key(a, "dataSubjectIdType"), r.data_subject_id_type);
   append_string(key(a, "dataset"), r.dataset);
   append_string(key(a, "decision"), r.decision);
-  key(a, "details") += r.details.is_object() && r.details.empty() ? "{}" : dump(r.details);
+  append_json(key(a, "details"), r.details);
   append_int(key(a, "end"), r.end_us);
   append_string(key(a, "event"), r.event);
   append_list(key(a, "fieldsReleased"), r.fields_released);

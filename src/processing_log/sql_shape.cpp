@@ -1,5 +1,7 @@
 #include "sql_shape.hpp"
 
+#include "json_text.hpp"
+
 #include <charconv>
 
 namespace bronpoort::processing_log::sql {
@@ -19,10 +21,6 @@ std::vector<std::string> json_list(const std::string& text) {
     if (e.is_string()) out.push_back(e.get<std::string>());
   }
   return out;
-}
-
-std::string dump(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -74,15 +72,17 @@ const std::string& record_column_list() {
   return list;
 }
 
+// Both as nlohmann::json dumps them, without building a json value (json_text.hpp).
 std::string json_column(const nlohmann::json& value) {
-  // The common cases, without building a serialiser.
-  if (value.is_object() && value.empty()) return "{}";
-  return dump(value);
+  std::string out;
+  json_text::append_json(out, value);
+  return out;
 }
 
 std::string json_column(const std::vector<std::string>& list) {
-  if (list.empty()) return "[]";
-  return dump(list);
+  std::string out;
+  json_text::append_list(out, list);
+  return out;
 }
 
 std::vector<Value> record_values(const LogRecord& r) {

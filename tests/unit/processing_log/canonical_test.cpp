@@ -2,6 +2,7 @@
 // the caller's thread must give exactly the bytes of format v1, or logs written before (and
 // verified after) would no longer verify.
 
+#include "../../../src/processing_log/sql_shape.hpp"
 #include "log_test_support.hpp"
 
 #include <bronpoort/processing_log/canonical.hpp>
@@ -85,6 +86,28 @@ TEST(CanonicalBytes, TemplateRendersExactlyFormatV1) {
     EXPECT_EQ(rendered, v1_reference(r));
     EXPECT_EQ(r.canonical_bytes(), v1_reference(r));
   }
+}
+
+// The stored list and object columns are written without nlohmann's serialiser for the common
+// cases; they must still be exactly what it dumps, for every value a record can carry.
+TEST(RecordColumns, ListAndObjectTextsAreExactlyNlohmannsDump) {
+  auto reference = [](const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  const std::vector<nlohmann::json> objects = {
+      nlohmann::json::object(),
+      {{"reason", "allowed by grant"}},
+      {{"reason", "quote\" back\\ \xc3\xa9 tab\t"}, {"grantId", "g-1"}},
+      {{"b", {{"nested", {1, 2.5, "x", nullptr}}}}, {"a", true}, {"n", nullptr}, {"big", -9e300}},
+      {{"\xff key", "\xfe value"}, {"ctl\x01", "\x1f"}},
+      nullptr,
+      "just a text",
+      {1, "two", {{"three", 3}}},
+  };
+  for (const auto& j : objects) EXPECT_EQ(sql::json_column(j), reference(j)) << reference(j);
+  const std::vector<std::vector<std::string>> lists = {
+      {}, {"a"}, {"", "naam \xc3\xa9", "\x01", "\xff\xfe", "\"quoted\"", "back\\slash"}};
+  for (const auto& l : lists) EXPECT_EQ(sql::json_column(l), reference(l)) << reference(l);
 }
 
 TEST(CanonicalBytes, TemplateIgnoresChainValuesOfTheRecordItWasBuiltFrom) {
