@@ -81,6 +81,16 @@ TEST(Rfc3339, DateOrDateTime) {
   EXPECT_FALSE(parse_date_or_date_time_us("20260102"));
 }
 
+TEST(Rfc3339, WritesEveryFieldAtItsWidthAndYearsPastFourDigits) {
+  EXPECT_EQ(format_time_us(std::int64_t{1709208000} * kSecond), "2024-02-29T12:00:00.000000Z");
+  EXPECT_EQ(format_time_us(std::int64_t{253402300799} * kSecond + 999999),
+            "9999-12-31T23:59:59.999999Z");
+  EXPECT_EQ(format_time_us(std::int64_t{253402300800} * kSecond), "10000-01-01T00:00:00.000000Z");
+  EXPECT_EQ(format_time_us((std::int64_t{-62167219200} - 86400) * kSecond),
+            "-001-12-31T00:00:00.000000Z");
+  EXPECT_EQ(format_date(std::chrono::sys_days{std::chrono::year{7} / 8 / 9}), "0007-08-09");
+}
+
 TEST(Rfc3339, WritesUtcAndReadsItBack) {
   EXPECT_EQ(format_time_us(kJan2 + 6), "2026-01-02T03:04:05.000006Z");
   EXPECT_EQ(format_time_us(-1), "1969-12-31T23:59:59.999999Z");
