@@ -18,10 +18,6 @@ bool read_number(std::string_view s, std::size_t pos, std::size_t len, int& out)
 
 constexpr std::int64_t kMicrosPerSecond = 1000000;
 
-}  // namespace
-
-namespace {
-
 // Writes `v` (0 <= v < 10^width) as exactly `width` digits and returns the end.
 char* put_digits(char* p, std::int64_t v, int width) {
   for (int i = width - 1; i >= 0; --i) {
