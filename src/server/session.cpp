@@ -315,7 +315,13 @@ void Session<Stream>::on_write(bool keep_alive, error_code ec, std::size_t) {
   stream_sr_.reset();
   stream_head_.reset();
   std::string().swap(chunk_);
-  ctx_.reset();  // releases what the request held (e.g. its concurrency slot)
+  // The request is over once its answer is written: what it held (its organisation's concurrency
+  // slot) goes now, before the next request on this connection is read. Waiting for the last
+  // reference to the context would hold the slot while a thread that handed on the request's
+  // completion (the log writer) has not yet dropped its copy, and the client's next request
+  // could find the slot still taken and get a 429.
+  if (ctx_) ctx_->holds.clear();
+  ctx_.reset();
   if (ec || !keep_alive) return close();
   first_request_ = false;
   do_read();

@@ -53,7 +53,8 @@ struct RequestContext {
   // delivered); never raw identifiers.
   nlohmann::json audit_details;
   // Resources a stage holds for the life of the request (e.g. a concurrency slot); released
-  // when the context is destroyed after the response is written.
+  // once the response is written (or with the context, if that goes first), even while another
+  // thread still has a reference to the context.
   std::vector<std::shared_ptr<void>> holds;
   // Tells the log writer that this request is on its way to the log (GroupCommitWriter::expect);
   // the log stage lets go of it once the request's records are queued.
