@@ -24,6 +24,10 @@ class RouteKindFilter final : public Stage {
     }
     inner_->run(ctx, std::move(resume));
   }
+  std::optional<Flow> run_at_once(RequestContext& ctx) const override {
+    if (ctx.route.kind != kind_) return Flow::Continue;
+    return inner_->run_at_once(ctx);
+  }
 
  private:
   RouteKind kind_;
@@ -38,6 +42,14 @@ std::string method_label(const std::string& m) {
     if (m == k) return m;
   }
   return "OTHER";
+}
+
+// A stage that stops a request must say why; one that does not is a bug, answered with 500.
+void stopped_without_reason(RequestContext& ctx, const Stage& stage, Flow flow) {
+  if (flow == Flow::Stop && !ctx.refused()) {
+    ctx.fail(make_problem(500, "internal-error",
+                          std::string("stage ") + stage.name() + " stopped without a reason"));
+  }
 }
 
 }  // namespace
@@ -57,14 +69,33 @@ void Pipeline::run(std::shared_ptr<RequestContext> ctx, std::function<void()> do
 
 void Pipeline::step(std::shared_ptr<RequestContext> ctx, std::size_t index,
                     std::shared_ptr<std::function<void()>> done) const {
-  // Skip stages that do not run after a refusal.
-  while (index < stages_.size() && ctx->refused() && !stages_[index]->runs_after_refusal()) {
-    ++index;
-  }
-  if (index == stages_.size()) {
-    finish(*ctx);
-    (*done)();
-    return;
+  // The stages that finish at once run in this loop; only one that waits gets a Resume.
+  for (;; ++index) {
+    // Skip stages that do not run after a refusal.
+    while (index < stages_.size() && ctx->refused() && !stages_[index]->runs_after_refusal()) {
+      ++index;
+    }
+    if (index == stages_.size()) {
+      try {
+        finish(*ctx);
+        (*done)();
+      } catch (const std::exception& e) {
+        report_failure("pipeline", e.what());
+      }
+      return;
+    }
+    const Stage& stage = *stages_[index];
+    std::optional<Flow> now;
+    try {
+      now = stage.run_at_once(*ctx);
+    } catch (const std::exception& e) {
+      observability::log_event(observability::Level::Error, "stage-failed",
+                               {{"stage", stage.name()}, {"error", e.what()}});
+      ctx->fail(make_problem(500, "internal-error", "the request could not be processed"));
+      now = Flow::Stop;
+    }
+    if (!now) break;
+    stopped_without_reason(*ctx, stage, *now);
   }
   const Stage& stage = *stages_[index];
   // A stage must resume once; a second call (a bug) is ignored rather than running the rest of
@@ -77,10 +108,7 @@ void Pipeline::step(std::shared_ptr<RequestContext> ctx, std::size_t index,
                                {{"stage", stage.name()}});
       return;
     }
-    if (flow == Flow::Stop && !ctx->refused()) {
-      ctx->fail(make_problem(500, "internal-error",
-                             std::string("stage ") + stage.name() + " stopped without a reason"));
-    }
+    stopped_without_reason(*ctx, stage, flow);
     self->step(ctx, index + 1, done);
   };
   try {

@@ -27,16 +27,24 @@ class PortalRouteStage final : public Stage {
       routes_->run(ctx, std::move(resume));
       return;
     }
+    resume(route_portal(ctx));
+  }
+  std::optional<Flow> run_at_once(RequestContext& ctx) const override {
+    if (!is_portal_path(ctx.request.path)) return routes_->run_at_once(ctx);
+    return route_portal(ctx);
+  }
+
+ private:
+  Flow route_portal(RequestContext& ctx) const {
     const bool demo = ctx.request.path == "/portal/demo-token";
     ctx.route.kind = RouteKind::Endpoint;
     ctx.route.auth = AuthRequirement::None;
     ctx.route.name = demo ? "/portal/demo-token" : "/portal/{file}";
     ctx.route.endpoint = demo ? demo_.get() : files_.get();
     // A request refused before routing (a bad token sent along) keeps its refusal.
-    resume(ctx.refused() ? Flow::Stop : Flow::Continue);
+    return ctx.refused() ? Flow::Stop : Flow::Continue;
   }
 
- private:
   std::shared_ptr<const Endpoint> files_;
   std::shared_ptr<const Endpoint> demo_;
   std::shared_ptr<const Stage> routes_;

@@ -84,13 +84,13 @@ class LogStage final : public Stage {
   BlockingExecutor* continuation_;
 };
 
-class LogExpectStage final : public Stage {
+class LogExpectStage final : public SyncStage {
  public:
   explicit LogExpectStage(std::shared_ptr<ProcessingLog> log) : log_(std::move(log)) {}
   const char* name() const override { return "processing-log-expect"; }
-  void run(RequestContext& ctx, Resume resume) const override {
+  Flow process(RequestContext& ctx) const override {
     ctx.log_expected = log_->writer().expect();
-    resume(Flow::Continue);
+    return Flow::Continue;
   }
 
  private:

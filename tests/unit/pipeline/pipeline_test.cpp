@@ -41,6 +41,24 @@ class RecordingStage final : public Stage {
   bool after_refusal_, async_, throws_;
 };
 
+// A stage that finishes at once: the pipeline runs it without a Resume (Stage::run_at_once).
+class SyncRecordingStage final : public SyncStage {
+ public:
+  SyncRecordingStage(std::string name, std::vector<std::string>& trace,
+                     std::function<Flow(RequestContext&)> body = nullptr)
+      : name_(std::move(name)), trace_(trace), body_(std::move(body)) {}
+  const char* name() const override { return name_.c_str(); }
+  Flow process(RequestContext& ctx) const override {
+    trace_.push_back(name_);
+    return body_ ? body_(ctx) : Flow::Continue;
+  }
+
+ private:
+  std::string name_;
+  std::vector<std::string>& trace_;
+  std::function<Flow(RequestContext&)> body_;
+};
+
 // Runs the pipeline and waits for `done`, which may come from another thread.
 std::shared_ptr<RequestContext> run(const std::shared_ptr<Pipeline>& p) {
   auto ctx = std::make_shared<RequestContext>();
@@ -119,6 +137,72 @@ TEST(Pipeline, OnlyForSkipsStagesOfOtherRouteKinds) {
       nullptr);
   run(p);  // route kind None
   EXPECT_EQ(trace, (std::vector<std::string>{"all"}));
+}
+
+TEST(Pipeline, StagesThatFinishAtOnceAndStagesThatWaitRunInOrder) {
+  std::vector<std::string> trace;
+  auto route_data = [](RequestContext& ctx) {
+    ctx.route.kind = RouteKind::Data;
+    return Flow::Continue;
+  };
+  auto p = std::make_shared<Pipeline>(
+      std::vector<std::shared_ptr<const Stage>>{
+          only_for(RouteKind::Data, std::make_shared<SyncRecordingStage>("before-route", trace)),
+          std::make_shared<SyncRecordingStage>("route", trace, route_data),
+          only_for(RouteKind::Data, std::make_shared<SyncRecordingStage>("access", trace)),
+          only_for(RouteKind::Endpoint, std::make_shared<SyncRecordingStage>("endpoint", trace)),
+          std::make_shared<RecordingStage>("fetch", trace, Flow::Continue, false, true),
+          std::make_shared<SyncRecordingStage>("validate", trace),
+          only_for(RouteKind::Data,
+                   std::make_shared<RecordingStage>("log", trace, Flow::Continue, true, true)),
+          std::make_shared<SyncRecordingStage>("render", trace)},
+      nullptr);
+  auto ctx = run(p);
+  EXPECT_EQ(trace,
+            (std::vector<std::string>{"route", "access", "fetch", "validate", "log", "render"}));
+  EXPECT_EQ(ctx->response.status, 200);
+}
+
+TEST(Pipeline, AStageThatFinishesAtOnceAndThrowsBecomesInternalError) {
+  std::vector<std::string> trace;
+  auto p = std::make_shared<Pipeline>(
+      std::vector<std::shared_ptr<const Stage>>{
+          std::make_shared<SyncRecordingStage>("ok", trace),
+          std::make_shared<SyncRecordingStage>(
+              "bad", trace, [](RequestContext&) -> Flow { throw std::runtime_error("boom"); }),
+          std::make_shared<SyncRecordingStage>("fetch", trace),
+          std::make_shared<RecordingStage>("log", trace, Flow::Continue, true)},
+      nullptr);
+  auto ctx = run(p);
+  EXPECT_EQ(trace, (std::vector<std::string>{"ok", "bad", "log"}));
+  EXPECT_EQ(ctx->response.status, 500);
+  EXPECT_EQ(nlohmann::json::parse(ctx->response.body)["code"], "internal-error");
+}
+
+TEST(Pipeline, ARefusalAfterAWaitSkipsTheStagesThatFinishAtOnce) {
+  std::vector<std::string> trace;
+  auto p = std::make_shared<Pipeline>(
+      std::vector<std::shared_ptr<const Stage>>{
+          std::make_shared<RecordingStage>("fetch", trace, Flow::Stop, false, true),
+          std::make_shared<SyncRecordingStage>("validate", trace),
+          std::make_shared<RecordingStage>("log", trace, Flow::Continue, true, true),
+          std::make_shared<SyncRecordingStage>("render", trace)},
+      nullptr);
+  auto ctx = run(p);
+  EXPECT_EQ(trace, (std::vector<std::string>{"fetch", "log"}));
+  EXPECT_EQ(ctx->response.status, 403);
+}
+
+TEST(Pipeline, ALongRunOfStagesThatFinishAtOnceDoesNotNest) {
+  // Each stage runs from the pipeline's loop, not from the one before it: a chain far longer
+  // than any gateway's would overflow the stack if every stage nested in the last one's Resume.
+  std::vector<std::string> trace;
+  std::vector<std::shared_ptr<const Stage>> stages;
+  for (int i = 0; i < 200'000; ++i)
+    stages.push_back(std::make_shared<SyncRecordingStage>("s", trace));
+  auto ctx = run(std::make_shared<Pipeline>(std::move(stages), nullptr));
+  EXPECT_EQ(trace.size(), 200'000u);
+  EXPECT_EQ(ctx->response.status, 200);
 }
 
 TEST(Pipeline, DataResultIsRenderedAsJson) {
