@@ -1,4 +1,4 @@
-// The HTTP transport to one upstream: a bounded keep-alive connection pool on one strand, with
+// The HTTP transport to one upstream: a bounded keep-alive connection pool on one executor, with
 // connect and read timeouts, optional TLS with certificate and host-name verification, and every
 // transport fault mapped to a problem (502 source-unavailable, 504 source-timeout, 502
 // source-response-too-large / source-invalid-response).
@@ -29,7 +29,6 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-using Strand = asio::strand<asio::io_context::executor_type>;
 constexpr std::size_t kMaxWaiters = 4096;
 constexpr auto kMaxIdle = std::chrono::seconds(30);
 
@@ -91,9 +90,11 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
 class Upstream : public HttpUpstream, public std::enable_shared_from_this<Upstream> {
  public:
-  Upstream(asio::io_context& io, const HttpConnectorConfig& cfg)
-      : io_(io),
-        strand_(asio::make_strand(io)),
+  // `single_thread`: only one thread runs `io` (a server I/O thread's context), which then
+  // serialises the pool's work by itself; otherwise the pool's work goes through a strand.
+  Upstream(asio::io_context& io, const HttpConnectorConfig& cfg, bool single_thread)
+      : executor_(single_thread ? asio::any_io_executor(io.get_executor())
+                                : asio::any_io_executor(asio::make_strand(io))),
         config_(cfg),
         ssl_(asio::ssl::context::tls_client) {
     if (cfg.tls) {
@@ -112,13 +113,11 @@ class Upstream : public HttpUpstream, public std::enable_shared_from_this<Upstre
 
   void exchange(UpstreamRequest request, UpstreamDone done) override {
     auto ex = std::make_shared<Exchange>(shared_from_this(), std::move(request), std::move(done));
-    asio::post(strand_, [ex] { ex->start(); });
+    asio::post(executor_, [ex] { ex->start(); });
   }
 
   const HttpConnectorConfig& config() const { return config_; }
-  Strand& strand() { return strand_; }
-
-  // On the strand: hands a connection to `ex` now, or when one becomes free.
+  // On the executor: hands a connection to `ex` now, or when one becomes free.
   void acquire(std::shared_ptr<Exchange> ex, bool fresh) {
     auto now = std::chrono::steady_clock::now();
     while (!fresh && !idle_.empty()) {
@@ -142,7 +141,7 @@ class Upstream : public HttpUpstream, public std::enable_shared_from_this<Upstre
     waiters_.push_back(std::move(ex));
   }
 
-  // On the strand: a connection is free again (`c` null when it was closed).
+  // On the executor: a connection is free again (`c` null when it was closed).
   void release(std::unique_ptr<Connection> c) {
     if (!c) {
       --open_;
@@ -168,14 +167,14 @@ class Upstream : public HttpUpstream, public std::enable_shared_from_this<Upstre
   void connect(std::shared_ptr<Exchange> ex) {
     auto c = std::make_unique<Connection>();
     if (config_.tls) {
-      c->secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(strand_, ssl_);
+      c->secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(executor_, ssl_);
       // SNI and host-name verification against the configured host.
       SSL_set_tlsext_host_name(c->secure->native_handle(), config_.host.c_str());
       c->secure->set_verify_callback(asio::ssl::host_name_verification(config_.host));
     } else {
-      c->plain = std::make_unique<beast::tcp_stream>(strand_);
+      c->plain = std::make_unique<beast::tcp_stream>(executor_);
     }
-    auto resolver = std::make_shared<tcp::resolver>(strand_);
+    auto resolver = std::make_shared<tcp::resolver>(executor_);
     auto self = shared_from_this();
     resolver->async_resolve(
         config_.host, config_.port,
@@ -212,8 +211,7 @@ class Upstream : public HttpUpstream, public std::enable_shared_from_this<Upstre
     ex->on_connection(nullptr, std::move(p));
   }
 
-  asio::io_context& io_;
-  Strand strand_;
+  asio::any_io_executor executor_;
   HttpConnectorConfig config_;
   asio::ssl::context ssl_;
   std::vector<std::unique_ptr<Connection>> idle_;
@@ -333,7 +331,7 @@ class PerThreadUpstream : public HttpUpstream {
     HttpConnectorConfig share = config;
     share.max_connections = config.max_connections / threads.size();
     for (std::size_t i = 0; i < threads.size(); ++i) {
-      pools_.push_back(std::make_shared<Upstream>(threads.context(i), share));
+      pools_.push_back(std::make_shared<Upstream>(threads.context(i), share, true));
     }
   }
 
@@ -383,9 +381,9 @@ std::shared_ptr<HttpUpstream> make_http_upstream(HttpClientContext& context,
     return std::make_shared<PerThreadUpstream>(*threads, config);
   }
   if (threads && threads->size() == 1) {
-    return std::make_shared<Upstream>(threads->context(0), config);
+    return std::make_shared<Upstream>(threads->context(0), config, true);
   }
-  return std::make_shared<Upstream>(*static_cast<asio::io_context*>(context.io()), config);
+  return std::make_shared<Upstream>(*static_cast<asio::io_context*>(context.io()), config, false);
 }
 
 }  // namespace bronpoort::sources
