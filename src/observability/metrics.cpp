@@ -8,6 +8,8 @@
 #include <prometheus/text_serializer.h>
 
 #include <mutex>
+#include <string_view>
+#include <unordered_map>
 
 namespace bronpoort::observability {
 
@@ -53,9 +55,47 @@ struct Metrics::Impl {
                                                          .Help("Configuration reloads by result")
                                                          .Register(*registry);
 
-  // Family::Add takes a lock of its own; this mutex only guards our lookup of the returned
-  // references, which prometheus-cpp keeps stable for the family's lifetime.
-  std::mutex mu;
+  // Every request counts into one series of `requests` and one of `latency`. Family::Add
+  // builds a map of labels and takes the family's lock for each call: about ten allocations per
+  // request. The series are found here instead, by the labels' text without copying it; the
+  // references Family::Add returned stay valid for the family's lifetime. As many entries as
+  // series: route templates, the standard methods and status codes.
+  struct RequestSeries {
+    prometheus::Counter* count;
+    prometheus::Histogram* latency;
+  };
+  struct SeriesKey {
+    std::string_view route;
+    std::string_view method;
+    int status;
+    bool operator==(const SeriesKey&) const = default;
+  };
+  struct StoredKey {
+    std::string route;
+    std::string method;
+    int status;
+    operator SeriesKey() const { return {route, method, status}; }
+  };
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(const SeriesKey& k) const {
+      const std::size_t h = std::hash<std::string_view>{}(k.route);
+      return h ^
+             (std::hash<std::string_view>{}(k.method) * 31 + static_cast<std::size_t>(k.status));
+    }
+    std::size_t operator()(const StoredKey& k) const { return (*this)(SeriesKey(k)); }
+  };
+  struct KeyEqual {
+    using is_transparent = void;
+    bool operator()(const SeriesKey& a, const SeriesKey& b) const { return a == b; }
+    bool operator()(const StoredKey& a, const SeriesKey& b) const { return SeriesKey(a) == b; }
+    bool operator()(const SeriesKey& a, const StoredKey& b) const { return a == SeriesKey(b); }
+    bool operator()(const StoredKey& a, const StoredKey& b) const {
+      return SeriesKey(a) == SeriesKey(b);
+    }
+  };
+  std::mutex series_mu;
+  std::unordered_map<StoredKey, RequestSeries, KeyHash, KeyEqual> series;
 };
 
 namespace {
@@ -68,12 +108,24 @@ Metrics::~Metrics() = default;
 
 void Metrics::request_finished(const std::string& route, const std::string& method, int status,
                                std::chrono::steady_clock::duration latency) {
-  const std::string route_label = route.empty() ? "unmatched" : route;
-  impl_->requests
-      .Add({{"route", route_label}, {"method", method}, {"status", std::to_string(status)}})
-      .Increment();
-  impl_->latency.Add({{"route", route_label}}, kLatencyBuckets)
-      .Observe(std::chrono::duration<double>(latency).count());
+  const std::string_view route_label = route.empty() ? std::string_view("unmatched") : route;
+  Impl::RequestSeries found;
+  {
+    std::lock_guard lock(impl_->series_mu);
+    auto it = impl_->series.find(Impl::SeriesKey{route_label, method, status});
+    if (it == impl_->series.end()) {
+      std::string r(route_label);
+      auto& count = impl_->requests.Add(
+          {{"route", r}, {"method", method}, {"status", std::to_string(status)}});
+      auto& histogram = impl_->latency.Add({{"route", r}}, kLatencyBuckets);
+      it = impl_->series
+               .emplace(Impl::StoredKey{r, method, status}, Impl::RequestSeries{&count, &histogram})
+               .first;
+    }
+    found = it->second;
+  }
+  found.count->Increment();
+  found.latency->Observe(std::chrono::duration<double>(latency).count());
 }
 
 void Metrics::request_started() {

@@ -1,6 +1,7 @@
 #pragma once
 // The gateway's Prometheus metrics. One registry per process; stages add their own series
-// through `registry()`. Recording is lock-free on the hot path (prometheus-cpp atomics).
+// through `registry()`. Recording a request takes one short lock to find its series (no
+// allocation once the series exists); the counts themselves are prometheus-cpp atomics.
 
 #include <chrono>
 #include <memory>
