@@ -31,14 +31,20 @@ std::optional<std::string> unbase64(std::string_view text) {
   return out;
 }
 
-std::string hex(std::string_view bytes) {
+void append_hex(std::string& out, std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
+  const std::size_t at = out.size();
+  out.resize(at + bytes.size() * 2);
+  char* p = out.data() + at;
   for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0x0f]);
+    *p++ = kDigits[c >> 4];
+    *p++ = kDigits[c & 0x0f];
   }
+}
+
+std::string hex(std::string_view bytes) {
+  std::string out;
+  append_hex(out, bytes);
   return out;
 }
 

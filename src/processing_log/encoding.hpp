@@ -11,6 +11,7 @@ namespace bronpoort::processing_log::encoding {
 std::string base64(std::string_view bytes);
 std::optional<std::string> unbase64(std::string_view text);
 std::string hex(std::string_view bytes);
+void append_hex(std::string& out, std::string_view bytes);
 std::optional<std::string> unhex(std::string_view text);
 
 }  // namespace bronpoort::processing_log::encoding

@@ -1,4 +1,5 @@
 #include "chain_tree.hpp"
+#include "encoding.hpp"
 
 #include <bronpoort/processing_log/log_proofs.hpp>
 
@@ -135,12 +136,34 @@ std::optional<ConsistencyProof> make_consistency_proof(LogStore& store, const st
   return ConsistencyProof{chain_id, first, second, *first_root, *second_root, std::move(*path)};
 }
 
+namespace {
+
+void append_receipt_entry(std::string& out, const std::string& chain_id, std::int64_t seq,
+                          const merkle::Hash& leaf_hash) {
+  if (!out.empty()) out += ", ";
+  out += "chain=";
+  out += chain_id;
+  out += ";seq=";
+  char digits[24];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, seq).ptr);
+  out += ";leaf=";
+  encoding::append_hex(out, {reinterpret_cast<const char*>(leaf_hash.data()), leaf_hash.size()});
+}
+
+}  // namespace
+
 std::string format_receipt(const std::vector<ReceiptEntry>& entries) {
   std::string out;
-  for (const auto& e : entries) {
-    if (!out.empty()) out += ", ";
-    out += "chain=" + e.chain_id + ";seq=" + std::to_string(e.seq) +
-           ";leaf=" + merkle::to_hex(e.leaf_hash);
+  for (const auto& e : entries) append_receipt_entry(out, e.chain_id, e.seq, e.leaf_hash);
+  return out;
+}
+
+std::string format_receipt(const std::string& chain_id, std::int64_t first_seq,
+                           const std::vector<merkle::Hash>& leaf_hashes) {
+  std::string out;
+  out.reserve(leaf_hashes.size() * (chain_id.size() + 96));
+  for (std::size_t i = 0; i < leaf_hashes.size(); ++i) {
+    append_receipt_entry(out, chain_id, first_seq + static_cast<std::int64_t>(i), leaf_hashes[i]);
   }
   return out;
 }

@@ -56,12 +56,8 @@ class LogStage final : public Stage {
       // The receipt: which log records this response caused, so the recipient can later ask for
       // an inclusion proof against a signed checkpoint (docs/verifiable-log.md).
       if (!ctx.refused() && !result.leaf_hashes.empty()) {
-        std::vector<ReceiptEntry> entries;
-        for (std::size_t i = 0; i < result.leaf_hashes.size(); ++i) {
-          entries.push_back(
-              {chain, result.first_seq + static_cast<std::int64_t>(i), result.leaf_hashes[i]});
-        }
-        ctx.response.headers.set(kReceiptHeader, format_receipt(entries));
+        ctx.response.headers.set(kReceiptHeader,
+                                 format_receipt(chain, result.first_seq, result.leaf_hashes));
       }
       resume(ctx.refused() ? Flow::Stop : Flow::Continue);
       return;

@@ -96,11 +96,13 @@ std::vector<DataSubject> attempted_subjects(const RequestContext& ctx) {
 
 std::vector<LogRecord> records_for_request(const RequestContext& ctx, const Pseudonymiser& pseudo) {
   std::vector<LogRecord> out;
-  const LogRecord base = base_record(ctx);
+  LogRecord base = base_record(ctx);  // copied into each processing record, moved into the audit
   // A refused request processed nobody's data unless the subject was already known (a lookup by
   // BSN that was denied is still an attempt on that person's data).
-  const std::vector<DataSubject> subjects =
-      ctx.refused() && ctx.data_subjects.empty() ? attempted_subjects(ctx) : ctx.data_subjects;
+  const bool attempt = ctx.refused() && ctx.data_subjects.empty();
+  const std::vector<DataSubject> attempted =
+      attempt ? attempted_subjects(ctx) : std::vector<DataSubject>{};
+  const std::vector<DataSubject>& subjects = attempt ? attempted : ctx.data_subjects;
   bool processed = !ctx.refused() || !subjects.empty();
   out.reserve(subjects.size() + 2);  // the processing records and the audit record, moved once
   if (processed && ctx.route.kind == RouteKind::Data) {
@@ -124,7 +126,7 @@ std::vector<LogRecord> records_for_request(const RequestContext& ctx, const Pseu
     }
     if (subjects.empty()) out.push_back(processing());
   }
-  LogRecord audit = base;
+  LogRecord audit = std::move(base);
   audit.kind = RecordKind::Audit;
   audit.event = "request";
   audit.span_id = ctx.trace.span_id;

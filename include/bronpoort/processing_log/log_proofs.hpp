@@ -72,6 +72,9 @@ struct ReceiptEntry {
 // The Processing-Log-Receipt header: "chain=<id>;seq=<n>;leaf=<hex>" per record, comma-separated.
 inline constexpr const char* kReceiptHeader = "Processing-Log-Receipt";
 std::string format_receipt(const std::vector<ReceiptEntry>& entries);
+// The same for consecutive records of one chain, from `first_seq` on (what one request logged).
+std::string format_receipt(const std::string& chain_id, std::int64_t first_seq,
+                           const std::vector<merkle::Hash>& leaf_hashes);
 std::optional<std::vector<ReceiptEntry>> parse_receipt(const std::string& header);
 
 }  // namespace bronpoort::processing_log
