@@ -76,6 +76,7 @@ struct Metrics::Impl {
     int status;
     operator SeriesKey() const { return {route, method, status}; }
   };
+  // Transparent: a StoredKey converts to a SeriesKey, so both are hashed and compared as views.
   struct KeyHash {
     using is_transparent = void;
     std::size_t operator()(const SeriesKey& k) const {
@@ -83,16 +84,10 @@ struct Metrics::Impl {
       return h ^
              (std::hash<std::string_view>{}(k.method) * 31 + static_cast<std::size_t>(k.status));
     }
-    std::size_t operator()(const StoredKey& k) const { return (*this)(SeriesKey(k)); }
   };
   struct KeyEqual {
     using is_transparent = void;
     bool operator()(const SeriesKey& a, const SeriesKey& b) const { return a == b; }
-    bool operator()(const StoredKey& a, const SeriesKey& b) const { return SeriesKey(a) == b; }
-    bool operator()(const SeriesKey& a, const StoredKey& b) const { return a == SeriesKey(b); }
-    bool operator()(const StoredKey& a, const StoredKey& b) const {
-      return SeriesKey(a) == SeriesKey(b);
-    }
   };
   std::mutex series_mu;
   std::unordered_map<StoredKey, RequestSeries, KeyHash, KeyEqual> series;

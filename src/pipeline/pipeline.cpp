@@ -52,6 +52,14 @@ void stopped_without_reason(RequestContext& ctx, const Stage& stage, Flow flow) 
   }
 }
 
+// A stage that threw: reported, and with `answer` the request fails with 500 (not when the stage
+// had already resumed it).
+void stage_threw(RequestContext& ctx, const Stage& stage, const std::exception& e, bool answer) {
+  observability::log_event(observability::Level::Error, "stage-failed",
+                           {{"stage", stage.name()}, {"error", e.what()}});
+  if (answer) ctx.fail(make_problem(500, "internal-error", "the request could not be processed"));
+}
+
 }  // namespace
 
 std::shared_ptr<const Stage> only_for(RouteKind kind, std::shared_ptr<const Stage> stage) {
@@ -89,9 +97,7 @@ void Pipeline::step(std::shared_ptr<RequestContext> ctx, std::size_t index,
     try {
       now = stage.run_at_once(*ctx);
     } catch (const std::exception& e) {
-      observability::log_event(observability::Level::Error, "stage-failed",
-                               {{"stage", stage.name()}, {"error", e.what()}});
-      ctx->fail(make_problem(500, "internal-error", "the request could not be processed"));
+      stage_threw(*ctx, stage, e, true);
       now = Flow::Stop;
     }
     if (!now) break;
@@ -114,12 +120,9 @@ void Pipeline::step(std::shared_ptr<RequestContext> ctx, std::size_t index,
   try {
     stage.run(*ctx, resume);
   } catch (const std::exception& e) {
-    observability::log_event(observability::Level::Error, "stage-failed",
-                             {{"stage", stage.name()}, {"error", e.what()}});
-    if (!resumed->load()) {
-      ctx->fail(make_problem(500, "internal-error", "the request could not be processed"));
-      resume(Flow::Stop);
-    }
+    const bool answer = !resumed->load();
+    stage_threw(*ctx, stage, e, answer);
+    if (answer) resume(Flow::Stop);
   }
 }
 
